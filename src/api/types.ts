@@ -1,0 +1,32 @@
+import type { Json, JsonObject } from '../json.js';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RequestOptions {
+  method: Method;
+  /** Path below `/api/v2`, e.g. `/clients/abc`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: Json;
+  /** Statuses that are not errors for this call (e.g. 404 on a lookup). */
+  accept?: number[];
+}
+
+export interface ApiResponse {
+  status: number;
+  body: Json;
+}
+
+/** What the kinds need from the Management API client. */
+export interface Api {
+  /** The tenant domain with port, e.g. `acme.eu.auth0.com` or `127.0.0.1:4010`. */
+  readonly domain: string;
+  /** The client id tenantctl authenticates as, when known (never planned). */
+  readonly clientId: string | undefined;
+  request(options: RequestOptions): Promise<ApiResponse>;
+  /**
+   * Every item of a list endpoint. `checkpoint` uses from/take where the API offers it, otherwise
+   * page/per_page=100 with include_totals. `key` is the envelope's array key (`clients`).
+   */
+  list(path: string, key: string, options?: { checkpoint?: boolean; query?: RequestOptions['query'] }): Promise<JsonObject[]>;
+}

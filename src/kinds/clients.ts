@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
+import { pick, sortSets, str } from './common.js';
+import type { KindHandler } from './types.js';
+
+const FIELDS = [
+  'name',
+  'app_type',
+  'description',
+  'callbacks',
+  'allowed_logout_urls',
+  'web_origins',
+  'allowed_origins',
+  'grant_types',
+  'token_endpoint_auth_method',
+  'jwt_configuration',
+  'client_metadata',
+  'oidc_conformant',
+  'is_first_party',
+] as const;
+
+/** Arrays whose order carries no meaning to Auth0; sorted on both sides so reordering is not drift. */
+const SETS = ['callbacks', 'allowed_logout_urls', 'web_origins', 'allowed_origins', 'grant_types'] as const;
+
+const urls = z.array(z.string().min(1));
+
+const itemSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[^<>]+$/, 'must not contain < or >'),
+  app_type: z
+    .enum(['native', 'spa', 'regular_web', 'non_interactive', 'resource_server', 'express_configuration', 'rms', 'box', 'sso_integration', 'oag'])
+    .optional(),
+  description: z.string().max(140).optional(),
+  callbacks: urls.optional(),
+  allowed_logout_urls: urls.optional(),
+  web_origins: urls.optional(),
+  allowed_origins: urls.optional(),
+  grant_types: z
+    .array(z.string().min(1))
+    .refine((list) => new Set(list).size === list.length, 'grant types must be unique')
+    .optional(),
+  token_endpoint_auth_method: z.enum(['none', 'client_secret_post', 'client_secret_basic']).optional(),
+  jwt_configuration: z
+    .strictObject({
+      lifetime_in_seconds: z.number().int().min(0).optional(),
+      scopes: z.record(z.string(), z.string()).optional(),
+      alg: z.enum(['HS256', 'RS256', 'RS512', 'PS256']).optional(),
+    })
+    .optional(),
+  // "object of <=10 string values (<=255 chars)" (OAS client_metadata)
+  client_metadata: z
+    .record(z.string().max(255), z.string().max(255))
+    .refine((m) => Object.keys(m).length <= 10, 'at most 10 keys')
+    .optional(),
+  oidc_conformant: z.boolean().optional(),
+  is_first_party: z.boolean().optional(),
+});
+
+function canonicalJwt(value: Json | undefined): Json | undefined {
+  if (!isObject(value)) return value;
+  // secret_encoded is read-only in practice (deploy-cli strips it from updates); never compare it.
+  const { secret_encoded: _ignored, ...rest } = value;
+  return rest;
+}
+
+export const clients: KindHandler = {
+  kind: 'clients',
+  label: 'client',
+  itemSchema,
+  keyOf: (item) => str(item.name),
+  liveKeyOf: (live) => str(live.name),
+  references: () => [],
+  protectedReason(live, ctx) {
+    if (live.global === true) return 'the global client is managed by Auth0';
+    if (ctx.deployerClientId && live.client_id === ctx.deployerClientId) return 'tenantctl authenticates as this client';
+    return undefined;
+  },
+  toApi: (item) => pick(item, FIELDS),
+  fromLive: (live) => pick(live, FIELDS),
+  canonicalize(body) {
+    const out = sortSets(pick(body, FIELDS), SETS);
+    const jwt = canonicalJwt(out.jwt_configuration);
+    if (jwt !== undefined) out.jwt_configuration = jwt;
+    return out;
+  },
+  replaceFields: [],
+  mapFields: ['client_metadata'],
+  dependsOn: [],
+  idOf: (live) => str(live.client_id),
+  list: (api) => api.list('/clients', 'clients', { checkpoint: true }),
+  async create(api, body) {
+    const res = await api.request({ method: 'POST', path: '/clients', body });
+    return res.body as JsonObject;
+  },
+  async update(api, id, body) {
+    const res = await api.request({ method: 'PATCH', path: `/clients/${encodeURIComponent(id)}`, body });
+    return res.body as JsonObject;
+  },
+  async remove(api, id) {
+    await api.request({ method: 'DELETE', path: `/clients/${encodeURIComponent(id)}` });
+  },
+};

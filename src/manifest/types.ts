@@ -1,0 +1,57 @@
+import type { Json, JsonObject } from '../json.js';
+import type { Kind } from '../kinds/types.js';
+
+/** A place in a manifest file; line and col are 1-based. */
+export interface Loc {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  /** Stable machine code, e.g. `unknown_field`, `unknown_keyword`, `undeclared_reference`. */
+  code: string;
+  message: string;
+  /** What the user should do about it. */
+  hint?: string;
+  loc?: Loc;
+  /** Resource address like `clients/Orders Service`, when the problem belongs to one resource. */
+  address?: string;
+}
+
+/**
+ * A value inside an item that came from an env-bound keyword: sent to the API, never printed, never
+ * written to a plan file (the plan keeps `env` and apply reads it again).
+ */
+export interface SensitiveValue {
+  path: (string | number)[];
+  env: string;
+}
+
+export interface DesiredItem {
+  kind: Kind;
+  /** Natural key (see DESIGN.md), unique within the kind. */
+  key: string;
+  /** `kind/key`, how plans and errors name the resource. */
+  address: string;
+  /** The manifest item after keyword replacement and schema validation, manifest field names. */
+  body: JsonObject;
+  loc?: Loc;
+  sensitive: SensitiveValue[];
+}
+
+/** What the manifests ask for. A kind present in `kinds` (even with `[]`) is managed. */
+export interface Desired {
+  kinds: Partial<Record<Kind, DesiredItem[]>>;
+  /** Every sensitive value, for redaction of any text we print. */
+  secrets: string[];
+  files: string[];
+}
+
+export interface LoadResult {
+  desired: Desired;
+  diagnostics: Diagnostic[];
+}
+
+export type { Json };
