@@ -1,0 +1,223 @@
+import PQueue from 'p-queue';
+import { Agent, request } from 'undici';
+import { ApiError, TenantctlError } from '../errors.js';
+import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
+import { backoffMs, rateLimitWaitMs, sleep } from './backoff.js';
+import type { Endpoint } from './domain.js';
+import { createPacer } from './pacer.js';
+import type { TokenProvider } from './token.js';
+import type { Api, ApiResponse, RequestOptions } from './types.js';
+
+export interface ApiClientOptions {
+  endpoint: Endpoint;
+  tokens: TokenProvider;
+  /** Requests in flight at once; the API's buckets make more pointless. */
+  concurrency?: number;
+  /** Attempts for 5xx / network failures of calls that are safe to repeat. */
+  maxAttempts?: number;
+  /** Give up on 429s after this long in total for one call. */
+  rateLimitDeadlineMs?: number;
+  /** Called before each retry, for progress output. */
+  onRetry?: (info: { method: string; path: string; reason: string; waitMs: number }) => void;
+}
+
+export interface ApiClient extends Api {
+  /** Requests sent to /api/v2 (every attempt counts). */
+  readonly requestCount: number;
+  close(): Promise<void>;
+}
+
+/** A failure after which we cannot know whether the server acted (5xx or a dropped connection on a write). */
+export class UncertainWriteError extends TenantctlError {
+  constructor(method: string, path: string, cause: unknown) {
+    super('uncertain_write', `${method} ${path} failed and may or may not have been applied: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
+interface Attempt {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+function header(headers: Attempt['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseBody(text: string): Json {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return text;
+  }
+}
+
+function queryString(query: RequestOptions['query']): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/**
+ * The one owner of HTTP to the Management API: token, pacing from x-ratelimit-* headers, waiting out
+ * 429s (a refused request was not processed, so any method may repeat it), retrying 5xx and network
+ * errors with capped backoff for calls that are safe to repeat. A POST that failed with a 5xx or a broken
+ * connection is NOT repeated here: the caller looks the object up by its natural key first.
+ */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const { endpoint, tokens } = options;
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+  const pacer = createPacer();
+  const maxAttempts = options.maxAttempts ?? 5;
+  const deadlineMs = options.rateLimitDeadlineMs ?? 300_000;
+  let requestCount = 0;
+
+  async function send(method: string, url: string, body: Json | undefined): Promise<Attempt> {
+    const token = await tokens.get();
+    await pacer.acquire();
+    requestCount += 1;
+    try {
+      const res = await request(url, {
+        method: method as 'GET',
+        dispatcher: agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      pacer.observe({
+        limit: header(res.headers, 'x-ratelimit-limit'),
+        remaining: header(res.headers, 'x-ratelimit-remaining'),
+        reset: header(res.headers, 'x-ratelimit-reset'),
+      });
+      return { status: res.statusCode, headers: res.headers, text };
+    } finally {
+      pacer.release();
+    }
+  }
+
+  async function perform(opts: RequestOptions): Promise<ApiResponse> {
+    const path = `${opts.path}${queryString(opts.query)}`;
+    const url = `${endpoint.baseUrl}/api/v2${path}`;
+    const repeatable = opts.method !== 'POST';
+    const started = Date.now();
+    let failures = 0;
+    let refreshedToken = false;
+    for (;;) {
+      let attempt: Attempt;
+      try {
+        attempt = await send(opts.method, url, opts.body);
+      } catch (error) {
+        if (error instanceof TenantctlError) throw error;
+        if (!repeatable) throw new UncertainWriteError(opts.method, path, error);
+        failures += 1;
+        if (failures >= maxAttempts) {
+          throw new TenantctlError('network', `${opts.method} ${path}: ${(error as Error).message}`, {
+            hint: `Could not reach ${endpoint.baseUrl} after ${failures} attempts.`,
+            cause: error,
+          });
+        }
+        const waitMs = backoffMs(failures - 1);
+        options.onRetry?.({ method: opts.method, path, reason: (error as Error).message, waitMs });
+        await sleep(waitMs);
+        continue;
+      }
+      const body = parseBody(attempt.text);
+      if (attempt.status === 429 && Date.now() - started < deadlineMs) {
+        const waitMs = rateLimitWaitMs({
+          retryAfter: header(attempt.headers, 'retry-after'),
+          reset: header(attempt.headers, 'x-ratelimit-reset'),
+        });
+        options.onRetry?.({ method: opts.method, path, reason: 'rate limited (429)', waitMs });
+        await sleep(waitMs);
+        continue;
+      }
+      if (attempt.status === 401 && !refreshedToken) {
+        // The token may have expired between our check and the server's: fetch a fresh one once.
+        refreshedToken = true;
+        tokens.invalidate();
+        continue;
+      }
+      if (attempt.status >= 500) {
+        const error = apiError(opts.method, path, attempt.status, body);
+        if (!repeatable) throw new UncertainWriteError(opts.method, path, error);
+        failures += 1;
+        if (failures < maxAttempts) {
+          const waitMs = backoffMs(failures - 1);
+          options.onRetry?.({ method: opts.method, path, reason: `server error ${attempt.status}`, waitMs });
+          await sleep(waitMs);
+          continue;
+        }
+        throw error;
+      }
+      if (attempt.status >= 400 && !(opts.accept ?? []).includes(attempt.status)) {
+        throw apiError(opts.method, path, attempt.status, body);
+      }
+      return { status: attempt.status, body };
+    }
+  }
+
+  async function list(path: string, key: string, opts: { checkpoint?: boolean; query?: RequestOptions['query'] } = {}) {
+    const items: JsonObject[] = [];
+    if (opts.checkpoint) {
+      let from: string | undefined;
+      do {
+        const res = await api.request({ method: 'GET', path, query: { ...opts.query, take: 100, from } });
+        const page = envelope(res.body, key, path);
+        items.push(...page.items);
+        from = page.next;
+      } while (from);
+      return items;
+    }
+    for (let page = 0; ; page += 1) {
+      const res = await api.request({ method: 'GET', path, query: { ...opts.query, page, per_page: 100, include_totals: true } });
+      const { items: got, total } = envelope(res.body, key, path);
+      items.push(...got);
+      if (got.length < 100 || (total !== undefined && items.length >= total)) return items;
+    }
+  }
+
+  const api: ApiClient = {
+    domain: endpoint.domain,
+    get clientId() {
+      return tokens.clientId;
+    },
+    get requestCount() {
+      return requestCount;
+    },
+    request: (opts) => queue.add(() => perform(opts)) as Promise<ApiResponse>,
+    list,
+    async close() {
+      await queue.onIdle();
+      await agent.close();
+    },
+  };
+  return api;
+}
+
+function envelope(body: Json, key: string, path: string): { items: JsonObject[]; next?: string; total?: number } {
+  if (Array.isArray(body)) return { items: body.filter(isObject) };
+  if (isObject(body) && Array.isArray(body[key])) {
+    const items = (body[key] as Json[]).filter(isObject);
+    const next = typeof body.next === 'string' && body.next !== '' ? body.next : undefined;
+    const total = typeof body.total === 'number' ? body.total : undefined;
+    return { items, next, total };
+  }
+  throw new TenantctlError('api_shape', `GET ${path} returned an unexpected body (no '${key}' list)`);
+}
+
+function apiError(method: string, path: string, status: number, body: Json): ApiError {
+  const message = isObject(body) && typeof body.message === 'string' ? body.message : typeof body === 'string' ? body : 'no message';
+  const errorCode = isObject(body) && typeof body.errorCode === 'string' ? body.errorCode : undefined;
+  return new ApiError({ status, method, path, message, errorCode });
+}

@@ -1,0 +1,115 @@
+import { UncertainWriteError } from '../api/client.js';
+import type { Api } from '../api/types.js';
+import { TenantctlError } from '../errors.js';
+import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
+import { isRef } from '../kinds/common.js';
+import { handlers } from '../kinds/index.js';
+import type { KindContext } from '../kinds/types.js';
+import { phases } from '../plan/order.js';
+import type { Change, Plan } from '../plan/types.js';
+
+export interface ApplyHooks {
+  onStart?(change: Change): void;
+  onDone?(change: Change): void;
+  onFail?(change: Change, error: Error): void;
+}
+
+export interface ApplyResult {
+  applied: Change[];
+  failed: { change: Change; error: Error }[];
+  /** Changes never started because an earlier phase failed. */
+  skipped: Change[];
+}
+
+/** Replace `{ $ref: 'clients/Orders' }` with the id now known for it. */
+function resolve(value: Json, ids: Record<string, string>): Json {
+  if (isRef(value)) {
+    const id = ids[value.$ref];
+    if (!id) throw new TenantctlError('apply_ref', `no id known for ${value.$ref}`);
+    return id;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolve(v, ids));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, ids)]));
+  return value;
+}
+
+/** The context a handler needs to key live objects, from the ids this apply knows. */
+function contextFrom(ids: Record<string, string>, api: Api): KindContext {
+  const clientNames = new Map<string, string>();
+  for (const [ref, id] of Object.entries(ids)) if (ref.startsWith('clients/')) clientNames.set(id, ref.slice('clients/'.length));
+  return { managementAudience: '', deployerClientId: api.clientId, clientNames };
+}
+
+/**
+ * Create, but never blindly twice: after a write whose outcome is unknown (5xx, dropped connection) look
+ * the object up by its natural key; adopt it if it is there, otherwise send the create again.
+ */
+async function createOnce(api: Api, change: Change, body: JsonObject, ids: Record<string, string>): Promise<JsonObject> {
+  const handler = handlers[change.kind];
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await handler.create(api, body);
+    } catch (error) {
+      if (!(error instanceof UncertainWriteError) || attempt >= 3) throw error;
+      const ctx = contextFrom(ids, api);
+      const existing = (await handler.list(api)).find((o) => handler.liveKeyOf(o, ctx) === change.key);
+      if (existing) return existing;
+    }
+  }
+}
+
+async function run(api: Api, change: Change, ids: Record<string, string>): Promise<void> {
+  const handler = handlers[change.kind];
+  const body = change.body ? (resolve(change.body, ids) as JsonObject) : undefined;
+  switch (change.action) {
+    case 'create': {
+      const created = await createOnce(api, change, body ?? {}, ids);
+      ids[change.address] = handler.idOf(created);
+      return;
+    }
+    case 'update':
+      await handler.update(api, change.id ?? '', body ?? {});
+      return;
+    case 'delete':
+      await handler.remove(api, change.id ?? '');
+      return;
+    case 'replace': {
+      await handler.remove(api, change.id ?? '');
+      const created = await createOnce(api, change, body ?? {}, ids);
+      ids[change.address] = handler.idOf(created);
+      return;
+    }
+  }
+}
+
+/**
+ * Execute exactly the plan, phase by phase (dependencies first, deletes last); changes inside a phase run
+ * concurrently through the api's queue. After a failure the current phase finishes and no later phase
+ * starts, so nothing is created that depends on what failed. Re-planning afterwards converges.
+ */
+export async function apply(plan: Plan, api: Api, hooks: ApplyHooks = {}): Promise<ApplyResult> {
+  const ids: Record<string, string> = { ...plan.refs };
+  const result: ApplyResult = { applied: [], failed: [], skipped: [] };
+  for (const phase of phases(plan.changes)) {
+    if (result.failed.length > 0) {
+      result.skipped.push(...phase);
+      continue;
+    }
+    await Promise.all(
+      phase.map(async (change) => {
+        hooks.onStart?.(change);
+        try {
+          await run(api, change, ids);
+          result.applied.push(change);
+          hooks.onDone?.(change);
+        } catch (error) {
+          const err = error instanceof Error ? error : new Error(String(error));
+          result.failed.push({ change, error: err });
+          hooks.onFail?.(change, err);
+        }
+      }),
+    );
+  }
+  return result;
+}

@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { type ApiClient, createApiClient } from '../api/client.js';
+import { type Endpoint, parseDomain } from '../api/domain.js';
+import { type Credentials, createTokenProvider } from '../api/token.js';
+import { startEmulator } from '../emulator/index.js';
+import { TenantctlError } from '../errors.js';
+import type { Io, Out } from './io.js';
+
+export interface Connection {
+  api: ApiClient;
+  endpoint: Endpoint;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  emulator?: boolean;
+}
+
+function credentialsFrom(env: Io['env']): Credentials {
+  if (env.AUTH0_ACCESS_TOKEN) return { kind: 'token', accessToken: env.AUTH0_ACCESS_TOKEN };
+  const clientId = env.AUTH0_CLIENT_ID;
+  if (clientId && env.AUTH0_CLIENT_SECRET) return { kind: 'secret', clientId, clientSecret: env.AUTH0_CLIENT_SECRET };
+  if (clientId && env.AUTH0_CLIENT_ASSERTION_KEY_FILE) {
+    return { kind: 'private_key_jwt', clientId, keyFile: env.AUTH0_CLIENT_ASSERTION_KEY_FILE, alg: env.AUTH0_CLIENT_ASSERTION_ALG };
+  }
+  throw new TenantctlError('config', 'no Management API credentials', {
+    hint: 'Set AUTH0_CLIENT_ID with AUTH0_CLIENT_SECRET (or AUTH0_CLIENT_ASSERTION_KEY_FILE), or AUTH0_ACCESS_TOKEN; or pass --emulator to use the embedded emulator.',
+  });
+}
+
+/**
+ * The tenant to talk to: the one AUTH0_DOMAIN names, or with --emulator an in-process emulator whose
+ * state lives in .tenantctl/emulator.json, so `apply` and a later `drift` see the same tenant.
+ */
+export async function connect(io: Io, out: Out, options: ConnectOptions): Promise<Connection> {
+  if (options.emulator) {
+    const emulator = await startEmulator({ port: 0, statePath: resolve(io.cwd, '.tenantctl/emulator.json'), quiet: true });
+    out.note(out.errStyle.dim(`Using the embedded emulator (state in .tenantctl/emulator.json) as tenant ${emulator.domain}\n`));
+    const endpoint = parseDomain(emulator.url, emulator.audience);
+    const tokens = createTokenProvider(endpoint, { kind: 'secret', clientId: emulator.clientId, clientSecret: emulator.clientSecret });
+    const api = createApiClient({ endpoint: { ...endpoint, domain: emulator.domain }, tokens });
+    return {
+      api,
+      endpoint,
+      async close() {
+        await api.close();
+        await emulator.close();
+      },
+    };
+  }
+  if (!io.env.AUTH0_DOMAIN) {
+    throw new TenantctlError('config', 'AUTH0_DOMAIN is not set', {
+      hint: 'Set AUTH0_DOMAIN (e.g. acme.eu.auth0.com, or http://127.0.0.1:4010 for a running emulator), or pass --emulator.',
+    });
+  }
+  const endpoint = parseDomain(io.env.AUTH0_DOMAIN, io.env.AUTH0_AUDIENCE);
+  const tokens = createTokenProvider(endpoint, credentialsFrom(io.env));
+  const api = createApiClient({
+    endpoint,
+    tokens,
+    onRetry: ({ method, path, reason, waitMs }) =>
+      out.note(out.errStyle.dim(`  waiting ${(waitMs / 1000).toFixed(1)}s before retrying ${method} ${path} (${reason})\n`)),
+  });
+  return { api, endpoint, close: () => api.close() };
+}

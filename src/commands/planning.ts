@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { readLive } from '../api/read-live.js';
+import type { Desired } from '../manifest/types.js';
+import { plan } from '../plan/plan.js';
+import type { Live, Plan } from '../plan/types.js';
+import { type Connection, connect } from './connect.js';
+import type { Io, Out } from './io.js';
+import { loadOrExit } from './load.js';
+
+export interface PlanningOptions {
+  env: string;
+  emulator?: boolean;
+  allowDelete?: boolean;
+}
+
+export interface Planned {
+  desired: Desired;
+  live: Live;
+  plan: Plan;
+  connection: Connection;
+}
+
+/** Manifests -> live tenant -> plan: the part plan, apply and drift share. Caller closes the connection. */
+export async function makePlan(dir: string, options: PlanningOptions, io: Io, out: Out): Promise<Planned> {
+  const desired = await loadOrExit(resolve(io.cwd, dir), options.env, io, out);
+  const connection = await connect(io, out, { emulator: options.emulator });
+  try {
+    const managed = Object.keys(desired.kinds) as (keyof Desired['kinds'])[];
+    const started = Date.now();
+    const live = await readLive(connection.api, { kinds: managed, managementAudience: connection.endpoint.audience });
+    const objects = Object.values(live.kinds).reduce((n, list) => n + (list?.length ?? 0), 0);
+    out.note(out.errStyle.dim(`Read ${objects} objects of ${Object.keys(live.kinds).length} kinds in ${Date.now() - started} ms\n`));
+    return { desired, live, plan: plan(desired, live, { allowDelete: options.allowDelete, env: options.env }), connection };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import type { JsonObject } from '../json.js';
+import { stableStringify } from '../json.js';
+import type { Kind, KindContext, KindHandler } from '../kinds/types.js';
+import type { Live } from './types.js';
+
+export function kindContext(live: Live): KindContext {
+  const clientNames = new Map<string, string>();
+  for (const client of live.kinds.clients ?? []) {
+    if (typeof client.client_id === 'string' && typeof client.name === 'string') clientNames.set(client.client_id, client.name);
+  }
+  return { managementAudience: live.managementAudience, deployerClientId: live.deployerClientId, clientNames };
+}
+
+/** The comparable form of a live object: what both plan and the staleness check look at. */
+export function liveCanonical(handler: KindHandler, body: JsonObject, ctx: KindContext): JsonObject {
+  return handler.canonicalize(handler.fromLive(body, ctx));
+}
+
+export function digest(value: JsonObject): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 16);
+}
+
+export interface KeyedLive {
+  byKey: Map<string, JsonObject[]>;
+  /** Live objects we cannot name (e.g. a grant of a client that no longer exists). */
+  unkeyed: JsonObject[];
+}
+
+export function keyLive(handler: KindHandler, items: JsonObject[], ctx: KindContext): KeyedLive {
+  const byKey = new Map<string, JsonObject[]>();
+  const unkeyed: JsonObject[] = [];
+  for (const item of items) {
+    const key = handler.liveKeyOf(item, ctx);
+    if (key === undefined) unkeyed.push(item);
+    else byKey.set(key, [...(byKey.get(key) ?? []), item]);
+  }
+  return { byKey, unkeyed };
+}
+
+export function address(kind: Kind, key: string): string {
+  return `${kind}/${key}`;
+}

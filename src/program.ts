@@ -1,0 +1,126 @@
+import { Command, CommanderError, Option } from 'commander';
+import { applyCommand } from './commands/apply.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { Exit, type Io, type OutputFormat, output } from './commands/io.js';
+import { driftCommand, planCommand } from './commands/plan.js';
+import { validateCommand } from './commands/validate.js';
+import { TenantctlError } from './errors.js';
+
+const EXIT_HELP = `
+Exit codes:
+  0  success; for plan and drift: no changes
+  1  error (bad manifests, API failure, stale plan, refused apply)
+  2  changes present (plan --detailed-exitcode; drift whenever it finds drift)
+
+Environment:
+  AUTH0_DOMAIN                    tenant domain, or a URL with scheme and port (http://127.0.0.1:4010)
+  AUTH0_CLIENT_ID                 the client tenantctl authenticates as (never planned)
+  AUTH0_CLIENT_SECRET             its secret, or instead:
+  AUTH0_CLIENT_ASSERTION_KEY_FILE a PEM private key for private_key_jwt
+  AUTH0_ACCESS_TOKEN              a ready Management API token instead of client credentials
+  AUTH0_AUDIENCE                  overrides https://<domain>/api/v2/
+  NO_COLOR                        plain output even on a terminal`;
+
+const outputOption = () =>
+  new Option('-o, --output <format>', 'text for people, json for machines, markdown for PR comments')
+    .choices(['text', 'json', 'markdown'])
+    .default('text');
+const envOption = () => new Option('-e, --env <name>', 'environment: loads DIR/environments/<name>.yaml keywords').makeOptionMandatory();
+const emulatorOption = () => new Option('--emulator', 'use an embedded emulator (state in .tenantctl/emulator.json) instead of AUTH0_DOMAIN');
+
+function build(io: Io, setCode: (code: number) => void): Command {
+  const out = output(io);
+  const program = new Command('tenantctl')
+    .description('Keep an Auth0 tenant in git: validate, plan, apply and drift-check YAML manifests.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_HELP)
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+
+  program
+    .command('validate')
+    .description('check manifests offline: YAML, keywords, field names and types, references')
+    .argument('<dir>', 'tenant directory, e.g. examples/tenants/acme')
+    .addOption(envOption())
+    .addHelpText('after', '\nExample:\n  tenantctl validate examples/tenants/acme --env prod')
+    .action(async (dir: string, opts: { env: string }) => setCode(await validateCommand(dir, opts, io, out)));
+
+  program
+    .command('plan')
+    .description('show what apply would change in the tenant, without changing anything')
+    .argument('<dir>', 'tenant directory')
+    .addOption(envOption())
+    .option('--out <file>', 'save the plan as JSON for `apply --plan` (no secrets are stored)')
+    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
+    .option('--allow-delete', 'plan deletion of live objects missing from managed sections')
+    .addOption(emulatorOption())
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  tenantctl plan examples/tenants/acme --env staging --detailed-exitcode\n  tenantctl plan examples/tenants/acme --env prod --out plan.json --output markdown')
+    .action(async (dir: string, opts: { env: string; out?: string; detailedExitcode?: boolean; allowDelete?: boolean; emulator?: boolean; output: OutputFormat }) =>
+      setCode(await planCommand(dir, opts, io, out)),
+    );
+
+  program
+    .command('apply')
+    .description('plan and apply the changes (asks first on a terminal), or apply a saved plan exactly')
+    .argument('[dir]', 'tenant directory (not needed with --plan)')
+    .addOption(new Option('-e, --env <name>', 'environment (required unless --plan)'))
+    .option('--plan <file>', 'apply this saved plan; refuses if the tenant changed since it was made')
+    .option('--auto-approve', 'do not ask for confirmation (CI)')
+    .option('--allow-delete', 'delete live objects missing from managed sections')
+    .addOption(emulatorOption())
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json')
+    .action(async (dir: string | undefined, opts: { env?: string; plan?: string; autoApprove?: boolean; allowDelete?: boolean; emulator?: boolean; output: OutputFormat }) => {
+      if (!opts.plan && !opts.env) throw new TenantctlError('usage', "apply needs --env <name> (or --plan FILE)");
+      setCode(await applyCommand(dir, { ...opts, env: opts.env ?? '' }, io, out));
+    });
+
+  program
+    .command('drift')
+    .description('compare the live tenant with the manifests; exit 2 and list differences if they drifted')
+    .argument('<dir>', 'tenant directory')
+    .addOption(envOption())
+    .addOption(emulatorOption())
+    .addOption(outputOption())
+    .addHelpText('after', '\nExample (a scheduled CI job):\n  tenantctl drift examples/tenants/acme --env prod --output markdown')
+    .action(async (dir: string, opts: { env: string; emulator?: boolean; output: OutputFormat }) => setCode(await driftCommand(dir, opts, io, out)));
+
+  program
+    .command('emulator')
+    .description('serve a local Management API emulator (for tests, demos and trying tenantctl out)')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '4010')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--state <file>', 'persist the tenant to this JSON file')
+    .option('--domain <domain>', 'tenant domain in tokens (default 127.0.0.1:<port>)')
+    .option('--client-id <id>', "the deployer client's id", 'tenantctl-deployer')
+    .option('--client-secret <secret>', "the deployer client's secret (random if not given)")
+    .option('--rate-limit <burst/rps>', 'token bucket, e.g. 5/5', '50/16')
+    .action(async (opts) => setCode(await emulatorCommand(opts, out)));
+
+  return program;
+}
+
+/** Run the CLI in-process; returns the exit code. The bin wrapper is the only caller of process.exit. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let code = 0;
+  const program = build(io, (c) => {
+    code = c;
+  });
+  const out = output(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof Exit) return error.code;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    if (error instanceof TenantctlError) {
+      out.note(`${out.errStyle.red('Error:')} ${error.message}\n`);
+      if (error.hint) out.note(`  ${error.hint}\n`);
+      return 1;
+    }
+    out.note(`tenantctl hit a bug; please report it with this trace:\n${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

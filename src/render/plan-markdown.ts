@@ -1,0 +1,28 @@
+import type { Plan } from '../plan/types.js';
+import { summaryLine } from './plan-text.js';
+import { show } from './values.js';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** For pull-request comments and CI step summaries. */
+export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'): string {
+  const lines = [`### tenantctl ${mode}: \`${plan.tenant}\`${plan.env ? ` (env \`${plan.env}\`)` : ''}`, '', `**${summaryLine(plan)}**`, ''];
+  if (plan.changes.length > 0) {
+    lines.push('| Action | Resource | Fields |', '| --- | --- | --- |');
+    for (const c of plan.changes) {
+      const fields = c.fields
+        .map((f) => (c.action === 'create' ? `\`${f.path}\`: ${show(f.to, 80)}` : `\`${f.path}\`: ${show(f.from, 60)} → ${show(f.to, 60)}`))
+        .join('<br>');
+      lines.push(`| ${c.action} | \`${cell(c.address)}\` | ${cell(fields)} |`);
+    }
+    lines.push('');
+  }
+  const skipped = plan.skipped.filter((s) => s.reason === 'would-delete');
+  if (skipped.length > 0) {
+    lines.push(`<details><summary>Would delete, skipped (${skipped.length})</summary>`, '');
+    for (const s of skipped) lines.push(`- \`${s.address}\`: ${s.message}`);
+    lines.push('', '</details>', '');
+  }
+  for (const w of plan.warnings) lines.push(`> **Warning:** ${w}`, '');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,78 @@
+import type { ApplyResult } from '../apply/apply.js';
+import type { Change, Plan } from '../plan/types.js';
+import type { Style } from './style.js';
+import { show } from './values.js';
+
+const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
+
+export function summaryLine(plan: Plan): string {
+  const { add, change, destroy } = plan.summary;
+  if (plan.changes.length === 0) return 'No changes. The tenant matches the manifests.';
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
+}
+
+function colourFor(style: Style, action: Change['action']) {
+  return action === 'create' ? style.green : action === 'update' ? style.yellow : style.red;
+}
+
+function changeLines(change: Change, style: Style, mode: 'plan' | 'drift'): string[] {
+  const paint = colourFor(style, change.action);
+  const head = `  ${paint(SYMBOL[change.action])} ${style.bold(change.address)}${change.action === 'replace' ? style.dim(' (replace: a field that cannot change in place differs)') : ''}`;
+  const lines = [head];
+  for (const field of change.fields) {
+    if (change.action === 'create') lines.push(`      ${field.path}: ${show(field.to)}`);
+    else if (mode === 'drift') {
+      lines.push(`      ${field.path}`, `        manifest: ${show(field.to)}`, `        live:     ${show(field.from)}`);
+    } else lines.push(`      ${field.path}: ${show(field.from)} ${style.dim('→')} ${show(field.to)}`);
+  }
+  if (change.action === 'delete' && mode === 'drift') lines.push('      exists in the tenant but not in the manifests');
+  return lines;
+}
+
+/** The human plan: one block per change, skips and warnings, then the summary line. */
+export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' = 'plan'): string {
+  const lines: string[] = [];
+  const title = mode === 'drift' ? 'Drift check' : 'Plan';
+  lines.push(style.dim(`${title} for tenant ${plan.tenant}${plan.env ? ` (env ${plan.env})` : ''}`), '');
+  for (const change of plan.changes) lines.push(...changeLines(change, style, mode));
+  const wouldDelete = plan.skipped.filter((s) => s.reason === 'would-delete');
+  const protectedOnes = plan.skipped.filter((s) => s.reason === 'protected');
+  if (wouldDelete.length > 0) {
+    if (lines.length > 2) lines.push('');
+    lines.push(style.yellow(`Would delete, skipped (${wouldDelete.length}):`));
+    for (const s of wouldDelete) lines.push(`  ${style.yellow('!')} ${s.address}: ${s.message}`);
+  }
+  if (protectedOnes.length > 0) {
+    lines.push('', style.dim(`Protected, never planned (${protectedOnes.length}):`));
+    for (const s of protectedOnes) lines.push(style.dim(`  · ${s.address}: ${s.message}`));
+  }
+  for (const w of plan.warnings) lines.push(style.yellow(`Warning: ${w}`));
+  if (lines.length > 2) lines.push('');
+  if (mode === 'drift') {
+    lines.push(
+      plan.changes.length === 0
+        ? 'No changes. The tenant matches the manifests.'
+        : `Drift: ${plan.changes.length} resource(s) differ from the manifests (${plan.summary.add} missing, ${plan.summary.change} changed, ${plan.summary.destroy} extra).`,
+    );
+  } else lines.push(summaryLine(plan));
+  return `${lines.join('\n')}\n`;
+}
+
+const PAST: Record<Change['action'], string> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
+
+export function renderApplyText(result: ApplyResult, style: Style): string {
+  const count = (a: Change['action'][]) => result.applied.filter((c) => a.includes(c.action)).length;
+  if (result.failed.length === 0) {
+    return `Apply complete: ${count(['create', 'replace'])} added, ${count(['update'])} changed, ${count(['delete', 'replace'])} destroyed.\n`;
+  }
+  const lines = [style.red(`Apply failed: ${result.applied.length} change(s) applied, ${result.failed.length} failed, ${result.skipped.length} not attempted.`)];
+  if (result.applied.length > 0) lines.push('Applied:', ...result.applied.map((c) => `  ${style.green('✓')} ${PAST[c.action]} ${c.address}`));
+  lines.push('Failed:', ...result.failed.map(({ change, error }) => `  ${style.red('✗')} ${change.action} ${change.address}: ${error.message}`));
+  if (result.skipped.length > 0) lines.push('Not attempted:', ...result.skipped.map((c) => `  · ${c.action} ${c.address}`));
+  lines.push('Run `tenantctl apply` again once the cause is fixed: it plans from the live tenant and converges.');
+  return `${lines.join('\n')}\n`;
+}
+
+export function progressLine(change: Change, state: 'done' | 'failed', style: Style): string {
+  return state === 'done' ? `  ${style.green('✓')} ${PAST[change.action]} ${change.address}\n` : `  ${style.red('✗')} ${change.action} ${change.address}\n`;
+}
