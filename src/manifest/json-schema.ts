@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
+import { handlers } from '../kinds/index.js';
+import { KINDS } from '../kinds/types.js';
+
+const KEYWORD_REF = { $ref: '#/$defs/keyword' };
+
+/** `@@NAME@@` may stand for any value; `##NAME##` may sit inside any string. */
+const KEYWORD_DEF: JsonObject = {
+  description: 'A keyword from environments/<env>.yaml, replaced before validation.',
+  anyOf: [
+    { type: 'string', pattern: '^@@[A-Za-z_][A-Za-z0-9_]*@@$' },
+    { type: 'string', pattern: '##[A-Za-z_][A-Za-z0-9_]*##' },
+  ],
+};
+
+/**
+ * JSON Schema (draft 2020-12) of one manifest file, built from the kinds' zod schemas so editors check
+ * the same rules as the loader. Every value position also accepts a keyword scalar, because keywords are
+ * replaced after parsing and the editor sees the file before replacement.
+ */
+export function manifestJsonSchema(): JsonObject {
+  const defs: JsonObject = { keyword: KEYWORD_DEF };
+  const properties: JsonObject = {};
+  for (const kind of KINDS) {
+    const handler = handlers[kind];
+    const {
+      $schema: _drop,
+      $defs,
+      ...item
+    } = z.toJSONSchema(handler.itemSchema, {
+      target: 'draft-2020-12',
+      io: 'input',
+      unrepresentable: 'any',
+    }) as JsonObject;
+    if ($defs !== undefined)
+      throw new Error(`the ${kind} item schema uses $defs, which manifestJsonSchema does not merge`);
+    defs[kind] = allowKeywords(item) as JsonObject;
+    properties[kind] = {
+      description: `The ${handler.label}s tenantctl manages; an empty list manages the kind with no items.`,
+      ...withKeyword({ type: 'array', items: withKeyword({ $ref: `#/$defs/${kind}` }) }),
+    };
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'tenantctl manifest',
+    type: 'object',
+    properties,
+    additionalProperties: false,
+    $defs: defs,
+  };
+}
+
+function withKeyword(schema: Json): JsonObject {
+  return { anyOf: [schema, KEYWORD_REF] };
+}
+
+/** Wraps every value position (properties, list items, map values) so a keyword scalar is accepted there. */
+function allowKeywords(schema: Json): Json {
+  if (!isObject(schema)) return schema;
+  const out: JsonObject = { ...schema };
+  if (isObject(schema.properties)) {
+    const props: JsonObject = {};
+    for (const [name, sub] of Object.entries(schema.properties))
+      props[name] = withKeyword(allowKeywords(sub));
+    out.properties = props;
+  }
+  if (isObject(schema.items)) out.items = withKeyword(allowKeywords(schema.items));
+  if (Array.isArray(schema.prefixItems))
+    out.prefixItems = schema.prefixItems.map((s) => withKeyword(allowKeywords(s)));
+  if (isObject(schema.additionalProperties)) {
+    out.additionalProperties = withKeyword(allowKeywords(schema.additionalProperties));
+  }
+  for (const combinator of ['anyOf', 'oneOf', 'allOf'] as const) {
+    const list = schema[combinator];
+    if (Array.isArray(list)) out[combinator] = list.map(allowKeywords);
+  }
+  return out;
+}

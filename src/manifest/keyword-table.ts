@@ -1,0 +1,198 @@
+import type { Json } from '../json.js';
+import { type Diag, error, warning } from './diagnostics.js';
+import { didYouMean } from './suggest.js';
+import type { Loc } from './types.js';
+import { toJson, walk, type YEntry, type YNode } from './yaml-tree.js';
+
+export interface Keyword {
+  name: string;
+  /** Where the keyword is defined (its key in the environment file). */
+  loc: Loc;
+  value: Json;
+  /** The environment variable the value comes from, for `{ env: VAR }` bindings. */
+  env?: string;
+  sensitive: boolean;
+  /** Why the keyword cannot be used; its definition already carries the error. */
+  unusable?: 'unset' | 'invalid';
+}
+
+export interface KeywordTable {
+  /** The environment file, for hints; undefined when it is missing (uses then fail silently). */
+  file: string | undefined;
+  keywords: Map<string, Keyword>;
+}
+
+export const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+export const WHOLE = new RegExp(`^@@(${NAME})@@$`);
+export const INLINE = new RegExp(`##(${NAME})##`, 'g');
+export const STRAY_WHOLE = new RegExp(`@@(${NAME})@@`);
+const NAME_ONLY = new RegExp(`^${NAME}$`);
+
+/** Reads `keywords:` from a parsed environment file, resolving `{ env: VAR }` bindings. */
+export function keywordTable(
+  file: string,
+  root: YNode | undefined,
+  processEnv: Record<string, string | undefined>,
+): { table: KeywordTable; diagnostics: Diag[] } {
+  const table: KeywordTable = { file, keywords: new Map() };
+  const diagnostics: Diag[] = [];
+  if (root === undefined) return { table, diagnostics };
+  if (root.type !== 'map') {
+    diagnostics.push(
+      error('invalid_environment', 'an environment file must be a mapping with a `keywords:` key', {
+        loc: root.loc,
+        hint: 'Write `keywords:` followed by one `NAME: value` line per keyword.',
+      }),
+    );
+    return { table, diagnostics };
+  }
+  for (const entry of root.entries) {
+    if (entry.key !== 'keywords') {
+      diagnostics.push(
+        error(
+          'unknown_field',
+          `unknown key '${entry.key}' in an environment file${didYouMean(entry.key, ['keywords'])}`,
+          {
+            loc: entry.keyLoc,
+            hint: 'An environment file has a single `keywords:` mapping.',
+          },
+        ),
+      );
+      continue;
+    }
+    const section = entry.value;
+    if (section.type === 'scalar' && section.value === null) continue;
+    if (section.type !== 'map') {
+      diagnostics.push(
+        error('invalid_environment', "'keywords' must be a mapping of NAME: value", {
+          loc: section.loc,
+          hint: 'Write one `NAME: value` line per keyword under `keywords:`.',
+        }),
+      );
+      continue;
+    }
+    for (const def of section.entries) {
+      const keyword = defineKeyword(def, processEnv, diagnostics);
+      if (keyword) table.keywords.set(keyword.name, keyword);
+    }
+  }
+  return { table, diagnostics };
+}
+
+function defineKeyword(
+  def: YEntry,
+  processEnv: Record<string, string | undefined>,
+  out: Diag[],
+): Keyword | undefined {
+  const { key: name, keyLoc: loc, value: node } = def;
+  if (!NAME_ONLY.test(name)) {
+    out.push(
+      error('invalid_keyword_name', `keyword name '${name}' is not valid`, {
+        loc,
+        hint: 'Keyword names use letters, digits and underscores and do not start with a digit.',
+      }),
+    );
+    return undefined;
+  }
+  const binding = envBinding(node);
+  if (binding === 'invalid') {
+    out.push(
+      error(
+        'invalid_keyword',
+        `keyword '${name}': 'env' must be a variable name and 'sensitive' true or false`,
+        {
+          loc,
+          hint: 'Write `{ env: VARIABLE }` or `{ env: VARIABLE, sensitive: false }`.',
+        },
+      ),
+    );
+    return { name, loc, value: null, sensitive: false, unusable: 'invalid' };
+  }
+  if (binding) {
+    const value = processEnv[binding.env];
+    const keyword: Keyword = {
+      name,
+      loc,
+      value: value ?? null,
+      env: binding.env,
+      sensitive: binding.sensitive,
+    };
+    if (value === undefined) {
+      out.push(
+        error('unset_env', `keyword '${name}' reads environment variable ${binding.env}, which is not set`, {
+          loc,
+          hint: `Set ${binding.env} in the environment that runs tenantctl.`,
+        }),
+      );
+      keyword.unusable = 'unset';
+    }
+    return keyword;
+  }
+  // Keyword values are taken literally: allowing keywords inside them would need ordering and cycle rules.
+  let nested = false;
+  walk(node, (n) => {
+    if (
+      n.type === 'scalar' &&
+      typeof n.value === 'string' &&
+      (STRAY_WHOLE.test(n.value) || hasInline(n.value))
+    ) {
+      nested = true;
+      out.push(
+        error(
+          'nested_keyword',
+          `the value of keyword '${name}' uses another keyword; keyword values cannot use keywords`,
+          {
+            loc: n.loc,
+            hint: 'Write the value out in full.',
+          },
+        ),
+      );
+    }
+    return undefined;
+  });
+  if (nested) return { name, loc, value: null, sensitive: false, unusable: 'invalid' };
+  return { name, loc, value: toJson(node), sensitive: false };
+}
+
+export function hasInline(text: string): boolean {
+  INLINE.lastIndex = 0;
+  return INLINE.test(text);
+}
+
+/** `{ env: VAR }` or `{ env: VAR, sensitive: bool }`; any other mapping is a plain structured value. */
+function envBinding(node: YNode): { env: string; sensitive: boolean } | 'invalid' | undefined {
+  if (node.type !== 'map') return undefined;
+  const keys = node.entries.map((e) => e.key);
+  if (!keys.includes('env') || !keys.every((k) => k === 'env' || k === 'sensitive')) return undefined;
+  const env = node.entries.find((e) => e.key === 'env')?.value;
+  const sensitive = node.entries.find((e) => e.key === 'sensitive')?.value;
+  if (env?.type !== 'scalar' || typeof env.value !== 'string' || !NAME_ONLY.test(env.value)) return 'invalid';
+  if (sensitive !== undefined && (sensitive.type !== 'scalar' || typeof sensitive.value !== 'boolean'))
+    return 'invalid';
+  return { env: env.value, sensitive: sensitive?.value !== false };
+}
+
+export function unusedKeywords(table: KeywordTable, used: Set<string>): Diag[] {
+  const out: Diag[] = [];
+  for (const keyword of table.keywords.values()) {
+    if (used.has(keyword.name)) continue;
+    out.push(
+      warning('unused_keyword', `keyword '${keyword.name}' is not used by any manifest`, {
+        loc: keyword.loc,
+        hint: `Remove it from ${table.file}, or use it as @@${keyword.name}@@ or ##${keyword.name}##.`,
+      }),
+    );
+  }
+  return out;
+}
+
+/** The text of every env-bound sensitive value that is set, for redaction. */
+export function secretsOf(table: KeywordTable): string[] {
+  const out = new Set<string>();
+  for (const keyword of table.keywords.values()) {
+    if (keyword.sensitive && keyword.env && typeof keyword.value === 'string' && keyword.value !== '') {
+      out.add(keyword.value);
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,117 @@
+import { type Diag, error } from './diagnostics.js';
+import { hasInline, INLINE, type Keyword, type KeywordTable, STRAY_WHOLE, WHOLE } from './keyword-table.js';
+import { didYouMean } from './suggest.js';
+import type { Loc } from './types.js';
+import { fromJson, type YNode } from './yaml-tree.js';
+
+export interface Replacer {
+  /** The tree with keywords replaced; nodes whose replacement failed are marked broken and reported. */
+  replace(node: YNode): { node: YNode; diagnostics: Diag[] };
+  /** Names of the keywords used so far, across calls. */
+  used: Set<string>;
+}
+
+export function keywordReplacer(table: KeywordTable): Replacer {
+  // Problems of the current `replace` call; each call starts a fresh list so callers can attach an address.
+  let diagnostics: Diag[] = [];
+  const used = new Set<string>();
+
+  /** The keyword, or undefined after reporting why it cannot be used here. */
+  const lookup = (name: string, loc: Loc): Keyword | undefined => {
+    const keyword = table.keywords.get(name);
+    if (keyword) used.add(name);
+    if (table.file === undefined || keyword?.unusable === 'invalid') return undefined;
+    if (keyword === undefined) {
+      diagnostics.push(
+        error('unknown_keyword', `unknown keyword '${name}'${didYouMean(name, table.keywords.keys())}`, {
+          loc,
+          hint: `Define ${name} under \`keywords:\` in ${table.file}.`,
+        }),
+      );
+      return undefined;
+    }
+    if (keyword.unusable === 'unset') {
+      diagnostics.push(
+        error(
+          'unset_env',
+          `keyword '${name}' cannot be used: environment variable ${keyword.env} is not set`,
+          {
+            loc,
+            hint: `Set ${keyword.env} in the environment that runs tenantctl.`,
+          },
+        ),
+      );
+      return undefined;
+    }
+    return keyword;
+  };
+
+  const replaceString = (node: YNode & { type: 'scalar' }, text: string): YNode => {
+    const whole = WHOLE.exec(text);
+    if (whole) {
+      const keyword = lookup(whole[1]!, node.loc);
+      if (!keyword) return { ...node, broken: true };
+      const value: YNode = { ...fromJson(keyword.value, node.loc), keyword: keyword.name };
+      return keyword.sensitive && keyword.env ? { ...value, sensitiveEnv: keyword.env } : value;
+    }
+    const stray = STRAY_WHOLE.exec(text);
+    if (stray) {
+      diagnostics.push(
+        error(
+          'keyword_in_text',
+          `'@@${stray[1]}@@' only replaces a whole value; inside text write '##${stray[1]}##'`,
+          {
+            loc: node.loc,
+            hint: `Use ##${stray[1]}## to insert the keyword's value as text.`,
+          },
+        ),
+      );
+      return { ...node, broken: true };
+    }
+    if (!hasInline(text)) return node;
+    let ok = true;
+    const replaced = text.replace(INLINE, (match, name: string) => {
+      const keyword = lookup(name, node.loc);
+      if (!keyword) {
+        ok = false;
+        return match;
+      }
+      if (keyword.sensitive && keyword.env) {
+        // A secret is recorded as "the value of VAR at this path"; apply re-reads it, so it must stand alone.
+        ok = false;
+        diagnostics.push(
+          error(
+            'sensitive_in_text',
+            `keyword '${name}' holds a secret (from ${keyword.env}) and cannot be part of a string`,
+            {
+              loc: node.loc,
+              hint: `Use '@@${name}@@' as the entire value, or add \`sensitive: false\` to its binding if it is not a secret.`,
+            },
+          ),
+        );
+        return match;
+      }
+      return typeof keyword.value === 'string' ? keyword.value : JSON.stringify(keyword.value);
+    });
+    return ok ? { ...node, value: replaced } : { ...node, broken: true };
+  };
+
+  const replaceNode = (node: YNode): YNode => {
+    switch (node.type) {
+      case 'scalar':
+        return typeof node.value === 'string' ? replaceString(node, node.value) : node;
+      case 'seq':
+        return { ...node, items: node.items.map(replaceNode) };
+      case 'map':
+        return { ...node, entries: node.entries.map((e) => ({ ...e, value: replaceNode(e.value) })) };
+    }
+  };
+
+  const replace = (node: YNode) => {
+    diagnostics = [];
+    return { node: replaceNode(node), diagnostics };
+  };
+  return { replace, used };
+}
+
+/** Warnings for keywords no manifest uses: usually a typo on one side or a leftover. */

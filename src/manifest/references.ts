@@ -1,0 +1,61 @@
+import { handlerFor } from '../kinds/index.js';
+import type { Kind } from '../kinds/types.js';
+import { type Diag, error, where } from './diagnostics.js';
+import { didYouMean } from './suggest.js';
+import type { CheckedItem } from './validate.js';
+import { locate } from './yaml-tree.js';
+
+/**
+ * Rules across items: natural keys are unique within a kind, and references to a managed kind point at
+ * declared items. References into an unmanaged kind are left to the plan, which resolves them against the
+ * live tenant. Returns the items that broke a rule, so they stay out of Desired.
+ */
+export function checkRelations(items: CheckedItem[], managed: ReadonlySet<Kind>) {
+  const diagnostics: Diag[] = [];
+  const rejected = new Set<CheckedItem>();
+  const declared = new Map<Kind, Map<string, CheckedItem>>();
+
+  for (const item of items) {
+    if (item.key === undefined) continue;
+    const keys = declared.get(item.kind) ?? new Map<string, CheckedItem>();
+    declared.set(item.kind, keys);
+    const first = keys.get(item.key);
+    if (first === undefined) {
+      keys.set(item.key, item);
+      continue;
+    }
+    const label = handlerFor(item.kind).label;
+    rejected.add(item);
+    diagnostics.push(
+      error('duplicate_key', `${label} '${item.key}' is already declared at ${where(first.loc)}`, {
+        loc: item.loc,
+        address: item.address,
+        hint: `Each ${label} is declared once: merge the two items, or change the key of one of them.`,
+      }),
+    );
+  }
+
+  for (const item of items) {
+    if (item.body === undefined || rejected.has(item)) continue;
+    for (const ref of handlerFor(item.kind).references(item.body)) {
+      if (!managed.has(ref.kind)) continue;
+      const targets = declared.get(ref.kind) ?? new Map<string, CheckedItem>();
+      if (targets.has(ref.key)) continue;
+      const label = handlerFor(ref.kind).label;
+      const at = locate(item.node, ref.path);
+      rejected.add(item);
+      diagnostics.push(
+        error(
+          'undeclared_reference',
+          `${label} '${ref.key}' is not declared in ${ref.kind}${didYouMean(ref.key, targets.keys())}`,
+          {
+            loc: at.node.loc,
+            address: item.address,
+            hint: `Declare the ${label} in the ${ref.kind} section or fix the name (${ref.kind} is managed, so only declared ${label}s exist after apply).`,
+          },
+        ),
+      );
+    }
+  }
+  return { diagnostics, rejected };
+}

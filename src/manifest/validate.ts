@@ -1,0 +1,142 @@
+import type { z } from 'zod';
+import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
+import type { Kind, KindHandler } from '../kinds/types.js';
+import { type Diag, error } from './diagnostics.js';
+import { fieldName, wordIssue, wordUnknownKey } from './issues.js';
+import type { Loc, SensitiveValue } from './types.js';
+import { locate, startLoc, toJson, walk, type YNode } from './yaml-tree.js';
+import { isIntegerSchema, objectFields, requiredFields, schemaAt } from './zod-shape.js';
+
+/** One manifest item after keyword replacement and schema validation. */
+export interface CheckedItem {
+  kind: Kind;
+  node: YNode;
+  /** The natural key, when the item has its key fields (even if other fields are invalid). */
+  key: string | undefined;
+  address: string;
+  loc: Loc;
+  /** The validated item; undefined when the item has errors. */
+  body: JsonObject | undefined;
+  sensitive: SensitiveValue[];
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** `index` counts the kind's items across all files, for addressing items without a key. */
+export function checkItem(
+  handler: KindHandler,
+  node: YNode,
+  index: number,
+): { item: CheckedItem; diagnostics: Diag[] } {
+  const raw = toJson(node);
+  const result = handler.itemSchema.safeParse(raw);
+  // An issue under a failed keyword replacement is a consequence of that failure, already reported.
+  const issues = (result.error?.issues ?? []).filter((issue) => !locate(node, issue.path).broken);
+  const key = keyOf(handler, raw, node, issues);
+  const address = key === undefined ? `${handler.kind}[${index}]` : `${handler.kind}/${key}`;
+  const diagnostics = issues.flatMap((issue) => describe({ handler, issue, node, raw, address }));
+  const valid = result.success && !hasBroken(node);
+  const item: CheckedItem = {
+    kind: handler.kind,
+    node,
+    key,
+    address,
+    loc: startLoc(node),
+    body: valid && isObject(result.data) ? (result.data as JsonObject) : undefined,
+    sensitive: sensitivePaths(node),
+  };
+  return { item, diagnostics };
+}
+
+/**
+ * The key, computed from the raw item when its key fields (the schema's required fields) are present and
+ * valid, so that errors in other fields can still name the resource.
+ */
+function keyOf(handler: KindHandler, raw: Json, node: YNode, issues: Issue[]): string | undefined {
+  if (!isObject(raw)) return undefined;
+  const usable = requiredFields(handler.itemSchema).every(
+    (field) =>
+      raw[field] !== undefined &&
+      !locate(node, [field]).broken &&
+      !issues.some((issue) => issue.path[0] === field),
+  );
+  return usable ? handler.keyOf(raw) : undefined;
+}
+
+interface DescribeArgs {
+  handler: KindHandler;
+  issue: Issue;
+  node: YNode;
+  raw: Json;
+  address: string;
+}
+
+function describe({ handler, issue, node, raw, address }: DescribeArgs): Diag[] {
+  const schema = schemaAt(handler.itemSchema, issue.path);
+  const accepted = objectFields(schema);
+  const owner = issue.path.length === 0 ? `a ${handler.label}` : `'${fieldName(issue.path)}'`;
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const wording = wordUnknownKey(key, { issue, accepted, owner });
+      const at = locate(node, [...issue.path, key]);
+      return error(wording.code, wording.message, {
+        loc: at.keyLoc ?? at.node.loc,
+        hint: fromKeyword(wording.hint, at.keyword),
+        address,
+      });
+    });
+  }
+  const value = valueAt(raw, issue.path);
+  const at = locate(node, issue.path);
+  const wording = wordIssue({
+    issue,
+    value,
+    secret: at.secret,
+    accepted,
+    owner,
+    integer: isIntegerSchema(schema),
+  });
+  // A missing field has no place of its own: point at the mapping that lacks it.
+  const loc = at.exact ? at.node.loc : startLoc(at.node);
+  return [
+    error(wording.code, wording.message, { loc, hint: fromKeyword(wording.hint, at.keyword), address }),
+  ];
+}
+
+/** A keyword's value is located at its use; say where to fix it. */
+function fromKeyword(hint: string, keyword: string | undefined): string {
+  return keyword === undefined
+    ? hint
+    : `${hint} The value comes from keyword '${keyword}' in the environment file.`;
+}
+
+function valueAt(value: Json, path: readonly PropertyKey[]): Json | undefined {
+  let current: Json | undefined = value;
+  for (const step of path) {
+    if (Array.isArray(current) && typeof step === 'number') current = current[step];
+    else if (isObject(current)) current = current[String(step)];
+    else return undefined;
+  }
+  return current;
+}
+
+function hasBroken(node: YNode): boolean {
+  let broken = false;
+  walk(node, (n) => {
+    broken ||= n.broken === true;
+    return !broken;
+  });
+  return broken;
+}
+
+/** Paths (within the item) of values that came from env-bound sensitive keywords. */
+function sensitivePaths(node: YNode): SensitiveValue[] {
+  const out: SensitiveValue[] = [];
+  walk(node, (n, path) => {
+    if (n.sensitiveEnv === undefined) return true;
+    out.push({ path, env: n.sensitiveEnv });
+    return false;
+  });
+  return out;
+}
