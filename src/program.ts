@@ -25,8 +25,16 @@ const outputOption = () =>
   new Option('-o, --output <format>', 'text for people, json for machines, markdown for PR comments')
     .choices(['text', 'json', 'markdown'])
     .default('text');
-const envOption = () => new Option('-e, --env <name>', 'environment: loads DIR/environments/<name>.yaml keywords').makeOptionMandatory();
-const emulatorOption = () => new Option('--emulator', 'use an embedded emulator (state in .tenantctl/emulator.json) instead of AUTH0_DOMAIN');
+const envOption = () =>
+  new Option(
+    '-e, --env <name>',
+    'environment: loads DIR/environments/<name>.yaml keywords',
+  ).makeOptionMandatory();
+const emulatorOption = () =>
+  new Option(
+    '--emulator',
+    'use an embedded emulator (state in .tenantctl/emulator.json) instead of AUTH0_DOMAIN',
+  );
 
 function build(io: Io, setCode: (code: number) => void): Command {
   const out = output(io);
@@ -56,9 +64,22 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option('--allow-delete', 'plan deletion of live objects missing from managed sections')
     .addOption(emulatorOption())
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  tenantctl plan examples/tenants/acme --env staging --detailed-exitcode\n  tenantctl plan examples/tenants/acme --env prod --out plan.json --output markdown')
-    .action(async (dir: string, opts: { env: string; out?: string; detailedExitcode?: boolean; allowDelete?: boolean; emulator?: boolean; output: OutputFormat }) =>
-      setCode(await planCommand(dir, opts, io, out)),
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tenantctl plan examples/tenants/acme --env staging --detailed-exitcode\n  tenantctl plan examples/tenants/acme --env prod --out plan.json --output markdown',
+    )
+    .action(
+      async (
+        dir: string,
+        opts: {
+          env: string;
+          out?: string;
+          detailedExitcode?: boolean;
+          allowDelete?: boolean;
+          emulator?: boolean;
+          output: OutputFormat;
+        },
+      ) => setCode(await planCommand(dir, opts, io, out)),
     );
 
   program
@@ -71,11 +92,27 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option('--allow-delete', 'delete live objects missing from managed sections')
     .addOption(emulatorOption())
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json')
-    .action(async (dir: string | undefined, opts: { env?: string; plan?: string; autoApprove?: boolean; allowDelete?: boolean; emulator?: boolean; output: OutputFormat }) => {
-      if (!opts.plan && !opts.env) throw new TenantctlError('usage', "apply needs --env <name> (or --plan FILE)");
-      setCode(await applyCommand(dir, { ...opts, env: opts.env ?? '' }, io, out));
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json',
+    )
+    .action(
+      async (
+        dir: string | undefined,
+        opts: {
+          env?: string;
+          plan?: string;
+          autoApprove?: boolean;
+          allowDelete?: boolean;
+          emulator?: boolean;
+          output: OutputFormat;
+        },
+      ) => {
+        if (!opts.plan && !opts.env)
+          throw new TenantctlError('usage', 'apply needs --env <name> (or --plan FILE)');
+        setCode(await applyCommand(dir, { ...opts, env: opts.env ?? '' }, io, out));
+      },
+    );
 
   program
     .command('drift')
@@ -84,8 +121,13 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .addOption(envOption())
     .addOption(emulatorOption())
     .addOption(outputOption())
-    .addHelpText('after', '\nExample (a scheduled CI job):\n  tenantctl drift examples/tenants/acme --env prod --output markdown')
-    .action(async (dir: string, opts: { env: string; emulator?: boolean; output: OutputFormat }) => setCode(await driftCommand(dir, opts, io, out)));
+    .addHelpText(
+      'after',
+      '\nExample (a scheduled CI job):\n  tenantctl drift examples/tenants/acme --env prod --output markdown',
+    )
+    .action(async (dir: string, opts: { env: string; emulator?: boolean; output: OutputFormat }) =>
+      setCode(await driftCommand(dir, opts, io, out)),
+    );
 
   program
     .command('emulator')
@@ -120,7 +162,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (error.hint) out.note(`  ${error.hint}\n`);
       return 1;
     }
-    out.note(`tenantctl hit a bug; please report it with this trace:\n${(error as Error).stack ?? String(error)}\n`);
+    out.note(
+      `tenantctl hit a bug; please report it with this trace:\n${(error as Error).stack ?? String(error)}\n`,
+    );
     return 1;
   }
 }

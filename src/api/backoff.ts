@@ -1,5 +1,8 @@
 /** Capped exponential backoff with full jitter in [50%, 100%] of the step, so parallel retries spread out. */
-export function backoffMs(attempt: number, options: { baseMs?: number; capMs?: number; random?: () => number } = {}): number {
+export function backoffMs(
+  attempt: number,
+  options: { baseMs?: number; capMs?: number; random?: () => number } = {},
+): number {
   const base = options.baseMs ?? 500;
   const cap = options.capMs ?? 8000;
   const random = options.random ?? Math.random;
@@ -12,7 +15,11 @@ export function backoffMs(attempt: number, options: { baseMs?: number; capMs?: n
  * x-ratelimit-reset epoch second, treated as an upper bound (the docs and node-auth0 disagree on whether
  * it is "next token" or "bucket full"), plus up to 20% jitter; at least 250 ms, at most 60 s.
  */
-export function rateLimitWaitMs(headers: { retryAfter?: string; reset?: string }, now = Date.now(), random = Math.random): number {
+export function rateLimitWaitMs(
+  headers: { retryAfter?: string; reset?: string },
+  now = Date.now(),
+  random = Math.random,
+): number {
   const clamp = (ms: number) => Math.min(60_000, Math.max(250, ms));
   if (headers.retryAfter) {
     const seconds = Number(headers.retryAfter);

@@ -31,9 +31,13 @@ export interface ApiClient extends Api {
 /** A failure after which we cannot know whether the server acted (5xx or a dropped connection on a write). */
 export class UncertainWriteError extends TenantctlError {
   constructor(method: string, path: string, cause: unknown) {
-    super('uncertain_write', `${method} ${path} failed and may or may not have been applied: ${(cause as Error).message}`, {
-      cause,
-    });
+    super(
+      'uncertain_write',
+      `${method} ${path} failed and may or may not have been applied: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -59,7 +63,8 @@ function parseBody(text: string): Json {
 
 function queryString(query: RequestOptions['query']): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, String(value));
+  for (const [key, value] of Object.entries(query ?? {}))
+    if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }
@@ -167,7 +172,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  async function list(path: string, key: string, opts: { checkpoint?: boolean; query?: RequestOptions['query'] } = {}) {
+  async function list(
+    path: string,
+    key: string,
+    opts: { checkpoint?: boolean; query?: RequestOptions['query'] } = {},
+  ) {
     const items: JsonObject[] = [];
     if (opts.checkpoint) {
       let from: string | undefined;
@@ -180,7 +189,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return items;
     }
     for (let page = 0; ; page += 1) {
-      const res = await api.request({ method: 'GET', path, query: { ...opts.query, page, per_page: 100, include_totals: true } });
+      const res = await api.request({
+        method: 'GET',
+        path,
+        query: { ...opts.query, page, per_page: 100, include_totals: true },
+      });
       const { items: got, total } = envelope(res.body, key, path);
       items.push(...got);
       if (got.length < 100 || (total !== undefined && items.length >= total)) return items;
@@ -205,7 +218,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return api;
 }
 
-function envelope(body: Json, key: string, path: string): { items: JsonObject[]; next?: string; total?: number } {
+function envelope(
+  body: Json,
+  key: string,
+  path: string,
+): { items: JsonObject[]; next?: string; total?: number } {
   if (Array.isArray(body)) return { items: body.filter(isObject) };
   if (isObject(body) && Array.isArray(body[key])) {
     const items = (body[key] as Json[]).filter(isObject);
@@ -217,7 +234,12 @@ function envelope(body: Json, key: string, path: string): { items: JsonObject[];
 }
 
 function apiError(method: string, path: string, status: number, body: Json): ApiError {
-  const message = isObject(body) && typeof body.message === 'string' ? body.message : typeof body === 'string' ? body : 'no message';
+  const message =
+    isObject(body) && typeof body.message === 'string'
+      ? body.message
+      : typeof body === 'string'
+        ? body
+        : 'no message';
   const errorCode = isObject(body) && typeof body.errorCode === 'string' ? body.errorCode : undefined;
   return new ApiError({ status, method, path, message, errorCode });
 }

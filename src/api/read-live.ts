@@ -16,7 +16,10 @@ export function kindsToRead(managed: Kind[]): Kind[] {
 }
 
 /** Read the live tenant through list endpoints only (paginated; no per-object GETs). */
-export async function readLive(api: Api, options: { kinds: Kind[]; managementAudience: string }): Promise<Live> {
+export async function readLive(
+  api: Api,
+  options: { kinds: Kind[]; managementAudience: string },
+): Promise<Live> {
   const entries = await Promise.all(
     kindsToRead(options.kinds).map(async (kind) => [kind, await handlers[kind].list(api)] as const),
   );

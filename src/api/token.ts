@@ -19,13 +19,18 @@ export interface TokenProvider {
 }
 
 /** Private Key JWT client assertion: iss = sub = client id, aud = `https://<domain>/`, one-minute life. */
-async function clientAssertion(endpoint: Endpoint, creds: { clientId: string; keyFile: string; alg?: string }) {
+async function clientAssertion(
+  endpoint: Endpoint,
+  creds: { clientId: string; keyFile: string; alg?: string },
+) {
   const alg = creds.alg ?? 'RS256';
   let pem: string;
   try {
     pem = await readFile(creds.keyFile, 'utf8');
   } catch (error) {
-    throw new TenantctlError('config', `cannot read AUTH0_CLIENT_ASSERTION_KEY_FILE ${creds.keyFile}`, { cause: error });
+    throw new TenantctlError('config', `cannot read AUTH0_CLIENT_ASSERTION_KEY_FILE ${creds.keyFile}`, {
+      cause: error,
+    });
   }
   const key = await importPKCS8(pem, alg);
   return new SignJWT({})
@@ -40,7 +45,11 @@ async function clientAssertion(endpoint: Endpoint, creds: { clientId: string; ke
 }
 
 async function fetchToken(endpoint: Endpoint, creds: Exclude<Credentials, { kind: 'token' }>) {
-  const form: Record<string, string> = { grant_type: 'client_credentials', client_id: creds.clientId, audience: endpoint.audience };
+  const form: Record<string, string> = {
+    grant_type: 'client_credentials',
+    client_id: creds.clientId,
+    audience: endpoint.audience,
+  };
   if (creds.kind === 'secret') form.client_secret = creds.clientSecret;
   else {
     form.client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -54,10 +63,14 @@ async function fetchToken(endpoint: Endpoint, creds: Exclude<Credentials, { kind
       body: JSON.stringify(form),
     });
   } catch (error) {
-    throw new TenantctlError('network', `cannot reach ${endpoint.baseUrl}/oauth/token: ${(error as Error).message}`, {
-      hint: 'Check AUTH0_DOMAIN, or start the emulator (tenantctl emulator) / pass --emulator.',
-      cause: error,
-    });
+    throw new TenantctlError(
+      'network',
+      `cannot reach ${endpoint.baseUrl}/oauth/token: ${(error as Error).message}`,
+      {
+        hint: 'Check AUTH0_DOMAIN, or start the emulator (tenantctl emulator) / pass --emulator.',
+        cause: error,
+      },
+    );
   }
   const text = await res.body.text();
   let body: { access_token?: string; expires_in?: number; error?: string; error_description?: string } = {};
@@ -68,16 +81,24 @@ async function fetchToken(endpoint: Endpoint, creds: Exclude<Credentials, { kind
   }
   if (res.statusCode !== 200 || typeof body.access_token !== 'string') {
     const reason = body.error_description ?? body.error ?? `status ${res.statusCode}`;
-    throw new TenantctlError('auth', `could not get a Management API token for client ${creds.clientId}: ${reason}`, {
-      hint: 'Check AUTH0_CLIENT_ID and its secret or key, and that the client has a grant to the Management API.',
-    });
+    throw new TenantctlError(
+      'auth',
+      `could not get a Management API token for client ${creds.clientId}: ${reason}`,
+      {
+        hint: 'Check AUTH0_CLIENT_ID and its secret or key, and that the client has a grant to the Management API.',
+      },
+    );
   }
   return { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 86400) * 1000 };
 }
 
 export function createTokenProvider(endpoint: Endpoint, creds: Credentials): TokenProvider {
   if (creds.kind === 'token') {
-    return { get: async () => creds.accessToken, invalidate: () => {}, clientId: tokenClientId(creds.accessToken) };
+    return {
+      get: async () => creds.accessToken,
+      invalidate: () => {},
+      clientId: tokenClientId(creds.accessToken),
+    };
   }
   let cached: { token: string; expiresAt: number } | undefined;
   let pending: Promise<{ token: string; expiresAt: number }> | undefined;

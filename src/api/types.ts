@@ -28,5 +28,9 @@ export interface Api {
    * Every item of a list endpoint. `checkpoint` uses from/take where the API offers it, otherwise
    * page/per_page=100 with include_totals. `key` is the envelope's array key (`clients`).
    */
-  list(path: string, key: string, options?: { checkpoint?: boolean; query?: RequestOptions['query'] }): Promise<JsonObject[]>;
+  list(
+    path: string,
+    key: string,
+    options?: { checkpoint?: boolean; query?: RequestOptions['query'] },
+  ): Promise<JsonObject[]>;
 }

@@ -37,7 +37,8 @@ function resolve(value: Json, ids: Record<string, string>): Json {
 /** The context a handler needs to key live objects, from the ids this apply knows. */
 function contextFrom(ids: Record<string, string>, api: Api): KindContext {
   const clientNames = new Map<string, string>();
-  for (const [ref, id] of Object.entries(ids)) if (ref.startsWith('clients/')) clientNames.set(id, ref.slice('clients/'.length));
+  for (const [ref, id] of Object.entries(ids))
+    if (ref.startsWith('clients/')) clientNames.set(id, ref.slice('clients/'.length));
   return { managementAudience: '', deployerClientId: api.clientId, clientNames };
 }
 
@@ -45,7 +46,12 @@ function contextFrom(ids: Record<string, string>, api: Api): KindContext {
  * Create, but never blindly twice: after a write whose outcome is unknown (5xx, dropped connection) look
  * the object up by its natural key; adopt it if it is there, otherwise send the create again.
  */
-async function createOnce(api: Api, change: Change, body: JsonObject, ids: Record<string, string>): Promise<JsonObject> {
+async function createOnce(
+  api: Api,
+  change: Change,
+  body: JsonObject,
+  ids: Record<string, string>,
+): Promise<JsonObject> {
   const handler = handlers[change.kind];
   for (let attempt = 1; ; attempt += 1) {
     try {

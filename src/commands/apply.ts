@@ -21,10 +21,14 @@ export interface ApplyCommandOptions extends PlanningOptions {
 async function confirm(io: Io, out: Out, plan: Plan): Promise<void> {
   if (!io.prompt) {
     out.note(out.errStyle.red('Refusing to apply without confirmation: no terminal to ask on.\n'));
-    out.note('Pass --auto-approve to apply without asking (as in CI), or run `tenantctl plan --out plan.json` and review it first.\n');
+    out.note(
+      'Pass --auto-approve to apply without asking (as in CI), or run `tenantctl plan --out plan.json` and review it first.\n',
+    );
     throw new Exit(1);
   }
-  const answer = await io.prompt(`Apply ${plan.changes.length} change(s) to ${plan.tenant}? Only 'yes' will be accepted: `);
+  const answer = await io.prompt(
+    `Apply ${plan.changes.length} change(s) to ${plan.tenant}? Only 'yes' will be accepted: `,
+  );
   if (answer.trim() !== 'yes') {
     out.note('Apply cancelled; nothing was changed.\n');
     throw new Exit(1);
@@ -37,12 +41,19 @@ async function loadSavedPlan(file: string, io: Io): Promise<Plan> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new TenantctlError('plan_file', `cannot read plan file ${file}`, { hint: 'Make one with `tenantctl plan DIR --env ENV --out FILE`.' });
+    throw new TenantctlError('plan_file', `cannot read plan file ${file}`, {
+      hint: 'Make one with `tenantctl plan DIR --env ENV --out FILE`.',
+    });
   }
   return parsePlan(text, file, io.env);
 }
 
-export async function applyCommand(dir: string | undefined, options: ApplyCommandOptions, io: Io, out: Out): Promise<number> {
+export async function applyCommand(
+  dir: string | undefined,
+  options: ApplyCommandOptions,
+  io: Io,
+  out: Out,
+): Promise<number> {
   let plan: Plan;
   let connection: Connection;
   if (options.plan) {
@@ -51,15 +62,25 @@ export async function applyCommand(dir: string | undefined, options: ApplyComman
     connection = await connect(io, out, { emulator: options.emulator });
     if (connection.endpoint.domain !== plan.tenant && connection.api.domain !== plan.tenant) {
       await connection.close();
-      throw new TenantctlError('plan_tenant', `the plan was made for tenant ${plan.tenant}, not ${connection.api.domain}`);
+      throw new TenantctlError(
+        'plan_tenant',
+        `the plan was made for tenant ${plan.tenant}, not ${connection.api.domain}`,
+      );
     }
-    const live = await readLive(connection.api, { kinds: plan.managedKinds, managementAudience: connection.endpoint.audience });
+    const live = await readLive(connection.api, {
+      kinds: plan.managedKinds,
+      managementAudience: connection.endpoint.audience,
+    });
     const stale = staleReasons(plan, live);
     if (stale.length > 0) {
       await connection.close();
-      throw new TenantctlError('plan_stale', `plan is stale: the tenant changed since ${options.plan} was made; nothing was applied.\n  ${stale.join('\n  ')}`, {
-        hint: 'Run `tenantctl plan` again, review the new plan, then apply it.',
-      });
+      throw new TenantctlError(
+        'plan_stale',
+        `plan is stale: the tenant changed since ${options.plan} was made; nothing was applied.\n  ${stale.join('\n  ')}`,
+        {
+          hint: 'Run `tenantctl plan` again, review the new plan, then apply it.',
+        },
+      );
     }
   } else {
     if (!dir) throw new TenantctlError('usage', 'apply needs a tenant directory or --plan FILE');

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { type ApiClient, createApiClient } from '../api/client.js';
 import { type Endpoint, parseDomain } from '../api/domain.js';
 import { type Credentials, createTokenProvider } from '../api/token.js';
@@ -19,9 +20,15 @@ export interface ConnectOptions {
 function credentialsFrom(env: Io['env']): Credentials {
   if (env.AUTH0_ACCESS_TOKEN) return { kind: 'token', accessToken: env.AUTH0_ACCESS_TOKEN };
   const clientId = env.AUTH0_CLIENT_ID;
-  if (clientId && env.AUTH0_CLIENT_SECRET) return { kind: 'secret', clientId, clientSecret: env.AUTH0_CLIENT_SECRET };
+  if (clientId && env.AUTH0_CLIENT_SECRET)
+    return { kind: 'secret', clientId, clientSecret: env.AUTH0_CLIENT_SECRET };
   if (clientId && env.AUTH0_CLIENT_ASSERTION_KEY_FILE) {
-    return { kind: 'private_key_jwt', clientId, keyFile: env.AUTH0_CLIENT_ASSERTION_KEY_FILE, alg: env.AUTH0_CLIENT_ASSERTION_ALG };
+    return {
+      kind: 'private_key_jwt',
+      clientId,
+      keyFile: env.AUTH0_CLIENT_ASSERTION_KEY_FILE,
+      alg: env.AUTH0_CLIENT_ASSERTION_ALG,
+    };
   }
   throw new TenantctlError('config', 'no Management API credentials', {
     hint: 'Set AUTH0_CLIENT_ID with AUTH0_CLIENT_SECRET (or AUTH0_CLIENT_ASSERTION_KEY_FILE), or AUTH0_ACCESS_TOKEN; or pass --emulator to use the embedded emulator.',
@@ -34,10 +41,26 @@ function credentialsFrom(env: Io['env']): Credentials {
  */
 export async function connect(io: Io, out: Out, options: ConnectOptions): Promise<Connection> {
   if (options.emulator) {
-    const emulator = await startEmulator({ port: 0, statePath: resolve(io.cwd, '.tenantctl/emulator.json'), quiet: true });
-    out.note(out.errStyle.dim(`Using the embedded emulator (state in .tenantctl/emulator.json) as tenant ${emulator.domain}\n`));
+    const statePath = resolve(io.cwd, '.tenantctl/emulator.json');
+    await mkdir(dirname(statePath), { recursive: true });
+    // A fixed domain keeps tokens and the Management API audience stable across runs on random ports.
+    const emulator = await startEmulator({
+      port: 0,
+      domain: 'emulator.tenantctl.local',
+      statePath,
+      quiet: true,
+    });
+    out.note(
+      out.errStyle.dim(
+        `Using the embedded emulator (state in .tenantctl/emulator.json) as tenant ${emulator.domain}\n`,
+      ),
+    );
     const endpoint = parseDomain(emulator.url, emulator.audience);
-    const tokens = createTokenProvider(endpoint, { kind: 'secret', clientId: emulator.clientId, clientSecret: emulator.clientSecret });
+    const tokens = createTokenProvider(endpoint, {
+      kind: 'secret',
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+    });
     const api = createApiClient({ endpoint: { ...endpoint, domain: emulator.domain }, tokens });
     return {
       api,
@@ -59,7 +82,11 @@ export async function connect(io: Io, out: Out, options: ConnectOptions): Promis
     endpoint,
     tokens,
     onRetry: ({ method, path, reason, waitMs }) =>
-      out.note(out.errStyle.dim(`  waiting ${(waitMs / 1000).toFixed(1)}s before retrying ${method} ${path} (${reason})\n`)),
+      out.note(
+        out.errStyle.dim(
+          `  waiting ${(waitMs / 1000).toFixed(1)}s before retrying ${method} ${path} (${reason})\n`,
+        ),
+      ),
   });
   return { api, endpoint, close: () => api.close() };
 }

@@ -28,7 +28,9 @@ export async function emulatorCommand(options: EmulatorCommandOptions, out: Out)
       `Emulator listening on ${emulator.url} (tenant ${emulator.domain}${options.state ? `, state in ${options.state}` : ''})`,
       'Point tenantctl at it with:',
       `  export AUTH0_DOMAIN=${emulator.url} AUTH0_CLIENT_ID=${emulator.clientId} AUTH0_CLIENT_SECRET=<the secret>`,
-      options.clientSecret ? '' : '  (no --client-secret was given, so the secret is random: restart with --client-secret to choose it)',
+      options.clientSecret
+        ? ''
+        : '  (no --client-secret was given, so the secret is random: restart with --client-secret to choose it)',
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),

@@ -19,18 +19,30 @@ export function printPlan(plan: Plan, format: OutputFormat, out: Out, mode: 'pla
   else out.print(renderPlanText(plan, out.style, mode));
 }
 
-export async function planCommand(dir: string, options: PlanCommandOptions, io: Io, out: Out): Promise<number> {
+export async function planCommand(
+  dir: string,
+  options: PlanCommandOptions,
+  io: Io,
+  out: Out,
+): Promise<number> {
   const { plan, connection } = await makePlan(dir, options, io, out);
   await connection.close();
   printPlan(plan, options.output, out);
   if (options.out) {
     await writeFile(resolve(io.cwd, options.out), serializePlan(plan));
-    out.note(`Saved the plan to ${options.out}; apply exactly it with: tenantctl apply --plan ${options.out}\n`);
+    out.note(
+      `Saved the plan to ${options.out}; apply exactly it with: tenantctl apply --plan ${options.out}\n`,
+    );
   }
   return options.detailedExitcode && plan.changes.length > 0 ? 2 : 0;
 }
 
-export async function driftCommand(dir: string, options: PlanningOptions & { output: OutputFormat }, io: Io, out: Out) {
+export async function driftCommand(
+  dir: string,
+  options: PlanningOptions & { output: OutputFormat },
+  io: Io,
+  out: Out,
+) {
   // Drift is the plan read the other way round: every change it would make is a difference to report.
   const { plan, connection } = await makePlan(dir, { ...options, allowDelete: true }, io, out);
   await connection.close();

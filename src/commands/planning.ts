@@ -27,10 +27,22 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
   try {
     const managed = Object.keys(desired.kinds) as (keyof Desired['kinds'])[];
     const started = Date.now();
-    const live = await readLive(connection.api, { kinds: managed, managementAudience: connection.endpoint.audience });
+    const live = await readLive(connection.api, {
+      kinds: managed,
+      managementAudience: connection.endpoint.audience,
+    });
     const objects = Object.values(live.kinds).reduce((n, list) => n + (list?.length ?? 0), 0);
-    out.note(out.errStyle.dim(`Read ${objects} objects of ${Object.keys(live.kinds).length} kinds in ${Date.now() - started} ms\n`));
-    return { desired, live, plan: plan(desired, live, { allowDelete: options.allowDelete, env: options.env }), connection };
+    out.note(
+      out.errStyle.dim(
+        `Read ${objects} objects of ${Object.keys(live.kinds).length} kinds in ${Date.now() - started} ms\n`,
+      ),
+    );
+    return {
+      desired,
+      live,
+      plan: plan(desired, live, { allowDelete: options.allowDelete, env: options.env }),
+      connection,
+    };
   } catch (error) {
     await connection.close();
     throw error;

@@ -31,7 +31,11 @@ export const clientGrants: KindHandler = {
   references: (item) => [{ kind: 'clients', key: str(item.client), path: ['client'] }],
   protectedReason(live, ctx) {
     if (live.is_system === true) return 'system grant managed by Auth0';
-    if (ctx.deployerClientId && live.client_id === ctx.deployerClientId && live.audience === ctx.managementAudience) {
+    if (
+      ctx.deployerClientId &&
+      live.client_id === ctx.deployerClientId &&
+      live.audience === ctx.managementAudience
+    ) {
       return "tenantctl's own grant to the Management API";
     }
     return undefined;
@@ -53,7 +57,8 @@ export const clientGrants: KindHandler = {
   },
   canonicalize(body) {
     const out = sortSets(body, ['scope']);
-    if (out.client_id !== undefined && !isRef(out.client_id) && typeof out.client_id !== 'string') delete out.client_id;
+    if (out.client_id !== undefined && !isRef(out.client_id) && typeof out.client_id !== 'string')
+      delete out.client_id;
     return out;
   },
   // client, audience and subject_type are immutable (OAS; deploy-cli strips them from updates) and form the key.
@@ -67,7 +72,11 @@ export const clientGrants: KindHandler = {
     return res.body as JsonObject;
   },
   async update(api, id, body) {
-    const res = await api.request({ method: 'PATCH', path: `/client-grants/${encodeURIComponent(id)}`, body });
+    const res = await api.request({
+      method: 'PATCH',
+      path: `/client-grants/${encodeURIComponent(id)}`,
+      body,
+    });
     return res.body as JsonObject;
   },
   async remove(api, id) {

@@ -31,7 +31,18 @@ const itemSchema = z.strictObject({
     .min(1)
     .regex(/^[^<>]+$/, 'must not contain < or >'),
   app_type: z
-    .enum(['native', 'spa', 'regular_web', 'non_interactive', 'resource_server', 'express_configuration', 'rms', 'box', 'sso_integration', 'oag'])
+    .enum([
+      'native',
+      'spa',
+      'regular_web',
+      'non_interactive',
+      'resource_server',
+      'express_configuration',
+      'rms',
+      'box',
+      'sso_integration',
+      'oag',
+    ])
     .optional(),
   description: z.string().max(140).optional(),
   callbacks: urls.optional(),
@@ -75,7 +86,8 @@ export const clients: KindHandler = {
   references: () => [],
   protectedReason(live, ctx) {
     if (live.global === true) return 'the global client is managed by Auth0';
-    if (ctx.deployerClientId && live.client_id === ctx.deployerClientId) return 'tenantctl authenticates as this client';
+    if (ctx.deployerClientId && live.client_id === ctx.deployerClientId)
+      return 'tenantctl authenticates as this client';
     return undefined;
   },
   toApi: (item) => pick(item, FIELDS),

@@ -30,7 +30,9 @@ const itemSchema = z.strictObject({
   scopes: z.array(scope).max(1000).optional(),
   signing_alg: z.enum(['HS256', 'RS256', 'RS512', 'PS256']).optional(),
   token_lifetime: z.number().int().min(0).max(2592000).optional(),
-  token_dialect: z.enum(['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz']).optional(),
+  token_dialect: z
+    .enum(['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'])
+    .optional(),
   enforce_policies: z.boolean().optional(),
   allow_offline_access: z.boolean().optional(),
   skip_consent_for_verifiable_first_party_clients: z.boolean().optional(),
@@ -75,7 +77,11 @@ export const resourceServers: KindHandler = {
     return res.body as JsonObject;
   },
   async update(api, id, body) {
-    const res = await api.request({ method: 'PATCH', path: `/resource-servers/${encodeURIComponent(id)}`, body });
+    const res = await api.request({
+      method: 'PATCH',
+      path: `/resource-servers/${encodeURIComponent(id)}`,
+      body,
+    });
     return res.body as JsonObject;
   },
   async remove(api, id) {

@@ -7,9 +7,14 @@ import type { Live } from './types.js';
 export function kindContext(live: Live): KindContext {
   const clientNames = new Map<string, string>();
   for (const client of live.kinds.clients ?? []) {
-    if (typeof client.client_id === 'string' && typeof client.name === 'string') clientNames.set(client.client_id, client.name);
+    if (typeof client.client_id === 'string' && typeof client.name === 'string')
+      clientNames.set(client.client_id, client.name);
   }
-  return { managementAudience: live.managementAudience, deployerClientId: live.deployerClientId, clientNames };
+  return {
+    managementAudience: live.managementAudience,
+    deployerClientId: live.deployerClientId,
+    clientNames,
+  };
 }
 
 /** The comparable form of a live object: what both plan and the staleness check look at. */

@@ -41,7 +41,9 @@ const changeSchema = z.object({
   body: z.record(z.string(), z.unknown()).optional(),
   fields: z.array(z.object({ path: z.string() }).passthrough()),
   liveDigest: z.string().optional(),
-  sensitive: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), env: z.string() })).optional(),
+  sensitive: z
+    .array(z.object({ path: z.array(z.union([z.string(), z.number()])), env: z.string() }))
+    .optional(),
 });
 
 const planSchema = z.object({
@@ -70,9 +72,13 @@ export function parsePlan(text: string, file: string, env: Record<string, string
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TenantctlError('plan_file', `${file} is not a tenantctl plan (version 1): ${issue?.path.join('.')}: ${issue?.message}`, {
-      hint: 'Make the plan again with this tenantctl version.',
-    });
+    throw new TenantctlError(
+      'plan_file',
+      `${file} is not a tenantctl plan (version 1): ${issue?.path.join('.')}: ${issue?.message}`,
+      {
+        hint: 'Make the plan again with this tenantctl version.',
+      },
+    );
   }
   const plan = parsed.data as unknown as Plan;
   const missing = new Set<string>();
@@ -84,9 +90,13 @@ export function parsePlan(text: string, file: string, env: Record<string, string
     }),
   );
   if (missing.size > 0) {
-    throw new TenantctlError('plan_file', `the plan needs environment variable(s) ${[...missing].join(', ')}, which are not set`, {
-      hint: 'Set them as they were when the plan was made; their values are never stored in plan files.',
-    });
+    throw new TenantctlError(
+      'plan_file',
+      `the plan needs environment variable(s) ${[...missing].join(', ')}, which are not set`,
+      {
+        hint: 'Set them as they were when the plan was made; their values are never stored in plan files.',
+      },
+    );
   }
   return { ...plan, changes };
 }

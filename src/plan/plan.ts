@@ -36,12 +36,21 @@ function markSensitive(change: Change, item: DesiredItem): Change {
   if (item.sensitive.length === 0) return change;
   const roots = new Set(item.sensitive.map((s) => String(s.path[0])));
   const fields = change.fields.map((f) =>
-    roots.has(f.path.split(/[.[]/)[0] ?? '') ? { ...f, to: '(sensitive)', sensitive: true } : f,
+    roots.has(f.path.split(/[.[]/)[0] ?? '')
+      ? { ...f, ...(f.from === undefined ? {} : { from: '(sensitive)' }), to: '(sensitive)', sensitive: true }
+      : f,
   );
   return { ...change, fields, sensitive: item.sensitive };
 }
 
-function planKind(kind: Kind, items: DesiredItem[], live: Live, ctx: KindContext, opts: PlanOptions, acc: Acc) {
+function planKind(
+  kind: Kind,
+  items: DesiredItem[],
+  live: Live,
+  ctx: KindContext,
+  opts: PlanOptions,
+  acc: Acc,
+) {
   const handler = handlers[kind];
   const keyed = keyLive(handler, live.kinds[kind] ?? [], ctx);
   const matched = new Set<JsonObject>();
@@ -52,36 +61,68 @@ function planKind(kind: Kind, items: DesiredItem[], live: Live, ctx: KindContext
     for (const ref of refsIn(desiredApi)) if (!(ref in acc.refs)) acc.refs[ref] = '';
     if (candidates.length > 1) {
       const ids = candidates.map((c) => handler.idOf(c)).join(', ');
-      acc.errors.push(`${item.address}: ${candidates.length} live ${handler.label}s share this key (ids ${ids}); rename or delete all but one`);
+      acc.errors.push(
+        `${item.address}: ${candidates.length} live ${handler.label}s share this key (ids ${ids}); rename or delete all but one`,
+      );
       for (const c of candidates) matched.add(c);
       continue;
     }
     const liveRaw = candidates[0];
     if (liveRaw === undefined) {
-      const change: Change = { address: item.address, kind, key: item.key, action: 'create', body: desiredApi, fields: createFields(desiredApi) };
+      // Creates read in the manifest's own terms (`client: Orders Service`), not the API's (`client_id`).
+      const change: Change = {
+        address: item.address,
+        kind,
+        key: item.key,
+        action: 'create',
+        body: desiredApi,
+        fields: createFields(item.body),
+      };
       acc.changes.push(markSensitive(change, item));
       continue;
     }
     matched.add(liveRaw);
     const reason = handler.protectedReason(liveRaw, ctx);
     if (reason) {
-      acc.skipped.push({ address: item.address, kind, reason: 'protected', message: `never planned: ${reason}` });
+      acc.skipped.push({
+        address: item.address,
+        kind,
+        reason: 'protected',
+        message: `never planned: ${reason}`,
+      });
       continue;
     }
     const liveCanon = liveCanonical(handler, liveRaw, ctx);
     const { fields, patch, replace } = diffItem({ handler, desired, live: liveCanon, desiredApi });
     if (fields.length === 0) continue;
-    const base = { address: item.address, kind, key: item.key, id: handler.idOf(liveRaw), fields, liveDigest: digest(liveCanon) };
-    const change: Change = replace ? { ...base, action: 'replace', body: desiredApi } : { ...base, action: 'update', body: patch };
+    const base = {
+      address: item.address,
+      kind,
+      key: item.key,
+      id: handler.idOf(liveRaw),
+      fields,
+      liveDigest: digest(liveCanon),
+    };
+    const change: Change = replace
+      ? { ...base, action: 'replace', body: desiredApi }
+      : { ...base, action: 'update', body: patch };
     acc.changes.push(markSensitive(change, item));
   }
-  const leftovers = [...keyed.byKey.values()].flat().concat(keyed.unkeyed).filter((c) => !matched.has(c));
+  const leftovers = [...keyed.byKey.values()]
+    .flat()
+    .concat(keyed.unkeyed)
+    .filter((c) => !matched.has(c));
   for (const liveRaw of leftovers) {
     if (handler.protectedReason(liveRaw, ctx)) continue;
     const key = handler.liveKeyOf(liveRaw, ctx) ?? handler.idOf(liveRaw);
     const addr = address(kind, key);
     if (!opts.allowDelete) {
-      acc.skipped.push({ address: addr, kind, reason: 'would-delete', message: 'not in the manifests; pass --allow-delete to delete it' });
+      acc.skipped.push({
+        address: addr,
+        kind,
+        reason: 'would-delete',
+        message: 'not in the manifests; pass --allow-delete to delete it',
+      });
       continue;
     }
     const liveCanon = liveCanonical(handler, liveRaw, ctx);
@@ -99,7 +140,9 @@ function planKind(kind: Kind, items: DesiredItem[], live: Live, ctx: KindContext
 
 /** Resolve `{ $ref }` targets: an existing live object's id now, or a create in this plan later. */
 function resolveRefs(live: Live, ctx: KindContext, acc: Acc) {
-  const creating = new Set(acc.changes.filter((c) => c.action === 'create' || c.action === 'replace').map((c) => c.address));
+  const creating = new Set(
+    acc.changes.filter((c) => c.action === 'create' || c.action === 'replace').map((c) => c.address),
+  );
   for (const ref of Object.keys(acc.refs)) {
     const [kind, ...rest] = ref.split('/');
     const key = rest.join('/');
@@ -110,7 +153,9 @@ function resolveRefs(live: Live, ctx: KindContext, acc: Acc) {
     else {
       delete acc.refs[ref];
       const users = acc.changes.filter((c) => refsIn(c.body).includes(ref)).map((c) => c.address);
-      acc.errors.push(`${users.join(', ')}: ${handler.label} '${key}' ${found.length === 0 ? 'does not exist in the tenant or the manifests' : 'is ambiguous in the tenant'}`);
+      acc.errors.push(
+        `${users.join(', ')}: ${handler.label} '${key}' ${found.length === 0 ? 'does not exist in the tenant or the manifests' : 'is ambiguous in the tenant'}`,
+      );
     }
   }
 }
@@ -144,19 +189,26 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     warnings: acc.warnings,
     refs: acc.refs,
     managedKinds,
-    summary: { add: count(['create', 'replace']), change: count(['update']), destroy: count(['delete', 'replace']) },
+    summary: {
+      add: count(['create', 'replace']),
+      change: count(['update']),
+      destroy: count(['delete', 'replace']),
+    },
   };
 }
 
 /** A grant's audience must be an API that exists or is declared; the API answers 404 otherwise. */
 function checkAudiences(desired: Desired, live: Live, acc: Acc) {
   const known = new Set<string>([live.managementAudience]);
-  for (const rs of live.kinds.resourceServers ?? []) if (typeof rs.identifier === 'string') known.add(rs.identifier);
+  for (const rs of live.kinds.resourceServers ?? [])
+    if (typeof rs.identifier === 'string') known.add(rs.identifier);
   for (const rs of desired.kinds.resourceServers ?? []) known.add(rs.key);
   for (const grant of desired.kinds.clientGrants ?? []) {
     const audience = grant.body.audience;
     if (typeof audience === 'string' && !known.has(audience) && live.kinds.resourceServers !== undefined) {
-      acc.errors.push(`${grant.address}: audience '${audience}' is not a resource server in the tenant or the manifests`);
+      acc.errors.push(
+        `${grant.address}: audience '${audience}' is not a resource server in the tenant or the manifests`,
+      );
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Plan } from '../plan/types.js';
+import type { FieldChange, Plan } from '../plan/types.js';
 import { summaryLine } from './plan-text.js';
 import { show } from './values.js';
 
@@ -6,12 +6,23 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** For pull-request comments and CI step summaries. */
 export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'): string {
-  const lines = [`### tenantctl ${mode}: \`${plan.tenant}\`${plan.env ? ` (env \`${plan.env}\`)` : ''}`, '', `**${summaryLine(plan)}**`, ''];
+  const lines = [
+    `### tenantctl ${mode}: \`${plan.tenant}\`${plan.env ? ` (env \`${plan.env}\`)` : ''}`,
+    '',
+    `**${summaryLine(plan)}**`,
+    '',
+  ];
   if (plan.changes.length > 0) {
     lines.push('| Action | Resource | Fields |', '| --- | --- | --- |');
     for (const c of plan.changes) {
+      const value = (f: FieldChange, v: FieldChange['to'], max: number) =>
+        f.sensitive ? '(sensitive)' : show(v, max);
       const fields = c.fields
-        .map((f) => (c.action === 'create' ? `\`${f.path}\`: ${show(f.to, 80)}` : `\`${f.path}\`: ${show(f.from, 60)} → ${show(f.to, 60)}`))
+        .map((f) =>
+          c.action === 'create'
+            ? `\`${f.path}\`: ${value(f, f.to, 80)}`
+            : `\`${f.path}\`: ${value(f, f.from, 60)} → ${value(f, f.to, 60)}`,
+        )
         .join('<br>');
       lines.push(`| ${c.action} | \`${cell(c.address)}\` | ${cell(fields)} |`);
     }

@@ -1,5 +1,5 @@
 import type { ApplyResult } from '../apply/apply.js';
-import type { Change, Plan } from '../plan/types.js';
+import type { Change, FieldChange, Plan } from '../plan/types.js';
 import type { Style } from './style.js';
 import { show } from './values.js';
 
@@ -20,12 +20,18 @@ function changeLines(change: Change, style: Style, mode: 'plan' | 'drift'): stri
   const head = `  ${paint(SYMBOL[change.action])} ${style.bold(change.address)}${change.action === 'replace' ? style.dim(' (replace: a field that cannot change in place differs)') : ''}`;
   const lines = [head];
   for (const field of change.fields) {
-    if (change.action === 'create') lines.push(`      ${field.path}: ${show(field.to)}`);
+    const value = (v: FieldChange['to']) => (field.sensitive ? '(sensitive)' : show(v));
+    if (change.action === 'create') lines.push(`      ${field.path}: ${value(field.to)}`);
     else if (mode === 'drift') {
-      lines.push(`      ${field.path}`, `        manifest: ${show(field.to)}`, `        live:     ${show(field.from)}`);
-    } else lines.push(`      ${field.path}: ${show(field.from)} ${style.dim('→')} ${show(field.to)}`);
+      lines.push(
+        `      ${field.path}`,
+        `        manifest: ${value(field.to)}`,
+        `        live:     ${value(field.from)}`,
+      );
+    } else lines.push(`      ${field.path}: ${value(field.from)} ${style.dim('→')} ${value(field.to)}`);
   }
-  if (change.action === 'delete' && mode === 'drift') lines.push('      exists in the tenant but not in the manifests');
+  if (change.action === 'delete' && mode === 'drift')
+    lines.push('      exists in the tenant but not in the manifests');
   return lines;
 }
 
@@ -58,21 +64,44 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
   return `${lines.join('\n')}\n`;
 }
 
-const PAST: Record<Change['action'], string> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
+const PAST: Record<Change['action'], string> = {
+  create: 'created',
+  update: 'updated',
+  delete: 'deleted',
+  replace: 'replaced',
+};
 
 export function renderApplyText(result: ApplyResult, style: Style): string {
   const count = (a: Change['action'][]) => result.applied.filter((c) => a.includes(c.action)).length;
   if (result.failed.length === 0) {
     return `Apply complete: ${count(['create', 'replace'])} added, ${count(['update'])} changed, ${count(['delete', 'replace'])} destroyed.\n`;
   }
-  const lines = [style.red(`Apply failed: ${result.applied.length} change(s) applied, ${result.failed.length} failed, ${result.skipped.length} not attempted.`)];
-  if (result.applied.length > 0) lines.push('Applied:', ...result.applied.map((c) => `  ${style.green('✓')} ${PAST[c.action]} ${c.address}`));
-  lines.push('Failed:', ...result.failed.map(({ change, error }) => `  ${style.red('✗')} ${change.action} ${change.address}: ${error.message}`));
-  if (result.skipped.length > 0) lines.push('Not attempted:', ...result.skipped.map((c) => `  · ${c.action} ${c.address}`));
-  lines.push('Run `tenantctl apply` again once the cause is fixed: it plans from the live tenant and converges.');
+  const lines = [
+    style.red(
+      `Apply failed: ${result.applied.length} change(s) applied, ${result.failed.length} failed, ${result.skipped.length} not attempted.`,
+    ),
+  ];
+  if (result.applied.length > 0)
+    lines.push(
+      'Applied:',
+      ...result.applied.map((c) => `  ${style.green('✓')} ${PAST[c.action]} ${c.address}`),
+    );
+  lines.push(
+    'Failed:',
+    ...result.failed.map(
+      ({ change, error }) => `  ${style.red('✗')} ${change.action} ${change.address}: ${error.message}`,
+    ),
+  );
+  if (result.skipped.length > 0)
+    lines.push('Not attempted:', ...result.skipped.map((c) => `  · ${c.action} ${c.address}`));
+  lines.push(
+    'Run `tenantctl apply` again once the cause is fixed: it plans from the live tenant and converges.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
 export function progressLine(change: Change, state: 'done' | 'failed', style: Style): string {
-  return state === 'done' ? `  ${style.green('✓')} ${PAST[change.action]} ${change.address}\n` : `  ${style.red('✗')} ${change.action} ${change.address}\n`;
+  return state === 'done'
+    ? `  ${style.green('✓')} ${PAST[change.action]} ${change.address}\n`
+    : `  ${style.red('✗')} ${change.action} ${change.address}\n`;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { run } from '../../src/program.js';
@@ -10,7 +10,10 @@ export interface CliResult {
 }
 
 /** Run tenantctl in-process exactly as the bin would, capturing its output (never a TTY: no colour). */
-export async function tenantctl(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliResult> {
+export async function tenantctl(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
@@ -33,6 +36,14 @@ export async function writeTenant(files: Record<string, string>): Promise<string
 }
 
 /** Environment variables that point tenantctl at a running emulator. */
-export function emulatorEnv(emulator: { url: string; clientId: string; clientSecret: string }): Record<string, string> {
-  return { AUTH0_DOMAIN: emulator.url, AUTH0_CLIENT_ID: emulator.clientId, AUTH0_CLIENT_SECRET: emulator.clientSecret };
+export function emulatorEnv(emulator: {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+}): Record<string, string> {
+  return {
+    AUTH0_DOMAIN: emulator.url,
+    AUTH0_CLIENT_ID: emulator.clientId,
+    AUTH0_CLIENT_SECRET: emulator.clientSecret,
+  };
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/json.js';
+import { handlers } from '../../src/kinds/index.js';
 import type { Kind } from '../../src/kinds/types.js';
 import type { Desired, DesiredItem } from '../../src/manifest/types.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Live } from '../../src/plan/types.js';
-import { handlers } from '../../src/kinds/index.js';
 
 const AUD = 'https://t.example/api/v2/';
 
@@ -15,7 +15,8 @@ function item(kind: Kind, body: JsonObject): DesiredItem {
 
 function desired(kinds: Partial<Record<Kind, JsonObject[]>>): Desired {
   const out: Desired = { kinds: {}, secrets: [], files: [] };
-  for (const [kind, items] of Object.entries(kinds) as [Kind, JsonObject[]][]) out.kinds[kind] = items.map((b) => item(kind, b));
+  for (const [kind, items] of Object.entries(kinds) as [Kind, JsonObject[]][])
+    out.kinds[kind] = items.map((b) => item(kind, b));
   return out;
 }
 
@@ -43,13 +44,21 @@ describe('plan', () => {
       'create clients/Svc',
       'create clientGrants/Svc -> https://api/',
     ]);
-    expect(p.changes[2]?.body).toEqual({ client_id: { $ref: 'clients/Svc' }, audience: 'https://api/', scope: ['b', 'a'] });
+    expect(p.changes[2]?.body).toEqual({
+      client_id: { $ref: 'clients/Svc' },
+      audience: 'https://api/',
+      scope: ['b', 'a'],
+    });
     expect(p.summary).toEqual({ add: 3, change: 0, destroy: 0 });
   });
 
   it('compares only declared fields, so server defaults and set order are not drift', () => {
     const p = plan(
-      desired({ clients: [{ name: 'Web', callbacks: ['https://b', 'https://a'], jwt_configuration: { alg: 'RS256' } }] }),
+      desired({
+        clients: [
+          { name: 'Web', callbacks: ['https://b', 'https://a'], jwt_configuration: { alg: 'RS256' } },
+        ],
+      }),
       live({
         clients: [
           {
@@ -68,10 +77,20 @@ describe('plan', () => {
 
   it('updates only the changed fields and names old and new values', () => {
     const p = plan(
-      desired({ clients: [{ name: 'Web', callbacks: ['https://a'], description: 'same', jwt_configuration: { alg: 'RS256' } }] }),
+      desired({
+        clients: [
+          { name: 'Web', callbacks: ['https://a'], description: 'same', jwt_configuration: { alg: 'RS256' } },
+        ],
+      }),
       live({
         clients: [
-          { client_id: 'W1', name: 'Web', callbacks: ['https://evil'], description: 'same', jwt_configuration: { alg: 'HS256', lifetime_in_seconds: 60 } },
+          {
+            client_id: 'W1',
+            name: 'Web',
+            callbacks: ['https://evil'],
+            description: 'same',
+            jwt_configuration: { alg: 'HS256', lifetime_in_seconds: 60 },
+          },
         ],
       }),
     );
@@ -80,7 +99,10 @@ describe('plan', () => {
     expect(change.action).toBe('update');
     expect(change.id).toBe('W1');
     // nested objects are sent whole with the live settings kept, so PATCH cannot reset lifetime_in_seconds
-    expect(change.body).toEqual({ callbacks: ['https://a'], jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 60 } });
+    expect(change.body).toEqual({
+      callbacks: ['https://a'],
+      jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 60 },
+    });
     expect(change.fields).toEqual([
       { path: 'callbacks', from: ['https://evil'], to: ['https://a'] },
       { path: 'jwt_configuration.alg', from: 'HS256', to: 'RS256' },
@@ -102,27 +124,43 @@ describe('plan', () => {
     const without = plan(d, l);
     expect(without.changes).toEqual([]);
     expect(without.skipped).toEqual([
-      { address: 'clients/Legacy', kind: 'clients', reason: 'would-delete', message: expect.stringContaining('--allow-delete') },
+      {
+        address: 'clients/Legacy',
+        kind: 'clients',
+        reason: 'would-delete',
+        message: expect.stringContaining('--allow-delete'),
+      },
     ]);
     const withDelete = plan(d, l, { allowDelete: true });
-    expect(withDelete.changes.map((c) => `${c.action} ${c.address} ${c.id}`)).toEqual(['delete clients/Legacy X']);
+    expect(withDelete.changes.map((c) => `${c.action} ${c.address} ${c.id}`)).toEqual([
+      'delete clients/Legacy X',
+    ]);
     expect(withDelete.summary.destroy).toBe(1);
   });
 
   it('never plans the deployer, its Management API grant, the global client or system APIs', () => {
     const p = plan(
-      desired({ resourceServers: [], clients: [{ name: 'tenantctl', description: 'hijack' }], clientGrants: [] }),
+      desired({
+        resourceServers: [],
+        clients: [{ name: 'tenantctl', description: 'hijack' }],
+        clientGrants: [],
+      }),
       live({ resourceServers: [mgmtApi], clients: [globalClient, deployer], clientGrants: [deployerGrant] }),
       { allowDelete: true },
     );
     expect(p.changes).toEqual([]);
-    expect(p.skipped).toEqual([expect.objectContaining({ address: 'clients/tenantctl', reason: 'protected' })]);
+    expect(p.skipped).toEqual([
+      expect.objectContaining({ address: 'clients/tenantctl', reason: 'protected' }),
+    ]);
   });
 
   it('deletes grants before the clients they belong to', () => {
     const p = plan(
       desired({ clients: [], clientGrants: [] }),
-      live({ clients: [{ client_id: 'C', name: 'Old' }], clientGrants: [{ id: 'cgr_1', client_id: 'C', audience: 'https://api/' }] }),
+      live({
+        clients: [{ client_id: 'C', name: 'Old' }],
+        clientGrants: [{ id: 'cgr_1', client_id: 'C', audience: 'https://api/' }],
+      }),
       { allowDelete: true },
     );
     expect(p.changes.map((c) => c.address)).toEqual(['clientGrants/Old -> https://api/', 'clients/Old']);
@@ -131,27 +169,57 @@ describe('plan', () => {
   it('resolves a grant to an existing client by its live id', () => {
     const p = plan(
       desired({ clientGrants: [{ client: 'Svc', audience: 'https://api/', scope: ['a'] }] }),
-      live({ resourceServers: [{ id: 'r', identifier: 'https://api/' }], clients: [{ client_id: 'S1', name: 'Svc' }], clientGrants: [] }),
+      live({
+        resourceServers: [{ id: 'r', identifier: 'https://api/' }],
+        clients: [{ client_id: 'S1', name: 'Svc' }],
+        clientGrants: [],
+      }),
     );
     expect(p.refs).toEqual({ 'clients/Svc': 'S1' });
   });
 
   it('refuses a grant whose client or audience exists nowhere', () => {
     expect(() =>
-      plan(desired({ clientGrants: [{ client: 'Ghost', audience: 'https://nowhere/' }] }), live({ resourceServers: [], clients: [], clientGrants: [] })),
+      plan(
+        desired({ clientGrants: [{ client: 'Ghost', audience: 'https://nowhere/' }] }),
+        live({ resourceServers: [], clients: [], clientGrants: [] }),
+      ),
     ).toThrow(/client 'Ghost' does not exist[\s\S]*audience 'https:\/\/nowhere\/' is not a resource server/);
   });
 
   it('refuses to guess between two live clients with the same name', () => {
     expect(() =>
-      plan(desired({ clients: [{ name: 'Dup' }] }), live({ clients: [{ client_id: 'A', name: 'Dup' }, { client_id: 'B', name: 'Dup' }] })),
+      plan(
+        desired({ clients: [{ name: 'Dup' }] }),
+        live({
+          clients: [
+            { client_id: 'A', name: 'Dup' },
+            { client_id: 'B', name: 'Dup' },
+          ],
+        }),
+      ),
     ).toThrow(/2 live clients share this key \(ids A, B\)/);
   });
 
   it('treats scopes of an API as a set keyed by value', () => {
     const p = plan(
-      desired({ resourceServers: [{ identifier: 'https://api/', scopes: [{ value: 'b' }, { value: 'a', description: 'A' }] }] }),
-      live({ resourceServers: [{ id: 'r', identifier: 'https://api/', scopes: [{ value: 'a', description: 'A' }, { value: 'b', description: '' }] }] }),
+      desired({
+        resourceServers: [
+          { identifier: 'https://api/', scopes: [{ value: 'b' }, { value: 'a', description: 'A' }] },
+        ],
+      }),
+      live({
+        resourceServers: [
+          {
+            id: 'r',
+            identifier: 'https://api/',
+            scopes: [
+              { value: 'a', description: 'A' },
+              { value: 'b', description: '' },
+            ],
+          },
+        ],
+      }),
     );
     expect(p.changes).toEqual([]);
   });
