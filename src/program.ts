@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { applyCommand } from './commands/apply.js';
+import { type ApplyCommandOptions, applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { Exit, type Io, type OutputFormat, output } from './commands/io.js';
-import { driftCommand, planCommand } from './commands/plan.js';
+import { driftCommand, type PlanCommandOptions, planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { TenantctlError } from './errors.js';
 
@@ -30,6 +30,12 @@ const envOption = () =>
     '-e, --env <name>',
     'environment: loads DIR/environments/<name>.yaml keywords',
   ).makeOptionMandatory();
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const targetOption = () =>
+  new Option(
+    '--target <kind/key>',
+    'limit the run to these resources (and what they need); repeatable, e.g. --target "clients/Acme Web"',
+  ).argParser(collect);
 const emulatorOption = () =>
   new Option(
     '--emulator',
@@ -62,25 +68,14 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option('--out <file>', 'save the plan as JSON for `apply --plan` (no secrets are stored)')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--allow-delete', 'plan deletion of live objects missing from managed sections')
+    .addOption(targetOption())
     .addOption(emulatorOption())
     .addOption(outputOption())
     .addHelpText(
       'after',
       '\nExamples:\n  tenantctl plan examples/tenants/acme --env staging --detailed-exitcode\n  tenantctl plan examples/tenants/acme --env prod --out plan.json --output markdown',
     )
-    .action(
-      async (
-        dir: string,
-        opts: {
-          env: string;
-          out?: string;
-          detailedExitcode?: boolean;
-          allowDelete?: boolean;
-          emulator?: boolean;
-          output: OutputFormat;
-        },
-      ) => setCode(await planCommand(dir, opts, io, out)),
-    );
+    .action(async (dir: string, opts: PlanCommandOptions) => setCode(await planCommand(dir, opts, io, out)));
 
   program
     .command('apply')
@@ -90,29 +85,22 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option('--plan <file>', 'apply this saved plan; refuses if the tenant changed since it was made')
     .option('--auto-approve', 'do not ask for confirmation (CI)')
     .option('--allow-delete', 'delete live objects missing from managed sections')
+    .option(
+      '--allow-lockout-risk',
+      'apply changes that could lock tenantctl out (blocking ACLs, key revokes)',
+    )
+    .addOption(targetOption())
     .addOption(emulatorOption())
     .addOption(outputOption())
     .addHelpText(
       'after',
       '\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json',
     )
-    .action(
-      async (
-        dir: string | undefined,
-        opts: {
-          env?: string;
-          plan?: string;
-          autoApprove?: boolean;
-          allowDelete?: boolean;
-          emulator?: boolean;
-          output: OutputFormat;
-        },
-      ) => {
-        if (!opts.plan && !opts.env)
-          throw new TenantctlError('usage', 'apply needs --env <name> (or --plan FILE)');
-        setCode(await applyCommand(dir, { ...opts, env: opts.env ?? '' }, io, out));
-      },
-    );
+    .action(async (dir: string | undefined, opts: Omit<ApplyCommandOptions, 'env'> & { env?: string }) => {
+      if (!opts.plan && !opts.env)
+        throw new TenantctlError('usage', 'apply needs --env <name> (or --plan FILE)');
+      setCode(await applyCommand(dir, { ...opts, env: opts.env ?? '' }, io, out));
+    });
 
   program
     .command('drift')

@@ -68,6 +68,13 @@ async function createOnce(
 async function run(api: Api, change: Change, ids: Record<string, string>): Promise<void> {
   const handler = handlers[change.kind];
   const body = change.body ? (resolve(change.body, ids) as JsonObject) : undefined;
+  if (change.operation) {
+    if (!handler.execute)
+      throw new TenantctlError('apply_operation', `${change.kind} cannot run '${change.operation}'`);
+    const result = await handler.execute(api, change, body);
+    if (result && change.action === 'create') ids[change.address] = handler.idOf(result);
+    return;
+  }
   switch (change.action) {
     case 'create': {
       const created = await createOnce(api, change, body ?? {}, ids);
@@ -97,25 +104,52 @@ async function run(api: Api, change: Change, ids: Record<string, string>): Promi
 export async function apply(plan: Plan, api: Api, hooks: ApplyHooks = {}): Promise<ApplyResult> {
   const ids: Record<string, string> = { ...plan.refs };
   const result: ApplyResult = { applied: [], failed: [], skipped: [] };
+  const done = (change: Change) => {
+    result.applied.push(change);
+    hooks.onDone?.(change);
+  };
+  const fail = (change: Change, error: unknown) => {
+    const err = error instanceof Error ? error : new Error(String(error));
+    result.failed.push({ change, error: err });
+    hooks.onFail?.(change, err);
+  };
+  const one = async (change: Change) => {
+    hooks.onStart?.(change);
+    try {
+      await run(api, change, ids);
+      done(change);
+    } catch (error) {
+      fail(change, error);
+    }
+  };
   for (const phase of phases(plan.changes)) {
     if (result.failed.length > 0) {
       result.skipped.push(...phase);
       continue;
     }
-    await Promise.all(
-      phase.map(async (change) => {
-        hooks.onStart?.(change);
-        try {
-          await run(api, change, ids);
-          result.applied.push(change);
-          hooks.onDone?.(change);
-        } catch (error) {
-          const err = error instanceof Error ? error : new Error(String(error));
-          result.failed.push({ change, error: err });
-          hooks.onFail?.(change, err);
+    const handler = handlers[phase[0]?.kind ?? 'clients'];
+    if (handler.applyPhase) {
+      const bodies = phase.map((change) => ({
+        change,
+        body: change.body ? (resolve(change.body, ids) as JsonObject) : undefined,
+      }));
+      try {
+        const out = await handler.applyPhase(api, bodies);
+        for (const change of out.applied) done(change);
+        for (const { change, error } of out.failed) fail(change, error);
+      } catch (error) {
+        for (const change of phase) fail(change, error);
+      }
+    } else if (handler.sequential) {
+      for (const [index, change] of phase.entries()) {
+        await one(change);
+        // Order matters inside a sequential kind (unique priorities): stop at the first failure.
+        if (result.failed.length > 0) {
+          result.skipped.push(...phase.slice(index + 1));
+          break;
         }
-      }),
-    );
+      }
+    } else await Promise.all(phase.map(one));
   }
   return result;
 }

@@ -15,7 +15,19 @@ import { makePlan, type PlanningOptions } from './planning.js';
 export interface ApplyCommandOptions extends PlanningOptions {
   plan?: string;
   autoApprove?: boolean;
+  allowLockoutRisk?: boolean;
   output: OutputFormat;
+}
+
+/** Changes that could lock the operator out need an explicit flag; without it nothing is applied. */
+function refuseRisks(plan: Plan, options: ApplyCommandOptions) {
+  const risky = plan.changes.filter((c) => c.risk);
+  if (risky.length === 0 || options.allowLockoutRisk) return;
+  throw new TenantctlError(
+    'lockout_risk',
+    `refusing to apply: ${risky.length} change(s) could lock you out of the tenant; nothing was applied.\n  ${risky.map((c) => `${c.address}: ${c.risk}`).join('\n  ')}`,
+    { hint: 'Review them, then pass --allow-lockout-risk if you are sure.' },
+  );
 }
 
 async function confirm(io: Io, out: Out, plan: Plan): Promise<void> {
@@ -89,6 +101,7 @@ export async function applyCommand(
   try {
     printPlan(plan, options.output, out);
     if (plan.changes.length === 0) return 0;
+    refuseRisks(plan, options);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
     const result = await apply(plan, connection.api, {
       onDone: (change) => out.note(progressLine(change, 'done', out.errStyle)),

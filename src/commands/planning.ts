@@ -11,6 +11,8 @@ export interface PlanningOptions {
   env: string;
   emulator?: boolean;
   allowDelete?: boolean;
+  /** `--target kind/key` filters. */
+  target?: string[];
 }
 
 export interface Planned {
@@ -40,7 +42,11 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
     return {
       desired,
       live,
-      plan: plan(desired, live, { allowDelete: options.allowDelete, env: options.env }),
+      plan: plan(desired, live, {
+        allowDelete: options.allowDelete,
+        env: options.env,
+        targets: options.target,
+      }),
       connection,
     };
   } catch (error) {

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Api } from '../api/types.js';
 import type { JsonObject } from '../json.js';
+import type { DesiredItem } from '../manifest/types.js';
+import type { Change, Skip } from '../plan/types.js';
 
 /** Every manifest section, in dependency-friendly order. */
 export const KINDS = ['resourceServers', 'clients', 'clientGrants'] as const;
@@ -22,6 +24,29 @@ export interface Reference {
   key: string;
   /** Where in the item the reference sits, for error locations. */
   path: (string | number)[];
+}
+
+/** What a kind's own plan function gets: its declared items and its live objects. */
+export interface KindPlanInput {
+  items: DesiredItem[];
+  live: JsonObject[];
+  ctx: KindContext;
+  allowDelete: boolean;
+  now: Date;
+}
+
+export interface KindPlanOutput {
+  changes: Change[];
+  skipped: Skip[];
+  warnings: string[];
+  notes: string[];
+  /** Problems that make a plan impossible (e.g. two live objects with one key). */
+  errors: string[];
+}
+
+export interface PhaseResult {
+  applied: Change[];
+  failed: { change: Change; error: Error }[];
 }
 
 export interface KindHandler {
@@ -54,6 +79,26 @@ export interface KindHandler {
   replaceFields: string[];
   /** Map-like fields: compared whole; keys removed from the manifest are sent as explicit null. */
   mapFields: string[];
+  /**
+   * Nested objects the API merges per key on PATCH (tenant `flags`): only the declared keys are sent.
+   * Other nested objects are sent whole (the live object with the declared keys changed).
+   */
+  mergedObjects?: string[];
+  /**
+   * Fields whose absence from a declared item means "remove it" (explicit null), not "unmanaged":
+   * token quotas, where leaving an old quota behind would silently keep limiting a client.
+   */
+  absentMeansNull?: string[];
+  /** The section is one object (tenant settings, a signing-key policy), not a list; its key is constant. */
+  singleton?: boolean;
+  /** This kind's changes run one at a time, in plan order (e.g. network ACL priorities are unique). */
+  sequential?: boolean;
+  /** Replaces the default match-and-diff for this kind; may use `defaultPlanKind` from src/plan. */
+  plan?(handler: KindHandler, input: KindPlanInput): KindPlanOutput;
+  /** Runs a change that carries an `operation` (rotate, revoke, move-priority...). */
+  execute?(api: Api, change: Change, body: JsonObject | undefined): Promise<JsonObject | undefined>;
+  /** Applies a whole phase of this kind at once (bulk jobs); default: each change on its own. */
+  applyPhase?(api: Api, changes: { change: Change; body: JsonObject | undefined }[]): Promise<PhaseResult>;
   /** Kinds whose objects this kind's objects may reference (created first, deleted last). */
   dependsOn: Kind[];
   idOf(live: JsonObject): string;

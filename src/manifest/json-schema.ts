@@ -37,10 +37,15 @@ export function manifestJsonSchema(): JsonObject {
     if ($defs !== undefined)
       throw new Error(`the ${kind} item schema uses $defs, which manifestJsonSchema does not merge`);
     defs[kind] = allowKeywords(item) as JsonObject;
-    properties[kind] = {
-      description: `The ${handler.label}s tenantctl manages; an empty list manages the kind with no items.`,
-      ...withKeyword({ type: 'array', items: withKeyword({ $ref: `#/$defs/${kind}` }) }),
-    };
+    properties[kind] = handler.singleton
+      ? {
+          description: `The ${handler.label}: only the declared fields are managed.`,
+          ...withKeyword({ $ref: `#/$defs/${kind}` }),
+        }
+      : {
+          description: `The ${handler.label}s tenantctl manages; an empty list manages the kind with no items.`,
+          ...withKeyword({ type: 'array', items: withKeyword({ $ref: `#/$defs/${kind}` }) }),
+        };
   }
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -190,7 +190,18 @@ function collectSections(root: YNode, into: Collector): void {
       into.diagnostics.push(...replaced.diagnostics);
       value = replaced.node;
     }
-    if (value.type === 'seq') {
+    if (handlerFor(kind).singleton) {
+      // Singleton sections (tenant settings, the signing-key policy) are one mapping, not a list.
+      if (value.type === 'map') into.nodes.set(kind, [...(into.nodes.get(kind) ?? []), value]);
+      else if (!value.broken) {
+        into.diagnostics.push(
+          error('invalid_section', `section '${kind}' must be a mapping of settings, not a list`, {
+            loc: value.type === 'scalar' ? entry.keyLoc : value.loc,
+            hint: `Write \`${kind}:\` followed by indented \`field: value\` lines.`,
+          }),
+        );
+      }
+    } else if (value.type === 'seq') {
       // Items of a section-wide keyword still say which keyword they came from.
       const { keyword } = value;
       const items = keyword === undefined ? value.items : value.items.map((item) => ({ ...item, keyword }));

@@ -41,6 +41,9 @@ const changeSchema = z.object({
   body: z.record(z.string(), z.unknown()).optional(),
   fields: z.array(z.object({ path: z.string() }).passthrough()),
   liveDigest: z.string().optional(),
+  operation: z.string().optional(),
+  risk: z.string().optional(),
+  note: z.string().optional(),
   sensitive: z
     .array(z.object({ path: z.array(z.union([z.string(), z.number()])), env: z.string() }))
     .optional(),
@@ -54,9 +57,12 @@ const planSchema = z.object({
   changes: z.array(changeSchema),
   skipped: z.array(z.object({ address: z.string() }).passthrough()),
   warnings: z.array(z.string()),
+  notes: z.array(z.string()),
   refs: z.record(z.string(), z.string()),
   managedKinds: z.array(z.enum(KINDS)),
   summary: z.object({ add: z.number(), change: z.number(), destroy: z.number() }),
+  counts: z.record(z.string(), z.object({ managed: z.number(), unmanaged: z.number(), skipped: z.number() })),
+  targets: z.array(z.string()).optional(),
 });
 
 /** Read a plan file back; sensitive placeholders are filled from the environment or refused. */

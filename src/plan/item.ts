@@ -54,7 +54,7 @@ export function diffItem(args: {
     fields.push(...diffValues(field, have, want));
     if (handler.replaceFields.includes(field)) replace = true;
     const raw = desiredApi[field] ?? want;
-    if (isRef(raw)) patch[field] = raw;
+    if (isRef(raw) || handler.mergedObjects?.includes(field)) patch[field] = raw;
     else patch[field] = isMap ? mapPatch(live[field], raw) : objectPatch(live[field], raw);
   }
   return { fields, patch, replace };

@@ -16,26 +16,35 @@ export function dependencyOrder(): Kind[] {
 }
 
 /**
- * Apply order: creates, replaces and updates by dependency (an API and a client before the grant between
- * them), then deletes in reverse (the grant before its client). Stable by address within a phase.
+ * Which phase a change runs in: creates, replaces and updates by dependency (an API and a client before the
+ * grant between them), then deletes in reverse (the grant before its client). A sequential kind keeps all
+ * its changes in one phase, in the order its plan chose (a freed ACL priority is reused after the move).
  */
-export function sortChanges(changes: Change[]): Change[] {
-  const order = dependencyOrder();
-  const rank = (c: Change) => {
-    const k = order.indexOf(c.kind);
-    return c.action === 'delete' ? order.length * 2 - k : k;
-  };
-  return [...changes].sort((a, b) => rank(a) - rank(b) || a.address.localeCompare(b.address));
+function phaseOf(change: Change, order: Kind[]): number {
+  const k = order.indexOf(change.kind);
+  if (handlers[change.kind].sequential) return k;
+  return change.action === 'delete' ? order.length * 2 - k : k;
 }
 
-/** Changes grouped into phases that may run concurrently inside, in order. */
+/** Apply order; stable by address within a phase, except sequential kinds, which keep plan order. */
+export function sortChanges(changes: Change[]): Change[] {
+  const order = dependencyOrder();
+  const index = new Map(changes.map((c, i) => [c, i]));
+  return [...changes].sort((a, b) => {
+    const byPhase = phaseOf(a, order) - phaseOf(b, order);
+    if (byPhase !== 0) return byPhase;
+    if (handlers[a.kind].sequential) return (index.get(a) ?? 0) - (index.get(b) ?? 0);
+    return a.address.localeCompare(b.address);
+  });
+}
+
+/** Changes grouped into phases, in order; changes inside a phase may run concurrently. */
 export function phases(changes: Change[]): Change[][] {
   const order = dependencyOrder();
-  const groups = new Map<string, Change[]>();
+  const groups = new Map<number, Change[]>();
   for (const change of changes) {
-    const phase = `${change.action === 'delete' ? 'd' : 'c'}:${change.kind}`;
+    const phase = phaseOf(change, order);
     groups.set(phase, [...(groups.get(phase) ?? []), change]);
   }
-  const keys = [...order.map((k) => `c:${k}`), ...[...order].reverse().map((k) => `d:${k}`)];
-  return keys.map((k) => groups.get(k) ?? []).filter((g) => g.length > 0);
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
 }

@@ -35,13 +35,29 @@ export interface Change {
   liveDigest?: string;
   /** Values in `body` that are sensitive (path within body). */
   sensitive?: SensitiveValue[];
+  /**
+   * A kind-specific operation its handler executes (`rotate`, `revoke`, `move-priority`), shown in the
+   * plan instead of the plain action.
+   */
+  operation?: string;
+  /** Why this change could lock the operator out; apply refuses it without --allow-lockout-risk. */
+  risk?: string;
+  /** One line of context shown under the change (e.g. which API path a bulk change takes). */
+  note?: string;
 }
 
 export interface Skip {
   address: string;
   kind: Kind;
-  reason: 'would-delete' | 'protected';
+  reason: 'would-delete' | 'protected' | 'untargeted';
   message: string;
+}
+
+/** Per managed kind: declared objects, live objects left alone, and skipped ones. */
+export interface KindCount {
+  managed: number;
+  unmanaged: number;
+  skipped: number;
 }
 
 export interface Plan {
@@ -53,9 +69,14 @@ export interface Plan {
   changes: Change[];
   skipped: Skip[];
   warnings: string[];
+  /** Facts about how the plan will run (e.g. "users: 12000 objects, via import jobs"). */
+  notes: string[];
   /** Live ids of objects that changes reference (`clients/Orders Service` -> client_id). */
   refs: Record<string, string>;
   /** Kinds the manifests manage; apply re-reads these to check the plan is not stale. */
   managedKinds: Kind[];
   summary: { add: number; change: number; destroy: number };
+  counts: Partial<Record<Kind, KindCount>>;
+  /** `--target` filters this plan was made with, if any. */
+  targets?: string[];
 }

@@ -1,5 +1,5 @@
 import type { FieldChange, Plan } from '../plan/types.js';
-import { summaryLine } from './plan-text.js';
+import { countsLine, summaryLine } from './plan-text.js';
 import { show } from './values.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -24,7 +24,9 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'):
             : `\`${f.path}\`: ${value(f, f.from, 60)} → ${value(f, f.to, 60)}`,
         )
         .join('<br>');
-      lines.push(`| ${c.action} | \`${cell(c.address)}\` | ${cell(fields)} |`);
+      const action = c.operation ? `${c.action} (${c.operation})` : c.action;
+      const risk = c.risk ? `<br>**lock-out risk:** ${c.risk}` : '';
+      lines.push(`| ${action} | \`${cell(c.address)}\` | ${cell(fields + risk)} |`);
     }
     lines.push('');
   }
@@ -35,5 +37,8 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'):
     lines.push('', '</details>', '');
   }
   for (const w of plan.warnings) lines.push(`> **Warning:** ${w}`, '');
+  for (const n of plan.notes) lines.push(`> ${n}`, '');
+  const counts = countsLine(plan);
+  if (counts) lines.push(counts, '');
   return `${lines.join('\n')}\n`;
 }

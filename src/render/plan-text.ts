@@ -17,8 +17,14 @@ function colourFor(style: Style, action: Change['action']) {
 
 function changeLines(change: Change, style: Style, mode: 'plan' | 'drift'): string[] {
   const paint = colourFor(style, change.action);
-  const head = `  ${paint(SYMBOL[change.action])} ${style.bold(change.address)}${change.action === 'replace' ? style.dim(' (replace: a field that cannot change in place differs)') : ''}`;
-  const lines = [head];
+  const what = change.operation
+    ? style.dim(` (${change.operation})`)
+    : change.action === 'replace'
+      ? style.dim(' (replace: a field that cannot change in place differs)')
+      : '';
+  const lines = [`  ${paint(SYMBOL[change.action])} ${style.bold(change.address)}${what}`];
+  if (change.note) lines.push(style.dim(`      ${change.note}`));
+  if (change.risk) lines.push(style.red(`      ! lock-out risk: ${change.risk}`));
   for (const field of change.fields) {
     const value = (v: FieldChange['to']) => (field.sensitive ? '(sensitive)' : show(v));
     if (change.action === 'create') lines.push(`      ${field.path}: ${value(field.to)}`);
@@ -52,7 +58,18 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
     lines.push('', style.dim(`Protected, never planned (${protectedOnes.length}):`));
     for (const s of protectedOnes) lines.push(style.dim(`  · ${s.address}: ${s.message}`));
   }
+  const untargeted = plan.skipped.filter((s) => s.reason === 'untargeted');
+  if (untargeted.length > 0)
+    lines.push(
+      '',
+      style.dim(
+        `Left out by --target (${untargeted.length}): ${untargeted.map((s) => s.address).join(', ')}`,
+      ),
+    );
   for (const w of plan.warnings) lines.push(style.yellow(`Warning: ${w}`));
+  for (const n of plan.notes) lines.push(style.dim(`Note: ${n}`));
+  const counts = countsLine(plan);
+  if (counts) lines.push('', style.dim(counts));
   if (lines.length > 2) lines.push('');
   if (mode === 'drift') {
     lines.push(
@@ -62,6 +79,20 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
     );
   } else lines.push(summaryLine(plan));
   return `${lines.join('\n')}\n`;
+}
+
+/** `Managed: clients 3 (1 unmanaged, 1 skipped), clientGrants 2`: what the plan looked at, per kind. */
+export function countsLine(plan: Plan): string | undefined {
+  const parts = Object.entries(plan.counts).map(([kind, c]) => {
+    const extra = [
+      c.unmanaged ? `${c.unmanaged} unmanaged` : '',
+      c.skipped - c.unmanaged ? `${c.skipped - c.unmanaged} skipped` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return `${kind} ${c.managed}${extra ? ` (${extra})` : ''}`;
+  });
+  return parts.length > 0 ? `Managed: ${parts.join(', ')}` : undefined;
 }
 
 const PAST: Record<Change['action'], string> = {

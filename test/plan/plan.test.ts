@@ -223,4 +223,32 @@ describe('plan', () => {
     );
     expect(p.changes).toEqual([]);
   });
+
+  it('limits a plan to --target resources plus the creates they need, and lists the rest as left out', () => {
+    const d = desired({
+      clients: [{ name: 'Svc' }, { name: 'Other', description: 'new text' }],
+      clientGrants: [{ client: 'Svc', audience: 'https://api/', scope: ['a'] }],
+      resourceServers: [{ identifier: 'https://api/' }],
+    });
+    const l = live({
+      resourceServers: [{ id: 'r', identifier: 'https://api/' }],
+      clients: [{ client_id: 'O', name: 'Other' }],
+      clientGrants: [],
+    });
+    const p = plan(d, l, { targets: ['clientGrants/Svc -> https://api/'] });
+    expect(p.changes.map((c) => c.address)).toEqual(['clients/Svc', 'clientGrants/Svc -> https://api/']);
+    expect(p.skipped).toEqual([expect.objectContaining({ address: 'clients/Other', reason: 'untargeted' })]);
+    expect(plan(d, l, { targets: ['clients'] }).changes.map((c) => c.address)).toEqual([
+      'clients/Other',
+      'clients/Svc',
+    ]);
+  });
+
+  it('counts managed, unmanaged and skipped objects per kind', () => {
+    const p = plan(
+      desired({ clients: [{ name: 'A' }, { name: 'tenantctl' }] }),
+      live({ clients: [globalClient, deployer, { client_id: 'X', name: 'Stray' }] }),
+    );
+    expect(p.counts).toEqual({ clients: { managed: 2, unmanaged: 1, skipped: 2 } });
+  });
 });

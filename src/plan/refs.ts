@@ -1,0 +1,11 @@
+import type { Json } from '../json.js';
+import { isObject } from '../json.js';
+import { isRef } from '../kinds/common.js';
+
+/** Collect `{ $ref }` addresses anywhere in a body. */
+export function refsIn(value: Json | undefined, out: string[] = []): string[] {
+  if (isRef(value)) out.push(value.$ref);
+  else if (Array.isArray(value)) for (const v of value) refsIn(v, out);
+  else if (isObject(value)) for (const v of Object.values(value)) refsIn(v, out);
+  return out;
+}
