@@ -102,7 +102,8 @@ export const clients: KindHandler = {
   mapFields: ['client_metadata'],
   dependsOn: [],
   idOf: (live) => str(live.client_id),
-  list: (api) => api.list('/clients', 'clients', { checkpoint: true }),
+  // The global client ("All Applications") is left out of the list altogether, as deploy-cli does.
+  list: (api) => api.list('/clients', 'clients', { checkpoint: true, query: { is_global: false } }),
   async create(api, body) {
     const res = await api.request({ method: 'POST', path: '/clients', body });
     return res.body as JsonObject;

@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function randomFrom(alphabet: string, length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return out;
+}
+
+/** Id formats as the real tenant prints them (mgmt-api.md §11). */
+export const newClientId = (): string => randomFrom(ALNUM, 32);
+export const newResourceServerId = (): string => randomBytes(12).toString('hex');
+export const newClientGrantId = (): string => `cgr_${randomFrom(ALNUM, 16)}`;
+/** Generated secrets are 64 url-safe characters and "NOT base64 encoded" (OAS rotate-secret). */
+export const newClientSecret = (): string => randomFrom(`${ALNUM}-_`, 64);
+export const newCredentialId = (): string => `cred_${randomFrom(ALNUM, 22)}`;

@@ -1,0 +1,126 @@
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { importKeys } from './auth.js';
+import { noFaults } from './faults.js';
+import { createBucket, DEFAULT_RATE_LIMIT } from './rate-limit.js';
+import { createRequestHandler, type ServerDeps } from './server.js';
+import { adoptState, createState, loadState, resetState, saveState } from './state.js';
+import { emptyStats } from './stats.js';
+import type { EmulatorState, TenantConfig } from './types.js';
+
+export interface EmulatorOptions {
+  /** Default 0 (a random free port). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Load the tenant from this file if it exists; persist it atomically after every mutation. */
+  statePath?: string;
+  /** Default `127.0.0.1:<actual port>`; issuer `https://<domain>/`, audience `https://<domain>/api/v2/`. */
+  domain?: string;
+  /** The deployer client's id; default 'tenantctl-deployer'. */
+  clientId?: string;
+  /** The deployer client's secret; default: random, generated once and kept in the state file. */
+  clientSecret?: string;
+  /** 'BURST/RPS', e.g. '5/5'; default '50/16' (Enterprise production). */
+  rateLimit?: string;
+  quiet?: boolean;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  domain: string;
+  audience: string;
+  clientId: string;
+  clientSecret: string;
+  close(): Promise<void>;
+}
+
+function tenantConfig(domain: string): TenantConfig {
+  const first = domain.split(/[.:]/)[0] ?? '';
+  const tenantName = /^[a-z][a-z0-9-]*$/i.test(first) ? first : 'emulator';
+  return { domain, tenantName, issuer: `https://${domain}/`, audience: `https://${domain}/api/v2/` };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const bucket = createBucket(options.rateLimit ?? DEFAULT_RATE_LIMIT, Date.now());
+  const log = options.quiet ? undefined : (line: string) => process.stderr.write(`[emulator] ${line}\n`);
+  // The port is only known after listening, and the tenant's names depend on it: until the state is
+  // ready, requests are turned away.
+  let handle: RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const server = createServer((req, res) => handle(req, res));
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const tenant = tenantConfig(options.domain ?? `127.0.0.1:${port}`);
+    const creds = { clientId: options.clientId ?? 'tenantctl-deployer', clientSecret: options.clientSecret };
+    const loaded = options.statePath ? await loadState(options.statePath) : undefined;
+    if (loaded) adoptState(loaded, tenant, creds);
+    const state: EmulatorState = loaded ?? (await createState(tenant, creds));
+
+    // Writes are chained so renames land in order; a failed write does not block later ones.
+    let writing: Promise<void> = Promise.resolve();
+    const persist = (): Promise<void> => {
+      const path = options.statePath;
+      if (!path) return Promise.resolve();
+      writing = writing.catch(() => undefined).then(() => saveState(path, state));
+      return writing;
+    };
+    await persist();
+
+    const stats = emptyStats();
+    const faults = noFaults();
+    const deps: ServerDeps = {
+      log,
+      ctx: { state, tenant },
+      keys: await importKeys(state),
+      bucket,
+      stats,
+      faults,
+      persist,
+      control: {
+        stats,
+        faults,
+        resetStats: () => Object.assign(stats, emptyStats()),
+        resetTenant: async () => {
+          resetState(state, tenant);
+          await persist();
+        },
+      },
+    };
+    handle = createRequestHandler(deps);
+
+    const urlHost =
+      host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return {
+      url: `http://${urlHost}:${port}`,
+      port,
+      domain: tenant.domain,
+      audience: tenant.audience,
+      clientId: state.deployer.clientId,
+      clientSecret: state.deployer.clientSecret,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await writing.catch(() => undefined);
+      },
+    };
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+}

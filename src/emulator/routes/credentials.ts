@@ -1,0 +1,130 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import type { JsonObject } from '../../json.js';
+import { fail } from '../errors.js';
+import { newCredentialId } from '../ids.js';
+import { jwkThumbprint, publicKeyFromPem } from '../pem.js';
+import { createCredentialSchema, updateCredentialSchema } from '../schemas/credentials.js';
+import { applyPatch, insert, removeWhere } from '../store.js';
+import type { ApiRequest, Ctx, EmulatorState, Entity, Route } from '../types.js';
+import { validateBody } from '../validate.js';
+
+/**
+ * /clients/{id}/credentials: the public keys and certificates behind private_key_jwt and mTLS client
+ * authentication. The PEM is write-only; a public key's `kid` is its RFC 7638 thumbprint (REC).
+ */
+const clientNotFound = () => fail(404, 'The client does not exist', 'inexistent_client');
+const notFound = () => fail(404, 'Credential does not exist', 'inexistent_credential');
+
+function requireClient(ctx: Ctx, id: string): void {
+  if (!ctx.state.collections.clients.some((c) => c.data.client_id === id)) throw clientNotFound();
+}
+
+const ofClient = (ctx: Ctx, clientId: string): Entity[] =>
+  ctx.state.collections.clientCredentials.filter((e) => e.data.client_id === clientId);
+
+function view(e: Entity): JsonObject {
+  const { client_id: _owner, ...rest } = e.data;
+  return rest;
+}
+
+/** Creates a credential for a client (also used for credentials given in full on POST /clients). */
+export function createCredential(
+  state: EmulatorState,
+  clientId: string,
+  body: Record<string, unknown>,
+): Entity {
+  const now = new Date().toISOString();
+  const data: JsonObject = { id: newCredentialId(), credential_type: body.credential_type as string };
+  if (typeof body.name === 'string') data.name = body.name;
+  const pem = typeof body.pem === 'string' ? body.pem : undefined;
+  if (data.credential_type === 'public_key') {
+    if (!pem) throw fail(400, "Payload validation error: 'Missing required property: pem'.", 'invalid_body');
+    data.kid = typeof body.kid === 'string' ? body.kid : jwkThumbprint(publicKeyFromPem(pem, 'pem'));
+    data.alg = typeof body.alg === 'string' ? body.alg : 'RS256';
+  } else if (data.credential_type === 'x509_cert' || pem) {
+    if (!pem) throw fail(400, "Payload validation error: 'Missing required property: pem'.", 'invalid_body');
+    publicKeyFromPem(pem, 'pem');
+    // RFC 8705 x5t#S256: SHA-256 of the certificate's DER bytes.
+    const der = pem.includes('BEGIN CERTIFICATE') ? new X509Certificate(pem).raw : Buffer.from(pem);
+    data.thumbprint_sha256 = createHash('sha256').update(der).digest('base64url');
+  } else if (typeof body.subject_dn === 'string') {
+    data.subject_dn = body.subject_dn;
+  } else {
+    throw fail(400, "Payload validation error: 'Missing required property: subject_dn'.", 'invalid_body');
+  }
+  data.created_at = now;
+  data.updated_at = now;
+  if (typeof body.expires_at === 'string') data.expires_at = body.expires_at;
+  data.client_id = clientId;
+  return insert(state, 'clientCredentials', data);
+}
+
+/** Credential ids a client may reference in client_authentication_methods / signed_request_object. */
+export function requireCredentials(ctx: Ctx, clientId: string, ids: string[]): void {
+  const own = new Set(ofClient(ctx, clientId).map((e) => e.data.id));
+  const missing = ids.find((id) => !own.has(id));
+  if (missing) throw fail(400, `Credential ${missing} does not exist for this client.`, 'invalid_body');
+}
+
+function list(req: ApiRequest, ctx: Ctx) {
+  const clientId = req.params.id as string;
+  requireClient(ctx, clientId);
+  // A bare array, even when the SDK sends include_totals/per_page (REC).
+  return { status: 200, body: ofClient(ctx, clientId).map(view) };
+}
+
+function get(req: ApiRequest, ctx: Ctx) {
+  const clientId = req.params.id as string;
+  requireClient(ctx, clientId);
+  const e = ofClient(ctx, clientId).find((c) => c.data.id === req.params.credentialId);
+  if (!e) throw notFound();
+  return { status: 200, body: view(e) };
+}
+
+function create(req: ApiRequest, ctx: Ctx) {
+  const clientId = req.params.id as string;
+  requireClient(ctx, clientId);
+  const body = validateBody(createCredentialSchema, req.body);
+  return { status: 201, body: view(createCredential(ctx.state, clientId, body)) };
+}
+
+function update(req: ApiRequest, ctx: Ctx) {
+  const clientId = req.params.id as string;
+  requireClient(ctx, clientId);
+  const e = ofClient(ctx, clientId).find((c) => c.data.id === req.params.credentialId);
+  if (!e) throw notFound();
+  applyPatch(e.data, validateBody(updateCredentialSchema, req.body));
+  e.data.updated_at = new Date().toISOString();
+  return { status: 200, body: view(e) };
+}
+
+function remove(req: ApiRequest, ctx: Ctx) {
+  const clientId = req.params.id as string;
+  const id = req.params.credentialId as string;
+  const client = ctx.state.collections.clients.find((c) => c.data.client_id === clientId);
+  // A credential must be unassociated from the client before it can go (seed-digest §4.6).
+  if (client && JSON.stringify(client.data.client_authentication_methods ?? null).includes(`"${id}"`)) {
+    throw fail(400, 'The credential is in use by the client and cannot be deleted.', 'invalid_body');
+  }
+  removeWhere(ctx.state, 'clientCredentials', (e) => e.data.client_id === clientId && e.data.id === id);
+  return { status: 204 };
+}
+
+const BASE = '/api/v2/clients/{id}/credentials';
+export const credentialRoutes: Route[] = [
+  { method: 'GET', pattern: BASE, scopes: ['read:client_credentials'], handler: list },
+  { method: 'POST', pattern: BASE, scopes: ['create:client_credentials'], handler: create },
+  { method: 'GET', pattern: `${BASE}/{credentialId}`, scopes: ['read:client_credentials'], handler: get },
+  {
+    method: 'PATCH',
+    pattern: `${BASE}/{credentialId}`,
+    scopes: ['update:client_credentials'],
+    handler: update,
+  },
+  {
+    method: 'DELETE',
+    pattern: `${BASE}/{credentialId}`,
+    scopes: ['delete:client_credentials'],
+    handler: remove,
+  },
+];

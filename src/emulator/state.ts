@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { isObject } from '../json.js';
+import {
+  deployerClient,
+  deployerGrant,
+  generateSecret,
+  MANAGEMENT_API_NAME,
+  seedCollections,
+} from './seed.js';
+import { insert } from './store.js';
+import type { EmulatorState, TenantConfig } from './types.js';
+
+export interface Credentials {
+  clientId: string;
+  clientSecret?: string | undefined;
+}
+
+/** The tenant's token-signing key pair, generated once per state (RS256 like a real tenant). */
+async function newSigningKey(): Promise<EmulatorState['signingKey']> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return {
+    kid,
+    privateJwk: { ...(await exportJWK(privateKey)), kid },
+    publicJwk: { ...publicJwk, kid, use: 'sig', alg: 'RS256' },
+  };
+}
+
+export async function createState(tenant: TenantConfig, creds: Credentials): Promise<EmulatorState> {
+  const deployer = { clientId: creds.clientId, clientSecret: creds.clientSecret ?? generateSecret() };
+  const { collections, seq } = seedCollections(tenant, deployer);
+  return { version: 1, seq, signingKey: await newSigningKey(), deployer, collections };
+}
+
+/** Back to the seeded tenant, keeping the signing key and the deployer's credentials (POST /__emulator/reset). */
+export function resetState(state: EmulatorState, tenant: TenantConfig): void {
+  const { collections, seq } = seedCollections(tenant, state.deployer);
+  state.collections = collections;
+  state.seq = seq;
+}
+
+export async function loadState(path: string): Promise<EmulatorState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const parsed: unknown = JSON.parse(text);
+  if (!isObject(parsed) || parsed.version !== 1 || !isObject(parsed.collections)) {
+    throw new Error(`${path} is not an emulator state file`);
+  }
+  const state = parsed as unknown as EmulatorState;
+  // Collections added after a state file was written start empty.
+  state.collections.clientCredentials ??= [];
+  return state;
+}
+
+/** Write to a temporary file next to the target, then rename: readers never see a half-written state. */
+export async function saveState(path: string, state: EmulatorState): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify(state));
+  await rename(tmp, path);
+}
+
+/**
+ * Makes a loaded state fit this run: the deployer takes the requested credentials (its grants follow a new
+ * client_id), and the system API and grants to it follow the current audience (the port may differ per run).
+ */
+export function adoptState(state: EmulatorState, tenant: TenantConfig, creds: Credentials): void {
+  const { clients, clientGrants, resourceServers } = state.collections;
+  const oldId = state.deployer.clientId;
+  const deployer = clients.find((c) => c.data.client_id === oldId);
+  state.deployer = {
+    clientId: creds.clientId,
+    clientSecret: creds.clientSecret ?? state.deployer.clientSecret,
+  };
+  if (deployer) {
+    deployer.data.client_id = state.deployer.clientId;
+    deployer.data.client_secret = state.deployer.clientSecret;
+  }
+  for (const g of clientGrants) if (g.data.client_id === oldId) g.data.client_id = state.deployer.clientId;
+
+  const mgmt = resourceServers.find((r) => r.data.is_system === true && r.data.name === MANAGEMENT_API_NAME);
+  if (mgmt && mgmt.data.identifier !== tenant.audience) {
+    const oldAudience = mgmt.data.identifier;
+    mgmt.data.identifier = tenant.audience;
+    for (const g of clientGrants) if (g.data.audience === oldAudience) g.data.audience = tenant.audience;
+  }
+
+  // Someone deleted the deployer or its grant through the API: bring them back, or nobody could log in.
+  const { clientId, clientSecret } = state.deployer;
+  if (!deployer) insert(state, 'clients', deployerClient(tenant, clientId, clientSecret));
+  if (
+    !state.collections.clientGrants.some(
+      (g) => g.data.client_id === clientId && g.data.audience === tenant.audience,
+    )
+  ) {
+    insert(state, 'clientGrants', deployerGrant(clientId, tenant.audience));
+  }
+}

@@ -1,0 +1,169 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+
+let emu: TestEmulator | undefined;
+afterEach(async () => {
+  await emu?.close();
+  emu = undefined;
+});
+
+describe('rate limits', () => {
+  it('sends the bucket headers and a 429 that consumes no token', async () => {
+    emu = await startTestEmulator({ rateLimit: '3/1' });
+    await emu.token();
+    const first = await emu.api('GET', '/api/v2/clients');
+    expect(first.headers.get('x-ratelimit-limit')).toBe('3');
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('2');
+    const reset = Number(first.headers.get('x-ratelimit-reset'));
+    const nowSeconds = Date.now() / 1000;
+    expect(reset).toBeGreaterThanOrEqual(Math.floor(nowSeconds));
+    expect(reset).toBeLessThanOrEqual(Math.ceil(nowSeconds) + 2);
+
+    await emu.api('GET', '/api/v2/clients');
+    await emu.api('GET', '/api/v2/clients');
+    const limited = await emu.api('GET', '/api/v2/clients');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'Global limit has been reached',
+      errorCode: 'too_many_requests',
+    });
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    // A refused request takes nothing: after one token's worth of time exactly one request passes again.
+    await new Promise((r) => setTimeout(r, 1050));
+    expect((await emu.api('GET', '/api/v2/clients')).status).toBe(200);
+    expect((await emu.api('GET', '/api/v2/clients')).status).toBe(429);
+    expect((await emu.stats()).rateLimited).toBe(2);
+  });
+});
+
+describe('stats', () => {
+  it('counts /api/v2 requests by route template and resets', async () => {
+    emu = await startTestEmulator();
+    const c = (await emu.api('POST', '/api/v2/clients', { name: 'Counted' })).body as { client_id: string };
+    await emu.api('GET', `/api/v2/clients/${c.client_id}`);
+    await emu.api('PATCH', `/api/v2/clients/${c.client_id}`, { description: 'x' });
+    await emu.api('GET', '/api/v2/clients');
+    await emu.api('GET', '/api/v2/users/auth0%7C123');
+    expect(await emu.stats()).toEqual({
+      total: 5,
+      rateLimited: 0,
+      byRoute: {
+        'POST /api/v2/clients': 1,
+        'GET /api/v2/clients/{id}': 1,
+        'PATCH /api/v2/clients/{id}': 1,
+        'GET /api/v2/clients': 1,
+        'GET /api/v2/users/{id}': 1,
+      },
+    });
+    await emu.resetStats();
+    expect(await emu.stats()).toEqual({ total: 0, byRoute: {}, rateLimited: 0 });
+  });
+});
+
+describe('faults', () => {
+  it('fires a status rule once, on the nth match, before the request is processed', async () => {
+    emu = await startTestEmulator();
+    await emu.faults([{ method: 'POST', path: '/api/v2/clients', nth: 2, status: 500 }]);
+    expect((await emu.api('POST', '/api/v2/clients', { name: 'one' })).status).toBe(201);
+    const failed = await emu.api('POST', '/api/v2/clients', { name: 'two' });
+    expect(failed.status).toBe(500);
+    expect(failed.body).toMatchObject({ statusCode: 500, error: 'Internal Server Error' });
+    expect((await emu.api('POST', '/api/v2/clients', { name: 'three' })).status).toBe(201);
+    const names = ((await emu.api('GET', '/api/v2/clients')).body as { name: string }[]).map((c) => c.name);
+    expect(names).toContain('one');
+    expect(names).not.toContain('two');
+    expect(names).toContain('three');
+  });
+
+  it('matches path prefixes and can drop the connection', async () => {
+    emu = await startTestEmulator();
+    const c = (await emu.api('POST', '/api/v2/clients', { name: 'target' })).body as { client_id: string };
+    await emu.faults([
+      { method: 'PATCH', path: '/api/v2/clients/*', status: 'drop' },
+      { path: '/api/v2/resource-servers*', status: 503 },
+    ]);
+    await expect(
+      emu.api('PATCH', `/api/v2/clients/${c.client_id}`, { description: 'lost' }),
+    ).rejects.toThrow();
+    const after = (await emu.api('GET', `/api/v2/clients/${c.client_id}`)).body as { description?: string };
+    expect(after.description).toBeUndefined();
+    expect((await emu.api('PATCH', `/api/v2/clients/${c.client_id}`, { description: 'kept' })).status).toBe(
+      200,
+    );
+    expect((await emu.api('GET', '/api/v2/resource-servers')).status).toBe(503);
+    expect((await emu.api('GET', '/api/v2/resource-servers')).status).toBe(200);
+  });
+
+  it('clears rules and rejects malformed ones', async () => {
+    emu = await startTestEmulator();
+    await emu.faults([{ path: '/api/v2/clients', status: 500 }]);
+    await emu.clearFaults();
+    expect((await emu.api('GET', '/api/v2/clients')).status).toBe(200);
+    const bad = await fetch(`${emu.url}/__emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ rules: [{ path: 'clients', status: 'boom' }] }),
+    });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('state', () => {
+  it('persists across a restart with the same state file and keeps the deployer credentials', async () => {
+    const statePath = join(await mkdtemp(join(tmpdir(), 'emu-state-')), 'tenant.json');
+    emu = await startTestEmulator({ statePath, clientId: 'deployer', clientSecret: 's3cret' });
+    await emu.api('POST', '/api/v2/resource-servers', { identifier: 'https://kept.example' });
+    const kept = (await emu.api('POST', '/api/v2/clients', { name: 'Kept' })).body as { client_id: string };
+    const firstJwks = await (await fetch(`${emu.url}/.well-known/jwks.json`)).text();
+    await emu.close();
+    expect(JSON.parse(await readFile(statePath, 'utf8')).version).toBe(1);
+
+    emu = await startTestEmulator({ statePath, clientId: 'deployer', clientSecret: 's3cret' });
+    expect((await emu.api('GET', `/api/v2/clients/${kept.client_id}`)).status).toBe(200);
+    const apis = (await emu.api('GET', '/api/v2/resource-servers')).body as { identifier: string }[];
+    expect(apis.map((a) => a.identifier)).toEqual([emu.audience, 'https://kept.example']);
+    expect(await (await fetch(`${emu.url}/.well-known/jwks.json`)).text()).toBe(firstJwks);
+    await emu.close();
+
+    // Other credentials against the same file: the deployer is made to match.
+    emu = await startTestEmulator({ statePath, clientId: 'other-deployer', clientSecret: 'other' });
+    expect((await emu.api('GET', `/api/v2/clients/${kept.client_id}`)).status).toBe(200);
+    expect(emu.clientSecret).toBe('other');
+  });
+
+  it('generates a deployer secret once and keeps it in the state file', async () => {
+    const statePath = join(await mkdtemp(join(tmpdir(), 'emu-state-')), 'tenant.json');
+    emu = await startTestEmulator({ statePath });
+    const secret = emu.clientSecret;
+    expect(emu.clientId).toBe('tenantctl-deployer');
+    await emu.close();
+    emu = await startTestEmulator({ statePath });
+    expect(emu.clientSecret).toBe(secret);
+  });
+
+  it('brings back a deleted deployer and its grant on restart', async () => {
+    const statePath = join(await mkdtemp(join(tmpdir(), 'emu-state-')), 'tenant.json');
+    emu = await startTestEmulator({ statePath, clientId: 'deployer', clientSecret: 's3cret' });
+    expect((await emu.api('DELETE', '/api/v2/clients/deployer')).status).toBe(204);
+    await emu.close();
+    emu = await startTestEmulator({ statePath, clientId: 'deployer', clientSecret: 's3cret' });
+    expect((await emu.api('GET', '/api/v2/clients/deployer')).status).toBe(200);
+  });
+
+  it('resets to the seeded tenant with the same credentials', async () => {
+    emu = await startTestEmulator();
+    await emu.api('POST', '/api/v2/clients', { name: 'Temporary' });
+    await emu.reset();
+    const names = ((await emu.api('GET', '/api/v2/clients')).body as { name: string }[]).map((c) => c.name);
+    expect(names).toEqual(['tenantctl deployer', 'All Applications']);
+    const grants = (await emu.api('GET', '/api/v2/client-grants')).body as {
+      client_id: string;
+      audience: string;
+    }[];
+    expect(grants).toEqual([expect.objectContaining({ client_id: emu.clientId, audience: emu.audience })]);
+  });
+});

@@ -1,0 +1,98 @@
+import type { FaultRule } from '../../src/emulator/faults.js';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import type { Stats } from '../../src/emulator/stats.js';
+
+export interface ApiResult {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+export interface TestEmulator extends RunningEmulator {
+  /** A Management API token for the deployer (cached until shortly before it expires). */
+  token(): Promise<string>;
+  /** An authorised JSON call as the deployer. */
+  api(method: string, path: string, body?: unknown): Promise<ApiResult>;
+  stats(): Promise<Stats>;
+  resetStats(): Promise<void>;
+  /** Replaces the armed fault rules (each fires once on its nth matching request). */
+  faults(rules: FaultRule[]): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** Back to the seeded tenant (same deployer credentials). */
+  reset(): Promise<void>;
+}
+
+async function parse(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Starts a quiet emulator on a random port, with helpers for tests. */
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  const emu = await startEmulator({ quiet: true, ...options });
+  let cached: { token: string; expiresAt: number } | undefined;
+
+  const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${emu.url}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const parsed = await parse(res);
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(parsed)}`);
+    return parsed;
+  };
+
+  const token = async (): Promise<string> => {
+    if (cached && cached.expiresAt > Date.now() + 10_000) return cached.token;
+    const res = await fetch(`${emu.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: emu.clientId,
+        client_secret: emu.clientSecret,
+        audience: emu.audience,
+      }),
+    });
+    const body = (await parse(res)) as { access_token?: string; expires_in?: number };
+    if (!res.ok || !body.access_token)
+      throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
+    cached = { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 0) * 1000 };
+    return cached.token;
+  };
+
+  return {
+    ...emu,
+    token,
+    async api(method, path, body) {
+      const headers: Record<string, string> = { authorization: `Bearer ${await token()}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${emu.url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: await parse(res), headers: res.headers };
+    },
+    stats: async () => (await control('GET', '/__emulator/stats')) as Stats,
+    resetStats: async () => {
+      await control('POST', '/__emulator/stats/reset');
+    },
+    faults: async (rules) => {
+      await control('POST', '/__emulator/faults', { rules });
+    },
+    clearFaults: async () => {
+      await control('DELETE', '/__emulator/faults');
+    },
+    reset: async () => {
+      await control('POST', '/__emulator/reset');
+    },
+  };
+}
