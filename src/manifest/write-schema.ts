@@ -9,4 +9,4 @@ import { manifestJsonSchema } from './json-schema.js';
 const target =
   process.argv[2] ?? fileURLToPath(new URL('../../schemas/manifest.schema.json', import.meta.url));
 writeFileSync(target, `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${target}`);
+process.stdout.write(`wrote ${target}\n`);
