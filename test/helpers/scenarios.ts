@@ -1,0 +1,61 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEnv, tenantctl } from './cli.js';
+import { startTestEmulator, type TestEmulator } from './emulator.js';
+
+/**
+ * Numbered scenario steps for one kind: test/scenarios/<kind>/<NN-name>/ holds manifests (with
+ * environments/test.yaml) and step.json (JSON, so the loader does not read it as a manifest):
+ *
+ *   "flags": ["--allow-delete"]                          extra flags for plan and apply (optional)
+ *   "plan": "Plan: 1 to add, 0 to change, 0 to destroy."  the plan's summary line
+ *   "shows": ["~ clients/Web", "callbacks"]               text the plan must show (optional)
+ *   "hides": ["clients/Other"]                             text the plan must not show (optional)
+ *   "applyExit": 0                                         default 0
+ *   "env": {"VAR": "value"}                                extra environment variables (optional)
+ *
+ * Steps run in order against one fresh emulator: plan (summary and text checked), apply, then plan again,
+ * which must be empty: every scenario ends converged.
+ */
+interface Step {
+  flags?: string[];
+  plan: string;
+  shows?: string[];
+  hides?: string[];
+  applyExit?: number;
+  env?: Record<string, string>;
+}
+
+export function scenarioSuite(kind: string, options: { rateLimit?: string } = {}) {
+  const root = join(import.meta.dirname, '..', 'scenarios', kind);
+  let emu: TestEmulator;
+  beforeAll(async () => {
+    emu = await startTestEmulator({ rateLimit: options.rateLimit ?? '1000/1000' });
+  });
+  afterAll(() => emu.close());
+
+  describe(`scenarios: ${kind}`, async () => {
+    const steps = (await readdir(root)).filter((n) => /^\d\d-/.test(n)).sort();
+    for (const name of steps) {
+      const dir = join(root, name);
+      if (!(await stat(dir)).isDirectory()) continue;
+      it(name, async () => {
+        const step = JSON.parse(await readFile(join(dir, 'step.json'), 'utf8')) as Step;
+        const env = { ...emulatorEnv(emu), ...step.env };
+        const flags = step.flags ?? [];
+        const plan = await tenantctl(['plan', dir, '--env', 'test', ...flags], { env });
+        expect(plan.stderr).not.toMatch(/error/i);
+        expect(plan.code).toBe(0);
+        expect(plan.stdout).toContain(step.plan);
+        for (const text of step.shows ?? []) expect(plan.stdout).toContain(text);
+        for (const text of step.hides ?? []) expect(plan.stdout).not.toContain(text);
+        const apply = await tenantctl(['apply', dir, '--env', 'test', '--auto-approve', ...flags], { env });
+        expect(apply.code, apply.stdout + apply.stderr).toBe(step.applyExit ?? 0);
+        const again = await tenantctl(['plan', dir, '--env', 'test', '--detailed-exitcode', ...flags], { env });
+        expect(again.stdout, 'the second plan must be empty').toContain('No changes. The tenant matches the manifests.');
+        expect(again.code).toBe(0);
+      });
+    }
+  });
+}
