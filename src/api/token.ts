@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { decodeJwt, importPKCS8, SignJWT } from 'jose';
 import { request } from 'undici';
 import { TenantctlError } from '../errors.js';
+import { backoffMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
 
 export type Credentials =
@@ -44,52 +45,61 @@ async function clientAssertion(
     .sign(key);
 }
 
-async function fetchToken(endpoint: Endpoint, creds: Exclude<Credentials, { kind: 'token' }>) {
-  const form: Record<string, string> = {
-    grant_type: 'client_credentials',
-    client_id: creds.clientId,
-    audience: endpoint.audience,
-  };
-  if (creds.kind === 'secret') form.client_secret = creds.clientSecret;
-  else {
-    form.client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-    form.client_assertion = await clientAssertion(endpoint, creds);
-  }
-  let res: Awaited<ReturnType<typeof request>>;
+type TokenAnswer = { status: number; body: { access_token?: string; expires_in?: number; error?: string; error_description?: string } };
+
+async function postToken(endpoint: Endpoint, form: Record<string, string>): Promise<TokenAnswer> {
+  const res = await request(`${endpoint.baseUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(form),
+  });
+  const text = await res.body.text();
   try {
-    res = await request(`${endpoint.baseUrl}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(form),
-    });
-  } catch (error) {
-    throw new TenantctlError(
-      'network',
-      `cannot reach ${endpoint.baseUrl}/oauth/token: ${(error as Error).message}`,
-      {
+    return { status: res.statusCode, body: JSON.parse(text) };
+  } catch {
+    return { status: res.statusCode, body: {} };
+  }
+}
+
+/**
+ * client_credentials at /oauth/token. Network errors, 429s and 5xx are retried a few times with backoff
+ * (the token endpoint has its own rate limit); a refusal (401/403) is reported at once.
+ */
+async function fetchToken(endpoint: Endpoint, creds: Exclude<Credentials, { kind: 'token' }>) {
+  const form: Record<string, string> = { grant_type: 'client_credentials', client_id: creds.clientId, audience: endpoint.audience };
+  if (creds.kind === 'secret') form.client_secret = creds.clientSecret;
+  for (let attempt = 0; ; attempt += 1) {
+    // A client assertion is single use (its jti), so each attempt signs a new one.
+    if (creds.kind === 'private_key_jwt') {
+      form.client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+      form.client_assertion = await clientAssertion(endpoint, creds);
+    }
+    let answer: TokenAnswer;
+    try {
+      answer = await postToken(endpoint, form);
+    } catch (error) {
+      if (attempt < 3) {
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+      throw new TenantctlError('network', `cannot reach ${endpoint.baseUrl}/oauth/token: ${(error as Error).message}`, {
         hint: 'Check AUTH0_DOMAIN, or start the emulator (tenantctl emulator) / pass --emulator.',
         cause: error,
-      },
-    );
-  }
-  const text = await res.body.text();
-  let body: { access_token?: string; expires_in?: number; error?: string; error_description?: string } = {};
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // a non-JSON answer is reported below by status
-  }
-  if (res.statusCode !== 200 || typeof body.access_token !== 'string') {
-    const reason = body.error_description ?? body.error ?? `status ${res.statusCode}`;
-    throw new TenantctlError(
-      'auth',
-      `could not get a Management API token for client ${creds.clientId}: ${reason}`,
-      {
+      });
+    }
+    const { status, body } = answer;
+    if ((status === 429 || status >= 500) && attempt < 3) {
+      await sleep(backoffMs(attempt));
+      continue;
+    }
+    if (status !== 200 || typeof body.access_token !== 'string') {
+      const reason = body.error_description ?? body.error ?? `status ${status}`;
+      throw new TenantctlError('auth', `could not get a Management API token for client ${creds.clientId}: ${reason}`, {
         hint: 'Check AUTH0_CLIENT_ID and its secret or key, and that the client has a grant to the Management API.',
-      },
-    );
+      });
+    }
+    return { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 86400) * 1000 };
   }
-  return { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 86400) * 1000 };
 }
 
 export function createTokenProvider(endpoint: Endpoint, creds: Credentials): TokenProvider {

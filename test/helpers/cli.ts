@@ -21,6 +21,8 @@ export async function tenantctl(
     stderr: { write: (s: string) => (stderr += s) },
     env: { ...options.env },
     cwd: options.cwd ?? process.cwd(),
+    // A terminal user typing `answer` at the confirmation prompt; no prompt at all when undefined (CI).
+    ...(options.answer === undefined ? {} : { prompt: async () => options.answer as string }),
   });
   return { code, stdout, stderr };
 }

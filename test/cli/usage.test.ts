@@ -1,0 +1,83 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+
+let emu: TestEmulator;
+let env: Record<string, string>;
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  env = emulatorEnv(emu);
+});
+afterAll(() => emu.close());
+
+const tenant = () => writeTenant({ 'environments/test.yaml': 'keywords: {}\n', 'tenant.yaml': 'clients:\n  - { name: Confirm Me }\n' });
+const created = async () => ((await emu.api('GET', '/api/v2/clients')).body as { name: string }[]).some((c) => c.name === 'Confirm Me');
+
+describe('using the CLI', () => {
+  it('refuses to apply without confirmation when there is no terminal to ask on', async () => {
+    const res = await tenantctl(['apply', await tenant(), '--env', 'test'], { env });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('Refusing to apply without confirmation');
+    expect(res.stderr).toContain('--auto-approve');
+    expect(await created()).toBe(false);
+  });
+
+  it('asks on a terminal and applies only after "yes"', async () => {
+    const dir = await tenant();
+    const no = await tenantctl(['apply', dir, '--env', 'test'], { env, answer: 'y' });
+    expect(no.code).toBe(1);
+    expect(no.stderr).toContain('Apply cancelled; nothing was changed.');
+    expect(await created()).toBe(false);
+    const yes = await tenantctl(['apply', dir, '--env', 'test'], { env, answer: 'yes' });
+    expect(yes.code).toBe(0);
+    expect(await created()).toBe(true);
+  });
+
+  it('explains bad credentials without a stack trace', async () => {
+    const res = await tenantctl(['plan', await tenant(), '--env', 'test'], { env: { ...env, AUTH0_CLIENT_SECRET: 'wrong' } });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`could not get a Management API token for client ${emu.clientId}`);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says what to set when no tenant is configured', async () => {
+    const res = await tenantctl(['plan', await tenant(), '--env', 'test'], { env: {} });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('AUTH0_DOMAIN is not set');
+    expect(res.stderr).toContain('--emulator');
+  });
+
+  it('validates the example offline and reports every problem with file:line:col', async () => {
+    const ok = await tenantctl(['validate', 'examples/tenants/acme', '--env', 'prod'], { env: {} });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^Valid: /);
+
+    const dir = await writeTenant({});
+    await cp('examples/tenants/acme', dir, { recursive: true });
+    const clients = join(dir, 'clients.yaml');
+    await writeFile(
+      clients,
+      (await readFile(clients, 'utf8'))
+        .replace('    callbacks: "@@WEB_CALLBACKS@@"', '    calbacks: "@@WEB_CALLBACKS@@"')
+        .replace('  - client: Orders Service\n    audience: https://api.acme.example/inventory', '  - client: Order Service\n    audience: https://api.acme.example/inventory')
+        .replace('"##APP_URL##"', '"##APP_LINK##"'),
+    );
+    const bad = await tenantctl(['validate', dir, '--env', 'prod'], { env: {} });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/clients\.yaml:6:5 error \[unknown_field\] clients\/Acme Web: unknown field 'calbacks' \(did you mean 'callbacks'\?\)/);
+    expect(bad.stderr).toMatch(/clients\.yaml:8:9 error \[unknown_keyword\] clients\/Acme Web: unknown keyword 'APP_LINK'/);
+    expect(bad.stderr).toMatch(/clients\.yaml:\d+:13 error \[undeclared_reference\] .*client 'Order Service' is not declared in clients \(did you mean 'Orders Service'\?\)/);
+    expect(bad.stderr).toContain('error(s) in the manifests; nothing was sent to the tenant.');
+  });
+
+  it('teaches exit codes and examples in --help', async () => {
+    const help = await tenantctl(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('2  changes present');
+    const planHelp = await tenantctl(['plan', '--help']);
+    expect(planHelp.stdout).toContain('--detailed-exitcode');
+    expect(planHelp.stdout).toContain('tenantctl plan examples/tenants/acme --env staging');
+  });
+});
