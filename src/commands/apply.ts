@@ -6,10 +6,11 @@ import { TenantctlError } from '../errors.js';
 import { parsePlan } from '../plan/file.js';
 import { staleReasons } from '../plan/stale.js';
 import type { Plan } from '../plan/types.js';
-import { progressLine, renderApplyText } from '../render/plan-text.js';
+import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
 import { printPlan } from './plan.js';
+import { applyProgress } from './progress.js';
 import { makePlan, type PlanningOptions } from './planning.js';
 
 export interface ApplyCommandOptions extends PlanningOptions {
@@ -103,10 +104,9 @@ export async function applyCommand(
     if (plan.changes.length === 0) return 0;
     refuseRisks(plan, options);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
-    const result = await apply(plan, connection.api, {
-      onDone: (change) => out.note(progressLine(change, 'done', out.errStyle)),
-      onFail: (change) => out.note(progressLine(change, 'failed', out.errStyle)),
-    });
+    const progress = applyProgress(plan.changes.length, io, out);
+    const result = await apply(plan, connection.api, { onDone: progress.done, onFail: progress.failed });
+    progress.finish();
     if (options.output === 'json') {
       const addr = (list: { address: string }[]) => list.map((c) => c.address);
       out.print(

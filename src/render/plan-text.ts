@@ -3,6 +3,16 @@ import type { Change, FieldChange, Plan } from '../plan/types.js';
 import type { Style } from './style.js';
 import { show } from './values.js';
 
+/** Thousands of user changes would bury the rest of a plan: show this many per kind in text. */
+const PER_KIND = 200;
+
+/** Lists in an apply report are cut at this length; the counts stay exact. */
+const LIST_MAX = 50;
+
+function capped(items: string[]): string[] {
+  return items.length <= LIST_MAX ? items : [...items.slice(0, LIST_MAX), `  … and ${items.length - LIST_MAX} more`];
+}
+
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
 export function summaryLine(plan: Plan): string {
@@ -46,7 +56,15 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
   const lines: string[] = [];
   const title = mode === 'drift' ? 'Drift check' : 'Plan';
   lines.push(style.dim(`${title} for tenant ${plan.tenant}${plan.env ? ` (env ${plan.env})` : ''}`), '');
-  for (const change of plan.changes) lines.push(...changeLines(change, style, mode));
+  const shown = new Map<string, number>();
+  for (const change of plan.changes) {
+    const n = (shown.get(change.kind) ?? 0) + 1;
+    shown.set(change.kind, n);
+    if (n <= PER_KIND) lines.push(...changeLines(change, style, mode));
+  }
+  for (const [kind, n] of shown) {
+    if (n > PER_KIND) lines.push(style.dim(`  … and ${n - PER_KIND} more ${kind} change(s); --output json lists every change`));
+  }
   const wouldDelete = plan.skipped.filter((s) => s.reason === 'would-delete');
   const protectedOnes = plan.skipped.filter((s) => s.reason === 'protected');
   if (wouldDelete.length > 0) {
@@ -115,7 +133,7 @@ export function renderApplyText(result: ApplyResult, style: Style): string {
   if (result.applied.length > 0)
     lines.push(
       'Applied:',
-      ...result.applied.map((c) => `  ${style.green('✓')} ${PAST[c.action]} ${c.address}`),
+      ...capped(result.applied.map((c) => `  ${style.green('✓')} ${PAST[c.action]} ${c.address}`)),
     );
   lines.push(
     'Failed:',
@@ -124,7 +142,7 @@ export function renderApplyText(result: ApplyResult, style: Style): string {
     ),
   );
   if (result.skipped.length > 0)
-    lines.push('Not attempted:', ...result.skipped.map((c) => `  · ${c.action} ${c.address}`));
+    lines.push('Not attempted:', ...capped(result.skipped.map((c) => `  · ${c.action} ${c.address}`)));
   lines.push(
     'Run `tenantctl apply` again once the cause is fixed: it plans from the live tenant and converges.',
   );
