@@ -12,7 +12,7 @@ export interface CliResult {
 /** Run tenantctl in-process exactly as the bin would, capturing its output (never a TTY: no colour). */
 export async function tenantctl(
   args: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; answer?: string } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
