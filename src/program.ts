@@ -126,7 +126,33 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option('--domain <domain>', 'tenant domain in tokens (default 127.0.0.1:<port>)')
     .option('--client-id <id>', "the deployer client's id", 'tenantctl-deployer')
     .option('--client-secret <secret>', "the deployer client's secret (random if not given)")
-    .option('--rate-limit <burst/rps>', 'token bucket, e.g. 5/5', '50/16')
+    .option(
+      '--rate-limit <plan|burst/rps>',
+      'global bucket: free (2/2), dev (10/2), enterprise (50/16) or BURST/RPS',
+      'enterprise',
+    )
+    .option('--retry-after', 'send Retry-After on 429 answers (the real API does not promise it)')
+    .addOption(
+      new Option('--rate-limit-reset <when>', 'x-ratelimit-reset announces the next token or a full bucket')
+        .choices(['next', 'full'])
+        .default('next'),
+    )
+    .option('--faults <spec>', 'inject faults, e.g. "POST /api/v2/clients drop after; 500 5%" (grammar below)')
+    .option('--seed <n>', 'seed of the faults\' chances, to replay a run exactly (default: random, printed)')
+    .addHelpText(
+      'after',
+      `
+Faults (--faults): rules separated by ';', each made of
+  [METHOD] [/path or /prefix*]     which requests (default: every /api/v2 request)
+  STATUS | drop | latency=MS       answer that status with the API's error body, close the connection, or wait
+  before | after                   strike before the request is processed (default), or after its change is saved
+  nth=N times=N | p=F or N%        from the Nth match, N times (default: once); or each match with that chance
+or a JSON array of rules: [{"method":"POST","path":"/api/v2/clients","status":"drop","when":"after"}]
+
+Examples:
+  tenantctl emulator --rate-limit free
+  tenantctl emulator --faults "POST /api/v2/clients drop after; 503 p=0.05; latency=100 p=1" --seed 42`,
+    )
     .action(async (opts) => setCode(await emulatorCommand(opts, out)));
 
   return program;

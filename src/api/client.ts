@@ -84,7 +84,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const deadlineMs = options.rateLimitDeadlineMs ?? 300_000;
   let requestCount = 0;
 
-  async function send(method: string, url: string, body: Json | undefined): Promise<Attempt> {
+  async function send(
+    method: string,
+    url: string,
+    body: Json | undefined,
+    raw?: RequestOptions['raw'],
+  ): Promise<Attempt> {
     const token = await tokens.get();
     await pacer.acquire();
     requestCount += 1;
@@ -95,9 +100,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(raw ? { 'content-type': raw.contentType } : {}),
+          ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: raw ? raw.data : body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.body.text();
       pacer.observe({
@@ -121,7 +127,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     for (;;) {
       let attempt: Attempt;
       try {
-        attempt = await send(opts.method, url, opts.body);
+        attempt = await send(opts.method, url, opts.body, opts.raw);
       } catch (error) {
         if (error instanceof TenantctlError) throw error;
         if (!repeatable) throw new UncertainWriteError(opts.method, path, error);
@@ -210,6 +216,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     request: (opts) => queue.add(() => perform(opts)) as Promise<ApiResponse>,
     list,
+    async download(url) {
+      const res = await request(url, { method: 'GET', dispatcher: agent });
+      if (res.statusCode >= 300) {
+        await res.body.dump();
+        throw new TenantctlError('download', `GET ${new URL(url).pathname} failed with status ${res.statusCode}`);
+      }
+      return res.body;
+    },
     async close() {
       await queue.onIdle();
       await agent.close();

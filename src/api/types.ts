@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Json, JsonObject } from '../json.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -10,6 +11,8 @@ export interface RequestOptions {
   body?: Json;
   /** Statuses that are not errors for this call (e.g. 404 on a lookup). */
   accept?: number[];
+  /** A body sent as is instead of JSON (the multipart upload of a users-import job). */
+  raw?: { data: Buffer; contentType: string };
 }
 
 export interface ApiResponse {
@@ -33,4 +36,9 @@ export interface Api {
     key: string,
     options?: { checkpoint?: boolean; query?: RequestOptions['query'] },
   ): Promise<JsonObject[]>;
+  /**
+   * A file outside /api/v2 as a stream (a users-export job's `location`, a pre-signed link: no token is
+   * sent, and it is not paced like API calls).
+   */
+  download(url: string): Promise<Readable>;
 }

@@ -1,42 +1,56 @@
-import { type CryptoKey, importJWK, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import {
+  type CryptoKey,
+  decodeProtectedHeader,
+  importJWK,
+  type JWK,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { isObject, type JsonObject } from '../json.js';
-import { ApiFailure, errorBody } from './errors.js';
+import { authenticateClient } from './client-auth.js';
+import { ApiFailure, errorBody, oauthError } from './errors.js';
+import { currentSigningKey, publishedJwks } from './signing-keys.js';
 import type { EmulatorState, TenantConfig } from './types.js';
 
+/**
+ * The tenant's token keys, read from the state on every use because rotation and revocation change them:
+ * `/oauth/token` signs with the current signing key, and a token verifies against any published key
+ * (current, next, previous not revoked, mgmt-api.md §6.1), so a rotation does not end existing sessions.
+ */
 export interface Keys {
-  kid: string;
-  privateKey: CryptoKey;
-  publicKey: CryptoKey;
+  current(): Promise<{ kid: string; privateKey: CryptoKey }>;
+  published(): Promise<Map<string, CryptoKey>>;
 }
 
 export async function importKeys(state: EmulatorState): Promise<Keys> {
-  const { kid, privateJwk, publicJwk } = state.signingKey;
-  return {
-    kid,
-    privateKey: (await importJWK(privateJwk, 'RS256')) as CryptoKey,
-    publicKey: (await importJWK(publicJwk, 'RS256')) as CryptoKey,
+  const imported = new Map<string, Promise<CryptoKey>>();
+  const load = (kind: string, kid: string, jwk: JWK): Promise<CryptoKey> => {
+    const id = `${kind}:${kid}`;
+    const hit = imported.get(id) ?? (importJWK(jwk, 'RS256') as Promise<CryptoKey>);
+    imported.set(id, hit);
+    return hit;
   };
-}
-
-/** Authentication API errors use the OAuth shape `{error, error_description}` (mgmt-api.md §3.1, §10). */
-const oauthError = (status: number, error: string, description: string): ApiFailure =>
-  new ApiFailure(status, { error, error_description: description });
-
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-  if (!m) return undefined;
-  const text = Buffer.from(m[1] as string, 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  if (colon < 0) return undefined;
-  return { id: decodeURIComponent(text.slice(0, colon)), secret: decodeURIComponent(text.slice(colon + 1)) };
+  return {
+    async current() {
+      const { kid, privateJwk } = currentSigningKey(state);
+      return { kid, privateKey: await load('private', kid, privateJwk) };
+    },
+    async published() {
+      const jwks = publishedJwks(state);
+      const keys = await Promise.all(jwks.map((jwk) => load('public', String(jwk.kid), jwk)));
+      return new Map(jwks.map((jwk, i) => [String(jwk.kid), keys[i] as CryptoKey]));
+    },
+  };
 }
 
 const field = (body: JsonObject, key: string): string | undefined =>
   typeof body[key] === 'string' ? (body[key] as string) : undefined;
 
 /**
- * POST /oauth/token, client_credentials with a client secret (post body or HTTP Basic). Issues an RS256
- * JWT shaped like a real Management API token (§10): iss, sub `<id>@clients`, aud, azp, gty, scope.
+ * POST /oauth/token, client_credentials with a client secret or a Private Key JWT assertion (client-auth.ts).
+ * Issues an RS256 JWT shaped like a real Management API token (§10): iss, sub `<id>@clients`, aud, azp, gty,
+ * scope.
  */
 export async function issueToken(args: {
   body: unknown;
@@ -51,15 +65,9 @@ export async function issueToken(args: {
   if (grantType !== 'client_credentials') {
     throw oauthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
   }
-  const basic = basicCredentials(args.authorization);
-  const clientId = basic?.id ?? field(body, 'client_id');
-  const secret = basic?.secret ?? field(body, 'client_secret');
-  if (!clientId) throw oauthError(401, 'invalid_client', 'Client authentication failed');
-  const { clients, clientGrants, resourceServers } = args.state.collections;
-  const client = clients.find((c) => c.data.client_id === clientId)?.data;
-  if (!client || secret === undefined || client.client_secret !== secret) {
-    throw oauthError(401, 'invalid_client', 'Client authentication failed');
-  }
+  const client = await authenticateClient({ ...args, body });
+  const clientId = String(client.client_id);
+  const { clientGrants, resourceServers } = args.state.collections;
   const grantTypes = client.grant_types;
   if (Array.isArray(grantTypes) && !grantTypes.includes('client_credentials')) {
     throw oauthError(
@@ -100,14 +108,15 @@ export async function issueToken(args: {
   const lifetime = typeof api.token_lifetime === 'number' ? api.token_lifetime : 86400;
   const scope = scopes.join(' ');
   const now = Math.floor(Date.now() / 1000);
+  const signer = await args.keys.current();
   const accessToken = await new SignJWT({ scope, gty: 'client-credentials', azp: clientId })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: args.keys.kid })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: signer.kid })
     .setIssuer(args.tenant.issuer)
     .setSubject(`${clientId}@clients`)
     .setAudience(audience)
     .setIssuedAt(now)
     .setExpirationTime(now + lifetime)
-    .sign(args.keys.privateKey);
+    .sign(signer.privateKey);
   return { access_token: accessToken, scope, expires_in: lifetime, token_type: 'Bearer' };
 }
 
@@ -130,11 +139,25 @@ export async function authenticate(
   const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!m) throw new ApiFailure(400, errorBody(400, 'Bad HTTP authentication header format', 'Bearer'));
   try {
-    const { payload } = await jwtVerify(m[1] as string, keys.publicKey, {
-      issuer: tenant.issuer,
-      audience: tenant.audience,
-      algorithms: ['RS256'],
-    });
+    const token = m[1] as string;
+    const published = await keys.published();
+    const byKid = published.get(String(decodeProtectedHeader(token).kid));
+    // A token names its key by kid; one without a (known) kid is tried against every published key.
+    const candidates = byKid ? [byKid] : [...published.values()];
+    const verify = async (index: number): Promise<Awaited<ReturnType<typeof jwtVerify>>> => {
+      try {
+        return await jwtVerify(token, candidates[index] as CryptoKey, {
+          issuer: tenant.issuer,
+          audience: tenant.audience,
+          algorithms: ['RS256'],
+        });
+      } catch (e) {
+        const another = e instanceof joseErrors.JWSSignatureVerificationFailed && index + 1 < candidates.length;
+        if (another) return verify(index + 1);
+        throw e;
+      }
+    };
+    const { payload } = await verify(0);
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     const clientId = typeof payload.azp === 'string' ? payload.azp : String(payload.sub ?? '');
     return { clientId, scopes: new Set(scope.split(' ').filter(Boolean)) };

@@ -1,3 +1,4 @@
+import { isObject } from '../json.js';
 import { fail } from './errors.js';
 import { arm, type Faults, parseFaultRules } from './faults.js';
 import type { Stats } from './stats.js';
@@ -11,6 +12,8 @@ export interface ControlDeps {
   faults: Faults;
   resetStats(): void;
   resetTenant(): Promise<void>;
+  /** Moves every signing-key date `days` back, so policies about key age can be tested now. */
+  ageSigningKeys(days: number): Promise<void>;
 }
 
 export async function control(
@@ -19,7 +22,7 @@ export async function control(
   body: unknown,
   deps: ControlDeps,
 ): Promise<{ status: number; body?: unknown }> {
-  const faultList = () => ({ rules: deps.faults.armed });
+  const faultList = () => ({ seed: deps.faults.seed, rules: deps.faults.armed });
   switch (`${method} ${path}`) {
     case 'GET /__emulator/stats':
       return { status: 200, body: deps.stats };
@@ -31,13 +34,26 @@ export async function control(
       return { status: 204 };
     case 'GET /__emulator/faults':
       return { status: 200, body: faultList() };
-    case 'POST /__emulator/faults':
-      // Replaces the armed set; each rule fires once.
-      deps.faults.armed = arm(parseFaultRules(body));
+    case 'POST /__emulator/faults': {
+      // Replaces the armed set and restarts its counters, so the same rules and seed fault the same requests.
+      const rules = parseFaultRules(body);
+      const seed = isObject(body) ? body.seed : undefined;
+      if (seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0)) {
+        throw fail(400, 'seed must be a non-negative integer', 'invalid_body');
+      }
+      deps.faults.armed = arm(rules);
+      if (seed !== undefined) deps.faults.seed = (seed as number) >>> 0;
       return { status: 200, body: faultList() };
+    }
     case 'DELETE /__emulator/faults':
       deps.faults.armed = [];
       return { status: 204 };
+    case 'POST /__emulator/signing-keys/age': {
+      const days = isObject(body) ? body.days : undefined;
+      if (typeof days !== 'number' || !(days > 0)) throw fail(400, 'days must be a positive number', 'invalid_body');
+      await deps.ageSigningKeys(days);
+      return { status: 204 };
+    }
     default:
       throw fail(404, 'Not Found');
   }

@@ -4,15 +4,19 @@ import { ApiFailure, errorBody } from './errors.js';
 /** "All endpoints accept a maximum payload size of 1 megabyte" (mgmt-api.md §1.5). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export async function readRaw(req: IncomingMessage): Promise<Buffer> {
+/** `limit`: a route's own payload limit and its 413 message (the users-imports upload). */
+export async function readRaw(
+  req: IncomingMessage,
+  limit?: { maxBytes: number; tooLarge: string },
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > (limit?.maxBytes ?? MAX_BODY_BYTES)) {
       throw new ApiFailure(
         413,
-        errorBody(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`),
+        errorBody(413, limit?.tooLarge ?? `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`),
       );
     }
     chunks.push(chunk);
@@ -48,6 +52,13 @@ export function sendJson(
   if (body === undefined || status === 204) {
     res.statusCode = status;
     res.end();
+    return;
+  }
+  if (Buffer.isBuffer(body)) {
+    // A file download (export jobs): sent as is, with the content type the caller set.
+    res.statusCode = status;
+    res.setHeader('content-length', body.length);
+    res.end(body);
     return;
   }
   const text = JSON.stringify(body);

@@ -16,3 +16,6 @@ export const newClientGrantId = (): string => `cgr_${randomFrom(ALNUM, 16)}`;
 /** Generated secrets are 64 url-safe characters and "NOT base64 encoded" (OAS rotate-secret). */
 export const newClientSecret = (): string => randomFrom(`${ALNUM}-_`, 64);
 export const newCredentialId = (): string => `cred_${randomFrom(ALNUM, 22)}`;
+export const newOrganizationId = (): string => `org_${randomFrom(ALNUM, 16)}`;
+export const newConnectionId = (): string => `con_${randomFrom(ALNUM, 16)}`;
+export const newNetworkAclId = (): string => `acl_${randomFrom(ALNUM, 22)}`;

@@ -1,9 +1,11 @@
+import { randomInt } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { importKeys } from './auth.js';
-import { noFaults } from './faults.js';
-import { createBucket, DEFAULT_RATE_LIMIT } from './rate-limit.js';
+import { arm, type FaultRule, noFaults, parseFaultSpec } from './faults.js';
+import { createRateLimiter, type ResetMode } from './rate-limit.js';
 import { createRequestHandler, type ServerDeps } from './server.js';
+import { ageSigningKeys } from './signing-keys.js';
 import { adoptState, createState, loadState, resetState, saveState } from './state.js';
 import { emptyStats } from './stats.js';
 import type { EmulatorState, TenantConfig } from './types.js';
@@ -21,9 +23,19 @@ export interface EmulatorOptions {
   clientId?: string;
   /** The deployer client's secret; default: random, generated once and kept in the state file. */
   clientSecret?: string;
-  /** 'BURST/RPS', e.g. '5/5'; default '50/16' (Enterprise production). */
+  /** A plan (`free` 2/2, `dev` 10/2, `enterprise` 50/16) or 'BURST/RPS'; default `enterprise`. */
   rateLimit?: string;
+  /** Send `Retry-After` on 429s (the real Management API does not promise it). */
+  retryAfter?: boolean;
+  /** What `x-ratelimit-reset` announces: the next token (default) or a full bucket. */
+  rateLimitReset?: ResetMode;
+  /** Fault rules armed from the start: a `--faults` spec (faults.ts) or parsed rules. */
+  faults?: string | FaultRule[];
+  /** Seed of the faults' chances; default random (see `seed` on the running emulator to replay a run). */
+  seed?: number;
   quiet?: boolean;
+  /** How many network ACLs the tenant may hold; default 10 (mgmt-api.md §4.3). */
+  maxNetworkAcls?: number;
 }
 
 export interface RunningEmulator {
@@ -33,6 +45,8 @@ export interface RunningEmulator {
   audience: string;
   clientId: string;
   clientSecret: string;
+  /** The faults' seed: pass it back as `seed` to fault the same requests again. */
+  seed: number;
   close(): Promise<void>;
 }
 
@@ -44,7 +58,12 @@ function tenantConfig(domain: string): TenantConfig {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const bucket = createBucket(options.rateLimit ?? DEFAULT_RATE_LIMIT, Date.now());
+  const limiter = createRateLimiter(
+    { spec: options.rateLimit, retryAfter: options.retryAfter, reset: options.rateLimitReset },
+    Date.now(),
+  );
+  const faults = noFaults(options.seed ?? randomInt(2 ** 32));
+  faults.armed = arm(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? []));
   const log = options.quiet ? undefined : (line: string) => process.stderr.write(`[emulator] ${line}\n`);
   // The port is only known after listening, and the tenant's names depend on it: until the state is
   // ready, requests are turned away.
@@ -65,6 +84,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = (server.address() as AddressInfo).port;
   try {
     const tenant = tenantConfig(options.domain ?? `127.0.0.1:${port}`);
+    const urlHost =
+      host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    if (options.maxNetworkAcls !== undefined) tenant.maxNetworkAcls = options.maxNetworkAcls;
     const creds = { clientId: options.clientId ?? 'tenantctl-deployer', clientSecret: options.clientSecret };
     const loaded = options.statePath ? await loadState(options.statePath) : undefined;
     if (loaded) adoptState(loaded, tenant, creds);
@@ -81,12 +103,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await persist();
 
     const stats = emptyStats();
-    const faults = noFaults();
     const deps: ServerDeps = {
       log,
-      ctx: { state, tenant },
+      ctx: { state, tenant, persist, baseUrl: `http://${urlHost}:${port}` },
       keys: await importKeys(state),
-      bucket,
+      limiter,
       stats,
       faults,
       persist,
@@ -98,12 +119,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           resetState(state, tenant);
           await persist();
         },
+        ageSigningKeys: async (days) => {
+          ageSigningKeys(state, days);
+          await persist();
+        },
       },
     };
     handle = createRequestHandler(deps);
 
-    const urlHost =
-      host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     return {
       url: `http://${urlHost}:${port}`,
       port,
@@ -111,6 +134,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       audience: tenant.audience,
       clientId: state.deployer.clientId,
       clientSecret: state.deployer.clientSecret,
+      seed: faults.seed,
       close: async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

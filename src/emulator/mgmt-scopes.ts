@@ -18,6 +18,7 @@ const TABLE: Record<string, string> = {
   connection_profiles: 'create delete read update',
   connections: 'create delete read update',
   connections_keys: 'create read update',
+  connections_options: 'read update',
   custom_domains: 'create delete read update',
   custom_signing_keys: 'create delete read update',
   device_credentials: 'delete read',

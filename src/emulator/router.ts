@@ -1,7 +1,14 @@
 import { clientGrantRoutes } from './routes/client-grants.js';
 import { clientRoutes } from './routes/clients.js';
+import { connectionRoutes } from './routes/connections.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { networkAclRoutes } from './routes/network-acls.js';
+import { organizationRoutes } from './routes/organizations.js';
 import { resourceServerRoutes } from './routes/resource-servers.js';
+import { signingKeyRoutes } from './routes/signing-keys.js';
+import { tenantSettingsRoutes } from './routes/tenant-settings.js';
+import { jobRoutes } from './routes/jobs.js';
+import { userRoutes } from './routes/users.js';
 import { normalisePath } from './stats.js';
 import type { Route } from './types.js';
 
@@ -11,6 +18,13 @@ export const ROUTES: readonly Route[] = [
   ...clientRoutes,
   ...credentialRoutes,
   ...clientGrantRoutes,
+  ...connectionRoutes,
+  ...networkAclRoutes,
+  ...signingKeyRoutes,
+  ...tenantSettingsRoutes,
+  ...organizationRoutes,
+  ...userRoutes,
+  ...jobRoutes,
 ];
 
 export interface Match {

@@ -1,7 +1,8 @@
 import type { JsonObject } from '../json.js';
-import { newClientGrantId, newClientId, newClientSecret, newResourceServerId } from './ids.js';
+import { newClientGrantId, newClientId, newClientSecret, newConnectionId, newResourceServerId } from './ids.js';
 import { MANAGEMENT_API_SCOPES } from './mgmt-scopes.js';
 import { signingKeysFor } from './routes/client-defaults.js';
+import { freshTenantSettings } from './routes/tenant-settings.js';
 import type { Collections, TenantConfig } from './types.js';
 
 /**
@@ -138,6 +139,29 @@ export function deployerGrant(clientId: string, audience: string): JsonObject {
   };
 }
 
+/**
+ * Every tenant starts with this database connection (seed-digest §10: `strategy: auth0`,
+ * `brute_force_protection: true`); users recordings create users in it without creating it first.
+ */
+export const DEFAULT_CONNECTION_NAME = 'Username-Password-Authentication';
+
+export function defaultConnection(): JsonObject {
+  return {
+    id: newConnectionId(),
+    name: DEFAULT_CONNECTION_NAME,
+    strategy: 'auth0',
+    options: {
+      mfa: { active: true, return_enroll_settings: true },
+      passwordPolicy: 'good',
+      strategy_version: 2,
+      brute_force_protection: true,
+    },
+    realms: [DEFAULT_CONNECTION_NAME],
+    is_domain_connection: false,
+    enabled_clients: [],
+  };
+}
+
 export interface Seeded {
   collections: Collections;
   seq: number;
@@ -149,7 +173,7 @@ export function seedCollections(
   deployer: { clientId: string; clientSecret: string },
 ): Seeded {
   return {
-    seq: 4,
+    seq: 5,
     collections: {
       resourceServers: [{ seq: 1, data: managementApi(tenant.audience) }],
       clients: [
@@ -158,6 +182,14 @@ export function seedCollections(
       ],
       clientGrants: [{ seq: 4, data: deployerGrant(deployer.clientId, tenant.audience) }],
       clientCredentials: [],
+      connections: [{ seq: 5, data: defaultConnection() }],
+      networkAcls: [],
+      signingKeys: [],
+      customSigningKeys: [],
+      organizations: [],
+      users: [],
+      // Settings are not created objects: seq 0 keeps them out of the creation order.
+      tenantSettings: [{ seq: 0, data: freshTenantSettings() }],
     },
   };
 }

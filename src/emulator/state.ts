@@ -9,6 +9,7 @@ import {
   MANAGEMENT_API_NAME,
   seedCollections,
 } from './seed.js';
+import { ensureSigningKeys } from './signing-keys.js';
 import { insert } from './store.js';
 import type { EmulatorState, TenantConfig } from './types.js';
 
@@ -32,13 +33,16 @@ async function newSigningKey(): Promise<EmulatorState['signingKey']> {
 export async function createState(tenant: TenantConfig, creds: Credentials): Promise<EmulatorState> {
   const deployer = { clientId: creds.clientId, clientSecret: creds.clientSecret ?? generateSecret() };
   const { collections, seq } = seedCollections(tenant, deployer);
-  return { version: 1, seq, signingKey: await newSigningKey(), deployer, collections };
+  const state: EmulatorState = { version: 1, seq, signingKey: await newSigningKey(), deployer, collections };
+  ensureSigningKeys(state);
+  return state;
 }
 
 /** Back to the seeded tenant, keeping the signing key and the deployer's credentials (POST /__emulator/reset). */
 export function resetState(state: EmulatorState, tenant: TenantConfig): void {
   const { collections, seq } = seedCollections(tenant, state.deployer);
-  state.collections = collections;
+  // Signing keys survive a reset like the token key: tokens already issued must stay valid.
+  state.collections = { ...collections, signingKeys: state.collections.signingKeys };
   state.seq = seq;
 }
 
@@ -57,6 +61,13 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
   const state = parsed as unknown as EmulatorState;
   // Collections added after a state file was written start empty.
   state.collections.clientCredentials ??= [];
+  state.collections.connections ??= [];
+  state.collections.users ??= [];
+  state.collections.networkAcls ??= [];
+  state.collections.organizations ??= [];
+  // Empty settings are filled with a fresh tenant's on first use (routes/tenant-settings.ts).
+  state.collections.tenantSettings ??= [];
+  ensureSigningKeys(state);
   return state;
 }
 

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import type { JsonObject } from '../json.js';
+import type { BucketGroup } from './rate-limit.js';
 
 /**
  * One stored object. `seq` is a tenant-wide creation counter: lists are returned in creation order and
@@ -16,6 +17,20 @@ export interface Collections {
   clientGrants: Entity[];
   /** Keys behind private_key_jwt / mTLS client authentication (`/clients/{id}/credentials`). */
   clientCredentials: Entity[];
+  /** Connections; each keeps its enabled clients in `enabled_clients` (client ids). */
+  connections: Entity[];
+  /** Users (`/users`, filled in bulk by `/jobs/users-imports`). */
+  users: Entity[];
+  /** Network ACLs (`/network-acls`); priorities are unique. */
+  networkAcls: Entity[];
+  /** Application signing keys (signing-keys.ts): current, next, previous; with their JWKs. */
+  signingKeys: Entity[];
+  /** Customer-provided public JWKs (`/keys/custom-signing`), one entity per key. */
+  customSigningKeys: Entity[];
+  /** Organizations (`/organizations`); names are unique. */
+  organizations: Entity[];
+  /** The tenant settings: one entity (`/tenants/settings`). */
+  tenantSettings: Entity[];
 }
 
 export type CollectionName = keyof Collections;
@@ -35,6 +50,8 @@ export interface TenantConfig {
   tenantName: string;
   issuer: string;
   audience: string;
+  /** How many network ACLs the tenant may hold (default 10, routes/network-acls.ts). */
+  maxNetworkAcls?: number;
 }
 
 /** A parsed /api/v2 request after authentication. */
@@ -58,6 +75,10 @@ export interface ApiResponse {
 export interface Ctx {
   state: EmulatorState;
   tenant: TenantConfig;
+  /** Saves the state, for work that finishes after its request did (background import jobs). */
+  persist?: () => Promise<void>;
+  /** Where this emulator is reachable (`--domain` may name a host that does not resolve): export links. */
+  baseUrl?: string;
 }
 
 export type Handler = (req: ApiRequest, ctx: Ctx) => ApiResponse;
@@ -69,4 +90,8 @@ export interface Route {
   /** The OAuth scopes the OpenAPI spec lists for the operation; the token needs any one of them. */
   scopes: readonly string[];
   handler: Handler;
+  /** An endpoint bucket this operation draws on besides the global one (rate-limit.ts `BUCKET_GROUPS`). */
+  bucket?: BucketGroup;
+  /** The handler gets `{ raw: Buffer, contentType }` instead of parsed JSON (multipart uploads), up to a limit. */
+  rawBody?: { maxBytes: number; tooLarge: string };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { pick, sortSets, str } from './common.js';
+import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
 import type { KindHandler } from './types.js';
 
 const FIELDS = [
@@ -18,6 +19,7 @@ const FIELDS = [
   'client_metadata',
   'oidc_conformant',
   'is_first_party',
+  'token_quota',
 ] as const;
 
 /** Arrays whose order carries no meaning to Auth0; sorted on both sides so reordering is not drift. */
@@ -68,6 +70,7 @@ const itemSchema = z.strictObject({
     .optional(),
   oidc_conformant: z.boolean().optional(),
   is_first_party: z.boolean().optional(),
+  token_quota: tokenQuotaSchema.optional(),
 });
 
 function canonicalJwt(value: Json | undefined): Json | undefined {
@@ -96,10 +99,15 @@ export const clients: KindHandler = {
     const out = sortSets(pick(body, FIELDS), SETS);
     const jwt = canonicalJwt(out.jwt_configuration);
     if (jwt !== undefined) out.jwt_configuration = jwt;
+    const quota = canonicalQuota(out.token_quota);
+    if (quota !== undefined) out.token_quota = quota;
     return out;
   },
   replaceFields: [],
-  mapFields: ['client_metadata'],
+  // A quota is compared whole, so a limit dropped from the manifest is dropped from the tenant too.
+  mapFields: ['client_metadata', 'token_quota'],
+  // A client declared without a quota has none: an old quota left behind would keep limiting it (§5).
+  absentMeansNull: ['token_quota'],
   dependsOn: [],
   idOf: (live) => str(live.client_id),
   // The global client ("All Applications") is left out of the list altogether, as deploy-cli does.

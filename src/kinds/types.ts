@@ -5,7 +5,17 @@ import type { DesiredItem } from '../manifest/types.js';
 import type { Change, Skip } from '../plan/types.js';
 
 /** Every manifest section, in dependency-friendly order. */
-export const KINDS = ['resourceServers', 'clients', 'clientGrants'] as const;
+export const KINDS = [
+  'tenant',
+  'resourceServers',
+  'clients',
+  'clientGrants',
+  'organizations',
+  'connections',
+  'networkAcls',
+  'signingKeys',
+  'users',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** Facts about the live tenant that keys and protection rules need. */
@@ -16,6 +26,8 @@ export interface KindContext {
   deployerClientId: string | undefined;
   /** Live client id -> client name (grants name their client by name in manifests). */
   clientNames: Map<string, string>;
+  /** Live tenant settings flags, when the tenant settings were read (a kind depends on `tenant`). */
+  tenantFlags?: JsonObject;
 }
 
 /** A reference from one manifest item to another resource, checked offline and resolved at apply. */
@@ -33,6 +45,8 @@ export interface KindPlanInput {
   ctx: KindContext;
   allowDelete: boolean;
   now: Date;
+  /** Changes already planned for the kinds planned before this one (its dependencies come first). */
+  planned: Change[];
 }
 
 export interface KindPlanOutput {
@@ -95,8 +109,21 @@ export interface KindHandler {
   sequential?: boolean;
   /** Replaces the default match-and-diff for this kind; may use `defaultPlanKind` from src/plan. */
   plan?(handler: KindHandler, input: KindPlanInput): KindPlanOutput;
+  /**
+   * Reads files a manifest item points at (e.g. a JWKS file), relative to the tenant directory, at load
+   * time so the plan stays pure. Problems carry the path within the item they belong to.
+   */
+  loadFiles?(
+    body: JsonObject,
+    dir: string,
+  ): Promise<{ body: JsonObject; problems: { path: (string | number)[]; message: string }[] }>;
   /** Runs a change that carries an `operation` (rotate, revoke, move-priority...). */
   execute?(api: Api, change: Change, body: JsonObject | undefined): Promise<JsonObject | undefined>;
+  /**
+   * Top-level fields only an env-bound keyword may set (passwords): a literal value in a manifest is a
+   * validation error, so secrets never sit in git.
+   */
+  secretFields?: string[];
   /** Applies a whole phase of this kind at once (bulk jobs); default: each change on its own. */
   applyPhase?(api: Api, changes: { change: Change; body: JsonObject | undefined }[]): Promise<PhaseResult>;
   /** Kinds whose objects this kind's objects may reference (created first, deleted last). */

@@ -9,7 +9,7 @@ import { checkRelations } from './references.js';
 import { didYouMean } from './suggest.js';
 import type { Desired, LoadResult } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
-import { parseYamlFile, type YNode } from './yaml-tree.js';
+import { locate, parseYamlFile, type YNode } from './yaml-tree.js';
 
 const MANIFEST = /\.ya?ml$/;
 const ENV_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -49,6 +49,7 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
       diagnostics.push(...replaced.diagnostics.map((d) => ({ ...d, address: item.address })), ...found);
     });
   }
+  for (const item of checked) diagnostics.push(...(await loadItemFiles(item, dir)));
   const relations = checkRelations(checked, collected.managed);
   diagnostics.push(...relations.diagnostics);
   // A keyword used only in a file that failed to parse would look unused: skip the check then.
@@ -215,4 +216,19 @@ function collectSections(root: YNode, into: Collector): void {
       );
     }
   }
+}
+
+/** Files an item points at (a handler's `loadFiles`), read now so the plan stays pure; problems drop the item. */
+async function loadItemFiles(item: CheckedItem, dir: string): Promise<Diag[]> {
+  const load = handlerFor(item.kind).loadFiles;
+  if (!load || item.body === undefined) return [];
+  const { body, problems } = await load(item.body, dir);
+  item.body = problems.length > 0 ? undefined : body;
+  return problems.map((p) =>
+    error('file_error', p.message, {
+      loc: locate(item.node, p.path).node.loc,
+      address: item.address,
+      hint: 'Fix the file, or the path to it (relative to the tenant directory).',
+    }),
+  );
 }

@@ -35,8 +35,12 @@ export function checkItem(
   const issues = (result.error?.issues ?? []).filter((issue) => !locate(node, issue.path).broken);
   const key = keyOf(handler, raw, node, issues);
   const address = key === undefined ? `${handler.kind}[${index}]` : `${handler.kind}/${key}`;
-  const diagnostics = issues.flatMap((issue) => describe({ handler, issue, node, raw, address }));
-  const valid = result.success && !hasBroken(node);
+  const literal = literalSecrets(handler, node, address);
+  const diagnostics = [
+    ...issues.flatMap((issue) => describe({ handler, issue, node, raw, address })),
+    ...literal,
+  ];
+  const valid = result.success && !hasBroken(node) && literal.length === 0;
   const item: CheckedItem = {
     kind: handler.kind,
     node,
@@ -128,6 +132,21 @@ function hasBroken(node: YNode): boolean {
     return !broken;
   });
   return broken;
+}
+
+/** A secret field written as a literal would put the secret in git: only env-bound keywords may set it. */
+function literalSecrets(handler: KindHandler, node: YNode, address: string): Diag[] {
+  return (handler.secretFields ?? []).flatMap((field) => {
+    const at = locate(node, [field]);
+    if (!at.exact || at.broken || at.secret) return [];
+    return [
+      error('literal_secret', `'${field}' of a ${handler.label} must come from an environment variable`, {
+        loc: at.node.loc,
+        address,
+        hint: `Bind a keyword to a variable in the environment file (\`USER_PASSWORD: { env: USER_PASSWORD }\`) and write \`${field}: '@@USER_PASSWORD@@'\`.`,
+      }),
+    ];
+  });
 }
 
 /** Paths (within the item) of values that came from env-bound sensitive keywords. */

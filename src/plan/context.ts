@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../json.js';
-import { stableStringify } from '../json.js';
+import { isObject, stableStringify } from '../json.js';
 import type { Kind, KindContext, KindHandler } from '../kinds/types.js';
 import type { Live } from './types.js';
 
@@ -10,10 +10,12 @@ export function kindContext(live: Live): KindContext {
     if (typeof client.client_id === 'string' && typeof client.name === 'string')
       clientNames.set(client.client_id, client.name);
   }
+  const flags = live.kinds.tenant?.[0]?.flags;
   return {
     managementAudience: live.managementAudience,
     deployerClientId: live.deployerClientId,
     clientNames,
+    ...(isObject(flags) ? { tenantFlags: flags } : {}),
   };
 }
 

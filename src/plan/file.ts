@@ -44,6 +44,7 @@ const changeSchema = z.object({
   operation: z.string().optional(),
   risk: z.string().optional(),
   note: z.string().optional(),
+  source: z.string().optional(),
   sensitive: z
     .array(z.object({ path: z.array(z.union([z.string(), z.number()])), env: z.string() }))
     .optional(),

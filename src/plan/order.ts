@@ -44,7 +44,10 @@ export function phases(changes: Change[]): Change[][] {
   const groups = new Map<number, Change[]>();
   for (const change of changes) {
     const phase = phaseOf(change, order);
-    groups.set(phase, [...(groups.get(phase) ?? []), change]);
+    // Appended in place: copying the group per change is quadratic with thousands of users in one phase.
+    const group = groups.get(phase);
+    if (group) group.push(change);
+    else groups.set(phase, [change]);
   }
   return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
 }

@@ -4,7 +4,7 @@ import type { Kind, KindContext, KindPlanOutput } from '../kinds/types.js';
 import type { Desired } from '../manifest/types.js';
 import { kindContext } from './context.js';
 import { defaultPlanKind } from './kind-plan.js';
-import { sortChanges } from './order.js';
+import { dependencyOrder, sortChanges } from './order.js';
 import { refsIn } from './refs.js';
 import { applyTargets } from './targets.js';
 import type { Change, KindCount, Live, Plan } from './types.js';
@@ -80,7 +80,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
   const managedKinds = KINDS.filter((k) => desired.kinds[k] !== undefined);
   const all: KindPlanOutput = { changes: [], skipped: [], warnings: [], notes: [], errors: [] };
   const counts: Plan['counts'] = {};
-  for (const kind of managedKinds) {
+  // Dependencies first, so a kind's plan can see what its dependencies will change (new clients).
+  for (const kind of dependencyOrder().filter((k) => managedKinds.includes(k))) {
     const handler = handlers[kind];
     const input = {
       items: desired.kinds[kind] ?? [],
@@ -88,6 +89,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
       ctx,
       allowDelete: opts.allowDelete ?? false,
       now,
+      planned: [...all.changes],
     };
     const out = handler.plan ? handler.plan(handler, input) : defaultPlanKind(handler, input);
     counts[kind] = countKind(kind, desired, out);

@@ -1,8 +1,19 @@
+import { handlers } from '../kinds/index.js';
 import { refsIn } from './refs.js';
 import type { Change, Skip } from './types.js';
 
 function matches(change: Change, target: string): boolean {
   return target === change.kind || target === change.address;
+}
+
+/**
+ * Addresses a change needs to exist first: its `$ref`s, and objects of a kind it depends on that its body
+ * names by natural key rather than by reference (a grant's `audience` is an API's identifier).
+ */
+function needs(change: Change): string[] {
+  const values = Object.values(change.body ?? {}).filter((v): v is string => typeof v === 'string');
+  const named = handlers[change.kind].dependsOn.flatMap((kind) => values.map((v) => `${kind}/${v}`));
+  return [...refsIn(change.body), ...named];
 }
 
 /**
@@ -16,7 +27,7 @@ export function applyTargets(changes: Change[], targets: string[]): { changes: C
   const pending = [...keep];
   while (pending.length > 0) {
     const change = pending.pop() as Change;
-    for (const ref of refsIn(change.body)) {
+    for (const ref of needs(change)) {
       const dep = byAddress.get(ref);
       if (dep && !keep.has(dep) && (dep.action === 'create' || dep.action === 'replace')) {
         keep.add(dep);

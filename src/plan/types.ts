@@ -44,6 +44,8 @@ export interface Change {
   risk?: string;
   /** One line of context shown under the change (e.g. which API path a bulk change takes). */
   note?: string;
+  /** Where the manifest declares the item (`file:line`), for errors that arrive after apply (bulk imports). */
+  source?: string;
 }
 
 export interface Skip {

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPair, importJWK, SignJWT } from 'jose';
+import { decodeProtectedHeader, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
@@ -77,13 +77,17 @@ describe('POST /oauth/token', () => {
     }
   });
 
-  it('serves the public key at /.well-known/jwks.json', async () => {
+  it('serves the public half of the key tokens are signed with at /.well-known/jwks.json', async () => {
     const jwks = (await (await fetch(`${emu.url}/.well-known/jwks.json`)).json()) as {
-      keys: { kty: string; d?: string }[];
+      keys: { kty: string; kid: string; d?: string }[];
     };
-    expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]?.kty).toBe('RSA');
-    expect(jwks.keys[0]?.d).toBeUndefined();
+    // Which keys besides the current one are published is the signing-keys kind's business (§6.1).
+    const { kid } = decodeProtectedHeader(await emu.token());
+    expect(jwks.keys.map((k) => k.kid)).toContain(kid);
+    for (const key of jwks.keys) {
+      expect(key.kty).toBe('RSA');
+      expect(key.d).toBeUndefined();
+    }
   });
 
   it('refuses a wrong secret with 401 invalid_client', async () => {

@@ -1,4 +1,4 @@
-import type { FaultRule } from '../../src/emulator/faults.js';
+import type { ArmedFault, FaultRule } from '../../src/emulator/faults.js';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import type { Stats } from '../../src/emulator/stats.js';
 
@@ -15,8 +15,10 @@ export interface TestEmulator extends RunningEmulator {
   api(method: string, path: string, body?: unknown): Promise<ApiResult>;
   stats(): Promise<Stats>;
   resetStats(): Promise<void>;
-  /** Replaces the armed fault rules (each fires once on its nth matching request). */
-  faults(rules: FaultRule[]): Promise<void>;
+  /** Replaces the armed fault rules (src/emulator/faults.ts); `seed` fixes their chances. */
+  faults(rules: FaultRule[], options?: { seed?: number }): Promise<void>;
+  /** The armed rules with their counters, and the seed. */
+  faultState(): Promise<{ seed: number; rules: ArmedFault[] }>;
   clearFaults(): Promise<void>;
   /** Back to the seeded tenant (same deployer credentials). */
   reset(): Promise<void>;
@@ -85,9 +87,10 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     resetStats: async () => {
       await control('POST', '/__emulator/stats/reset');
     },
-    faults: async (rules) => {
-      await control('POST', '/__emulator/faults', { rules });
+    faults: async (rules, options = {}) => {
+      await control('POST', '/__emulator/faults', { rules, ...options });
     },
+    faultState: async () => (await control('GET', '/__emulator/faults')) as { seed: number; rules: ArmedFault[] },
     clearFaults: async () => {
       await control('DELETE', '/__emulator/faults');
     },

@@ -14,6 +14,7 @@ import { startTestEmulator, type TestEmulator } from './emulator.js';
  *   "hides": ["clients/Other"]                             text the plan must not show (optional)
  *   "applyExit": 0                                         default 0
  *   "env": {"VAR": "value"}                                extra environment variables (optional)
+ *   "control": [{"method": "POST", "path": "/__emulator/…", "body": {}}]   emulator set-up calls (optional)
  *
  * Steps run in order against one fresh emulator: plan (summary and text checked), apply, then plan again,
  * which must be empty: every scenario ends converged.
@@ -25,6 +26,8 @@ interface Step {
   hides?: string[];
   applyExit?: number;
   env?: Record<string, string>;
+  /** Emulator control calls made before the step plans, e.g. to age signing keys (optional). */
+  control?: { method: string; path: string; body?: unknown }[];
 }
 
 export function scenarioSuite(kind: string, options: { rateLimit?: string } = {}) {
@@ -42,6 +45,14 @@ export function scenarioSuite(kind: string, options: { rateLimit?: string } = {}
       if (!(await stat(dir)).isDirectory()) continue;
       it(name, async () => {
         const step = JSON.parse(await readFile(join(dir, 'step.json'), 'utf8')) as Step;
+        for (const call of step.control ?? []) {
+          const res = await fetch(`${emu.url}${call.path}`, {
+            method: call.method,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(call.body ?? {}),
+          });
+          expect(res.ok, `${call.method} ${call.path}`).toBe(true);
+        }
         const env = { ...emulatorEnv(emu), ...step.env };
         const flags = step.flags ?? [];
         const plan = await tenantctl(['plan', dir, '--env', 'test', ...flags], { env });

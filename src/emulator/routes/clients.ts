@@ -9,6 +9,7 @@ import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
 import { clientDefaults } from './client-defaults.js';
 import { clientView, type Visibility, visibilityFor } from './client-view.js';
+import { enableOnAllConnections, forgetClient } from './connections.js';
 import { createCredential, requireCredentials } from './credentials.js';
 
 const notFound = () => fail(404, 'The client does not exist', 'inexistent_client');
@@ -75,6 +76,7 @@ function create(req: ApiRequest, ctx: Ctx) {
   linkResourceServer(ctx, data);
   const e = insert(ctx.state, 'clients', data);
   createInlineCredentials(ctx, data);
+  enableOnAllConnections(ctx.state, data.client_id as string);
   // The creator always sees the generated secret: it is the only way to learn it.
   return { status: 201, body: render(e, ctx, 'secrets') };
 }
@@ -208,6 +210,7 @@ function remove(req: ApiRequest, ctx: Ctx) {
   // "Delete a client and related configuration" (OAS): its grants go with it.
   removeWhere(ctx.state, 'clientGrants', (g) => g.data.client_id === e.data.client_id);
   removeWhere(ctx.state, 'clientCredentials', (c) => c.data.client_id === e.data.client_id);
+  forgetClient(ctx.state, e.data.client_id as string);
   return { status: 204 };
 }
 

@@ -23,7 +23,7 @@ const ofClient = (ctx: Ctx, clientId: string): Entity[] =>
   ctx.state.collections.clientCredentials.filter((e) => e.data.client_id === clientId);
 
 function view(e: Entity): JsonObject {
-  const { client_id: _owner, ...rest } = e.data;
+  const { client_id: _owner, public_jwk: _key, ...rest } = e.data;
   return rest;
 }
 
@@ -39,8 +39,11 @@ export function createCredential(
   const pem = typeof body.pem === 'string' ? body.pem : undefined;
   if (data.credential_type === 'public_key') {
     if (!pem) throw fail(400, "Payload validation error: 'Missing required property: pem'.", 'invalid_body');
-    data.kid = typeof body.kid === 'string' ? body.kid : jwkThumbprint(publicKeyFromPem(pem, 'pem'));
+    const key = publicKeyFromPem(pem, 'pem');
+    data.kid = typeof body.kid === 'string' ? body.kid : jwkThumbprint(key);
     data.alg = typeof body.alg === 'string' ? body.alg : 'RS256';
+    // Kept (never shown) to verify Private Key JWT assertions at /oauth/token; the PEM itself is not kept.
+    data.public_jwk = key.export({ format: 'jwk' }) as JsonObject;
   } else if (data.credential_type === 'x509_cert' || pem) {
     if (!pem) throw fail(400, "Payload validation error: 'Missing required property: pem'.", 'invalid_body');
     publicKeyFromPem(pem, 'pem');

@@ -1,0 +1,158 @@
+import { isObject, type JsonObject } from '../../json.js';
+import { fail } from '../errors.js';
+import { newConnectionId } from '../ids.js';
+import { listResponse } from '../pagination.js';
+import { CHECKPOINT_PARAMS, OFFSET_PARAMS, parseQuery, type QueryValues } from '../query.js';
+import { createConnectionSchema, updateConnectionSchema } from '../schemas/connections.js';
+import { applyPatch, insert, removeWhere } from '../store.js';
+import type { ApiRequest, Ctx, EmulatorState, Entity, Route } from '../types.js';
+import { validateBody } from '../validate.js';
+import { enabledClientsRoutes, findConnection, requireConnection } from './connection-clients.js';
+
+const FIELD_PARAMS = { fields: { type: 'string' }, include_fields: { type: 'boolean' } } as const;
+
+/**
+ * What a read shows: `options` only to a token with read:connections_options (OAS ConnectionOptions: "In
+ * order to return options in the response, the read:connections_options scope must be present"), the
+ * deprecated `enabled_clients` only on single-connection responses (the list schema, ConnectionForList, has
+ * none), and `fields`/`include_fields` applied last.
+ */
+function view(e: Entity, req: ApiRequest, o: { list: boolean; q?: QueryValues }): JsonObject {
+  const data = structuredClone(e.data);
+  if (!req.scopes.has('read:connections_options')) delete data.options;
+  if (o.list) delete data.enabled_clients;
+  const fields = typeof o.q?.fields === 'string' ? o.q.fields.split(',').filter(Boolean) : [];
+  if (fields.length === 0) return data;
+  const include = o.q?.include_fields !== false;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => fields.includes(k) === include));
+}
+
+function list(req: ApiRequest, ctx: Ctx) {
+  const q = parseQuery(req.query, {
+    ...OFFSET_PARAMS,
+    ...CHECKPOINT_PARAMS,
+    ...FIELD_PARAMS,
+    strategy: { type: 'list' },
+    name: { type: 'string' },
+  });
+  const strategies = Array.isArray(q.strategy) && q.strategy.length > 0 ? q.strategy : undefined;
+  const items = ctx.state.collections.connections.filter(
+    (e) =>
+      (strategies === undefined || strategies.includes(String(e.data.strategy))) &&
+      (q.name === undefined || e.data.name === q.name),
+  );
+  const render = (e: Entity) => view(e, req, { list: true, q });
+  const body = listResponse(items, q, { key: 'connections', checkpoint: true, view: render });
+  return { status: 200, body };
+}
+
+function get(req: ApiRequest, ctx: Ctx) {
+  const q = parseQuery(req.query, FIELD_PARAMS);
+  const e = requireConnection(ctx, req.params.id as string);
+  return { status: 200, body: view(e, req, { list: false, q }) };
+}
+
+/** A semantic rule the schema cannot express (mgmt-api.md §3.2, REC). */
+function checkOptions(options: unknown): void {
+  const o = options as Record<string, unknown> | null | undefined;
+  if (o && o.attributes !== undefined && o.requires_username !== undefined) {
+    throw fail(400, 'Cannot set both options.attributes and options.requires_username', 'invalid_body');
+  }
+}
+
+function create(req: ApiRequest, ctx: Ctx) {
+  const body = validateBody(createConnectionSchema, req.body);
+  checkOptions(body.options);
+  const name = body.name as string;
+  if (ctx.state.collections.connections.some((e) => e.data.name === name)) {
+    throw fail(409, 'A connection with the same name already exists');
+  }
+  const data: JsonObject = { id: newConnectionId(), options: {}, is_domain_connection: false };
+  applyPatch(data, body);
+  // "If the array is empty or the property is not specified, the connection name will be added as
+  // realm" (OAS).
+  if (!Array.isArray(data.realms) || data.realms.length === 0) data.realms = [name];
+  data.enabled_clients = [...new Set((body.enabled_clients as string[] | undefined) ?? [])];
+  return { status: 201, body: view(insert(ctx.state, 'connections', data), req, { list: false }) };
+}
+
+function update(req: ApiRequest, ctx: Ctx) {
+  const e = requireConnection(ctx, req.params.id as string);
+  const body = validateBody(updateConnectionSchema, req.body);
+  checkOptions(body.options);
+  const { metadata, ...rest } = body;
+  const next = structuredClone(e.data);
+  // PATCH replaces `options` whole (OAS: "the entire options object is overridden").
+  applyPatch(next, rest);
+  // Metadata values may be null (OAS ConnectionsMetadata): merged key by key, null removes a key, as
+  // client_metadata does (§7.3).
+  if (isObject(metadata)) {
+    const merged: JsonObject = isObject(next.metadata) ? next.metadata : {};
+    applyPatch(merged, metadata);
+    next.metadata = merged;
+  }
+  if (body.options === null) next.options = {};
+  if (body.enabled_clients !== undefined)
+    next.enabled_clients = [...new Set((body.enabled_clients as string[] | null) ?? [])];
+  e.data = next;
+  return { status: 200, body: view(e, req, { list: false }) };
+}
+
+/** 202 with `deleted_at` while users are removed in the background; 204 once it is gone (§3.3, OAS). */
+function remove(req: ApiRequest, ctx: Ctx) {
+  const e = findConnection(ctx, req.params.id as string);
+  if (!e) return { status: 204 };
+  removeWhere(ctx.state, 'connections', (x) => x === e);
+  return { status: 202, body: { deleted_at: new Date().toISOString() } };
+}
+
+/**
+ * The AD/LDAP status probe: such connections are online only while a connector runs, and no connector
+ * can reach the emulator; every other connection is served by Auth0 itself.
+ */
+function status(req: ApiRequest, ctx: Ctx) {
+  const e = requireConnection(ctx, req.params.id as string);
+  if (e.data.strategy === 'ad' || e.data.strategy === 'auth0-adldap')
+    throw fail(404, 'The connection is not online');
+  return { status: 200 };
+}
+
+/**
+ * Tenant flag `enable_client_connections` (routes/tenant-settings.ts); unset means on, the default of a new
+ * tenant (OAS "(true, default)", seed-digest §9).
+ */
+export function clientConnectionsFlag(state: EmulatorState): boolean {
+  const flags = state.collections.tenantSettings[0]?.data.flags;
+  return !(isObject(flags) && flags.enable_client_connections === false);
+}
+
+/**
+ * A new client is enabled on every connection while the tenant flag is on ("all current connections will
+ * be enabled for any new application that is created", seed-digest §4.21).
+ */
+export function enableOnAllConnections(state: EmulatorState, clientId: string): void {
+  if (!clientConnectionsFlag(state)) return;
+  for (const c of state.collections.connections) {
+    const ids = (c.data.enabled_clients as string[] | undefined) ?? [];
+    if (!ids.includes(clientId)) c.data.enabled_clients = [...ids, clientId];
+  }
+}
+
+/** A deleted client leaves every connection with it ("and related configuration", OAS DELETE /clients). */
+export function forgetClient(state: EmulatorState, clientId: string): void {
+  for (const c of state.collections.connections) {
+    const ids = (c.data.enabled_clients as string[] | undefined) ?? [];
+    if (ids.includes(clientId)) c.data.enabled_clients = ids.filter((id) => id !== clientId);
+  }
+}
+
+const BASE = '/api/v2/connections';
+export const connectionRoutes: Route[] = [
+  { method: 'GET', pattern: BASE, scopes: ['read:connections'], handler: list },
+  { method: 'POST', pattern: BASE, scopes: ['create:connections'], handler: create },
+  { method: 'GET', pattern: `${BASE}/{id}`, scopes: ['read:connections'], handler: get },
+  { method: 'PATCH', pattern: `${BASE}/{id}`, scopes: ['update:connections'], handler: update },
+  { method: 'DELETE', pattern: `${BASE}/{id}`, scopes: ['delete:connections'], handler: remove },
+  { method: 'GET', pattern: `${BASE}/{id}/status`, scopes: ['read:connections'], handler: status },
+  ...enabledClientsRoutes,
+];

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import type { Api } from '../../api/types.js';
+import { TenantctlError } from '../../errors.js';
+import type { JsonObject } from '../../json.js';
+import { isObject } from '../../json.js';
+import type { Change } from '../../plan/types.js';
+import type { PhaseResult } from '../types.js';
+import { type Batch, type Entry, fileText, packBatches } from './batches.js';
+import { waitForJob } from './jobs.js';
+import { emailOfKey } from './route.js';
+
+/** "At most 2 concurrent import jobs per tenant" (mgmt-api.md §8.2). */
+const JOBS_IN_FLIGHT = 2;
+
+/** Where a failed user is declared, for messages that send the reader to the manifest. */
+export const whereDeclared = (change: Change) => change.source ?? change.address;
+
+function multipart(fields: Record<string, string>, file: string): { data: Buffer; contentType: string } {
+  const boundary = `tenantctl-${randomBytes(12).toString('hex')}`;
+  const parts = Object.entries(fields).map(
+    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
+  // The file part is named `users` and typed text/json, as the SDKs send it (TestJobManager_ImportUsers).
+  const disposition = 'Content-Disposition: form-data; name="users"; filename="users.json"';
+  parts.push(
+    `--${boundary}\r\n${disposition}\r\nContent-Type: text/json\r\n\r\n${file}\r\n`,
+    `--${boundary}--\r\n`,
+  );
+  const contentType = `multipart/form-data; boundary=${boundary}`;
+  return { data: Buffer.from(parts.join(''), 'utf8'), contentType };
+}
+
+/** Connection name -> id: the import upload names its connection by id. */
+async function connectionId(api: Api, name: string): Promise<string> {
+  const res = await api.request({
+    method: 'GET',
+    path: '/connections',
+    query: { name, fields: 'id,name', include_fields: true },
+  });
+  const body = res.body;
+  const list = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.connections) ? body.connections : [];
+  const found = list.filter(isObject).find((c) => c.name === name);
+  if (!found || typeof found.id !== 'string')
+    throw new TenantctlError('users_import', `connection '${name}' does not exist in the tenant`);
+  return found.id;
+}
+
+/** Per-user problems of a finished job, matched back to changes by email. */
+function userErrors(batch: Batch, jobId: string, body: unknown, result: PhaseResult): Set<Change> {
+  const byEmail = new Map(batch.entries.map((e) => [emailOfKey(e.change.key), e.change]));
+  const failed = new Set<Change>();
+  for (const item of Array.isArray(body) ? body.filter(isObject) : []) {
+    const user = isObject(item.user) ? item.user : {};
+    const change = typeof user.email === 'string' ? byEmail.get(user.email.toLowerCase()) : undefined;
+    if (!change || failed.has(change)) continue;
+    const problems = (Array.isArray(item.errors) ? item.errors.filter(isObject) : [])
+      .map((e: JsonObject) => `${String(e.code)}: ${String(e.message)}`)
+      .join('; ');
+    failed.add(change);
+    result.failed.push({
+      change,
+      error: new TenantctlError(
+        'users_import',
+        `${whereDeclared(change)}: import job ${jobId} rejected this user: ${problems}`,
+      ),
+    });
+  }
+  return failed;
+}
+
+async function runBatch(api: Api, batch: Batch, ids: Map<string, Promise<string>>, result: PhaseResult) {
+  try {
+    let id = ids.get(batch.connection);
+    if (!id) {
+      id = connectionId(api, batch.connection);
+      ids.set(batch.connection, id);
+    }
+    const upload = multipart(
+      { connection_id: await id, upsert: 'true', send_completion_email: 'false' },
+      fileText(batch),
+    );
+    const res = await api.request({ method: 'POST', path: '/jobs/users-imports', raw: upload });
+    const jobId = isObject(res.body) && typeof res.body.id === 'string' ? res.body.id : '';
+    await waitForJob(api, jobId);
+    const errors = await api.request({ method: 'GET', path: `/jobs/${encodeURIComponent(jobId)}/errors` });
+    const failed = userErrors(batch, jobId, errors.body, result);
+    for (const { change } of batch.entries) if (!failed.has(change)) result.applied.push(change);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    for (const { change } of batch.entries)
+      result.failed.push({
+        change,
+        error: new TenantctlError('users_import', `${whereDeclared(change)}: ${message}`),
+      });
+  }
+}
+
+/** Every entry through import jobs (upsert), two jobs at most in flight; a failed file fails only its users. */
+export async function importUsers(api: Api, entries: Entry[], result: PhaseResult): Promise<void> {
+  const batches = packBatches(entries);
+  const ids = new Map<string, Promise<string>>();
+  let next = 0;
+  const worker = async () => {
+    for (let batch = batches[next++]; batch; batch = batches[next++]) await runBatch(api, batch, ids, result);
+  };
+  await Promise.all(Array.from({ length: Math.min(JOBS_IN_FLIGHT, batches.length) }, worker));
+}
