@@ -52,7 +52,8 @@ export const DEFAULT_FAULT_PATH = '/api/v2/*';
 export const noFaults = (seed: number): Faults => ({ seed: seed >>> 0, armed: [] });
 
 const RULE_KEYS = new Set(['method', 'path', 'nth', 'times', 'probability', 'status', 'when', 'latencyMs']);
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
+const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): v is number =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 function parseRule(raw: unknown, where: string): FaultRule {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -62,18 +63,17 @@ function parseRule(raw: unknown, where: string): FaultRule {
   if (r.path !== undefined && !(typeof r.path === 'string' && r.path.startsWith('/')))
     throw bad('path must be a string starting with /');
   if (r.method !== undefined && typeof r.method !== 'string') throw bad('method must be a string');
-  if (r.nth !== undefined && !isCount(r.nth)) throw bad('nth must be an integer >= 1');
-  if (r.times !== undefined && !isCount(r.times)) throw bad('times must be an integer >= 1');
+  if (r.nth !== undefined && !isInt(r.nth, 1)) throw bad('nth must be an integer >= 1');
+  if (r.times !== undefined && !isInt(r.times, 1)) throw bad('times must be an integer >= 1');
   const p = r.probability;
   if (p !== undefined && !(typeof p === 'number' && p > 0 && p <= 1))
     throw bad('probability must be a number in (0, 1]');
   const status = r.status;
-  const isStatus = (v: unknown) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599;
-  if (status !== undefined && status !== 'drop' && !isStatus(status))
+  if (status !== undefined && status !== 'drop' && !isInt(status, 100, 599))
     throw bad('status must be an HTTP status code or "drop"');
   if (r.when !== undefined && r.when !== 'before' && r.when !== 'after') throw bad('when must be before or after');
   const latency = r.latencyMs;
-  if (latency !== undefined && !(Number.isInteger(latency) && (latency as number) <= 600_000 && (latency as number) >= 0))
+  if (latency !== undefined && !isInt(latency, 0, 600_000))
     throw bad('latencyMs must be an integer from 0 to 600000');
   if (status === undefined && latency === undefined) throw bad('give a status, "drop" or latencyMs');
   // A 429 promises that nothing was processed (mgmt-api.md §1.7): clients repeat even a POST after one.
