@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JsonObject } from '../json.js';
 import { isRef, refTo, sortSets, str } from './common.js';
 import type { KindContext, KindHandler } from './types.js';
+import { restCollection } from './rest.js';
 
 const itemSchema = z.strictObject({
   client: z.string().min(1),
@@ -65,21 +66,5 @@ export const clientGrants: KindHandler = {
   replaceFields: ['client_id', 'audience', 'subject_type'],
   mapFields: [],
   dependsOn: ['clients', 'resourceServers'],
-  idOf: (live) => str(live.id),
-  list: (api) => api.list('/client-grants', 'client_grants', { checkpoint: true }),
-  async create(api, body) {
-    const res = await api.request({ method: 'POST', path: '/client-grants', body });
-    return res.body as JsonObject;
-  },
-  async update(api, id, body) {
-    const res = await api.request({
-      method: 'PATCH',
-      path: `/client-grants/${encodeURIComponent(id)}`,
-      body,
-    });
-    return res.body as JsonObject;
-  },
-  async remove(api, id) {
-    await api.request({ method: 'DELETE', path: `/client-grants/${encodeURIComponent(id)}` });
-  },
+  ...restCollection({ path: '/client-grants', key: 'client_grants', idField: 'id', checkpoint: true }),
 };

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Json, JsonObject } from '../json.js';
+import type { Json } from '../json.js';
 import { isObject } from '../json.js';
 import { pick, sortSets, str } from './common.js';
 import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
 import type { KindHandler } from './types.js';
+import { restCollection } from './rest.js';
 
 const FIELDS = [
   'name',
@@ -109,18 +110,6 @@ export const clients: KindHandler = {
   // A client declared without a quota has none: an old quota left behind would keep limiting it (§5).
   absentMeansNull: ['token_quota'],
   dependsOn: [],
-  idOf: (live) => str(live.client_id),
   // The global client ("All Applications") is left out of the list altogether, as deploy-cli does.
-  list: (api) => api.list('/clients', 'clients', { checkpoint: true, query: { is_global: false } }),
-  async create(api, body) {
-    const res = await api.request({ method: 'POST', path: '/clients', body });
-    return res.body as JsonObject;
-  },
-  async update(api, id, body) {
-    const res = await api.request({ method: 'PATCH', path: `/clients/${encodeURIComponent(id)}`, body });
-    return res.body as JsonObject;
-  },
-  async remove(api, id) {
-    await api.request({ method: 'DELETE', path: `/clients/${encodeURIComponent(id)}` });
-  },
+  ...restCollection({ path: '/clients', key: 'clients', idField: 'client_id', checkpoint: true, query: { is_global: false } }),
 };

@@ -4,6 +4,7 @@ import { isObject } from '../json.js';
 import { pick, str } from './common.js';
 import { planNetworkAcls } from './network-acl-plan.js';
 import type { KindHandler } from './types.js';
+import { restCollection } from './rest.js';
 
 /**
  * Network ACLs (mgmt-api.md §4). Keyed by `description` (the API has no natural key, §4.4). Updates are a
@@ -133,17 +134,6 @@ export const networkAcls: KindHandler = {
     return res.body as JsonObject;
   },
   dependsOn: [],
-  idOf: (live) => str(live.id),
-  list: (api) => api.list('/network-acls', 'network_acls'),
-  async create(api, body) {
-    const res = await api.request({ method: 'POST', path: '/network-acls', body });
-    return res.body as JsonObject;
-  },
-  async update(api, id, body) {
-    const res = await api.request({ method: 'PUT', path: `/network-acls/${encodeURIComponent(id)}`, body });
-    return res.body as JsonObject;
-  },
-  async remove(api, id) {
-    await api.request({ method: 'DELETE', path: `/network-acls/${encodeURIComponent(id)}` });
-  },
+  // Updates replace the whole ACL with PUT (mgmt-api.md 4.4: a PATCHed rule must be complete anyway).
+  ...restCollection({ path: '/network-acls', key: 'network_acls', idField: 'id', updateMethod: 'PUT' }),
 };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { JsonObject } from '../json.js';
 import { pick, str } from './common.js';
 import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
 import type { KindHandler } from './types.js';
+import { restCollection } from './rest.js';
 
 const FIELDS = ['name', 'display_name', 'metadata', 'token_quota'] as const;
 
@@ -25,7 +25,6 @@ const itemSchema = z.strictObject({
   token_quota: tokenQuotaSchema.optional(),
 });
 
-const path = (id: string) => `/organizations/${encodeURIComponent(id)}`;
 
 export const organizations: KindHandler = {
   kind: 'organizations',
@@ -51,18 +50,6 @@ export const organizations: KindHandler = {
   // An organization declared without a quota has none (§5): PATCH `token_quota: null` removes it.
   absentMeansNull: ['token_quota'],
   dependsOn: [],
-  idOf: (live) => str(live.id),
-  list: (api) => api.list('/organizations', 'organizations', { checkpoint: true }),
-  async create(api, body) {
-    const res = await api.request({ method: 'POST', path: '/organizations', body });
-    return res.body as JsonObject;
-  },
-  async update(api, id, body) {
-    const res = await api.request({ method: 'PATCH', path: path(id), body });
-    return res.body as JsonObject;
-  },
-  async remove(api, id) {
-    // Deleting an organization twice answers 404 (mgmt-api.md §3.3): it is gone, which is what we wanted.
-    await api.request({ method: 'DELETE', path: path(id), accept: [404] });
-  },
+  // Deleting an organization twice answers 404 (mgmt-api.md §3.3): it is gone, which is what we wanted.
+  ...restCollection({ path: '/organizations', key: 'organizations', idField: 'id', checkpoint: true, deleteAccepts: [404] }),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JsonObject } from '../json.js';
 import { pick, str } from './common.js';
 import type { KindHandler } from './types.js';
+import { restCollection } from './rest.js';
 
 const FIELDS = [
   'name',
@@ -70,21 +71,5 @@ export const resourceServers: KindHandler = {
   replaceFields: ['identifier'],
   mapFields: [],
   dependsOn: [],
-  idOf: (live) => str(live.id),
-  list: (api) => api.list('/resource-servers', 'resource_servers'),
-  async create(api, body) {
-    const res = await api.request({ method: 'POST', path: '/resource-servers', body });
-    return res.body as JsonObject;
-  },
-  async update(api, id, body) {
-    const res = await api.request({
-      method: 'PATCH',
-      path: `/resource-servers/${encodeURIComponent(id)}`,
-      body,
-    });
-    return res.body as JsonObject;
-  },
-  async remove(api, id) {
-    await api.request({ method: 'DELETE', path: `/resource-servers/${encodeURIComponent(id)}` });
-  },
+  ...restCollection({ path: '/resource-servers', key: 'resource_servers', idField: 'id' }),
 };
