@@ -16,6 +16,8 @@ export interface ControlDeps {
   ageSigningKeys(days: number): Promise<void>;
 }
 
+const counters = ({ total, byRoute, rateLimited }: Stats) => ({ total, byRoute, rateLimited });
+
 export async function control(
   method: string,
   path: string,
@@ -25,10 +27,12 @@ export async function control(
   const faultList = () => ({ seed: deps.faults.seed, rules: deps.faults.armed });
   switch (`${method} ${path}`) {
     case 'GET /__emulator/stats':
-      return { status: 200, body: deps.stats };
+      return { status: 200, body: counters(deps.stats) };
     case 'POST /__emulator/stats/reset':
       deps.resetStats();
-      return { status: 200, body: deps.stats };
+      return { status: 200, body: counters(deps.stats) };
+    case 'GET /__emulator/requests':
+      return { status: 200, body: { requests: deps.stats.requests } };
     case 'POST /__emulator/reset':
       await deps.resetTenant();
       return { status: 204 };

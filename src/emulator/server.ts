@@ -9,7 +9,7 @@ import { admit, peek, type RateLimiter } from './rate-limit.js';
 import { matchRoute, routeKey } from './router.js';
 import { EXPORT_PATH, serveExport } from './routes/jobs.js';
 import { publishedJwks } from './signing-keys.js';
-import { countRequest, type Stats } from './stats.js';
+import { countRequest, logRequest, type Stats } from './stats.js';
 import type { Ctx } from './types.js';
 
 export interface ServerDeps {
@@ -149,14 +149,23 @@ export function createRequestHandler(deps: ServerDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://emulator');
+    // The request log covers everything but the control endpoints themselves, newest last.
+    const record = (status: number | 'dropped') => {
+      if (url.pathname.startsWith('/__emulator/')) return;
+      const at = new Date(started).toISOString();
+      const path = `${url.pathname}${url.search}`;
+      logRequest(deps.stats, { at, method: req.method ?? 'GET', path, status, ms: Date.now() - started });
+    };
     const finish = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      record(status);
       sendJson(res, status, body, headers);
       deps.log?.(`${req.method} ${url.pathname}${url.search} ${status} ${Date.now() - started}ms`);
     };
     handle(req, url, deps).then(
       (r) => {
-        if (r === 'dropped') res.socket?.destroy();
-        else finish(r.status, r.body, r.headers);
+        if (r !== 'dropped') return finish(r.status, r.body, r.headers);
+        record('dropped');
+        res.socket?.destroy();
       },
       (e: unknown) => {
         if (e instanceof ApiFailure) return finish(e.status, e.body);

@@ -1,11 +1,31 @@
-/** Request counters for tests and benches (GET /__emulator/stats). */
+/** One answered request in the log (GET /__emulator/requests). Bodies are never kept: they carry secrets. */
+export interface LoggedRequest {
+  at: string;
+  method: string;
+  /** Path with its query string. */
+  path: string;
+  /** The status sent, or 'dropped' when a fault destroyed the connection. */
+  status: number | 'dropped';
+  ms: number;
+}
+
+/** How many requests the log keeps: the most recent ones. */
+export const REQUEST_LOG_SIZE = 1000;
+
+/** Request counters for tests and benches (GET /__emulator/stats), and the recent-request log. */
 export interface Stats {
   total: number;
   byRoute: Record<string, number>;
   rateLimited: number;
+  requests: LoggedRequest[];
 }
 
-export const emptyStats = (): Stats => ({ total: 0, byRoute: {}, rateLimited: 0 });
+export const emptyStats = (): Stats => ({ total: 0, byRoute: {}, rateLimited: 0, requests: [] });
+
+export function logRequest(stats: Stats, entry: LoggedRequest): void {
+  stats.requests.push(entry);
+  if (stats.requests.length > REQUEST_LOG_SIZE) stats.requests.splice(0, stats.requests.length - REQUEST_LOG_SIZE);
+}
 
 export function countRequest(stats: Stats, routeKey: string): void {
   stats.total += 1;

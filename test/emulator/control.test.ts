@@ -89,3 +89,29 @@ describe('state', () => {
     expect(grants).toEqual([expect.objectContaining({ client_id: emu.clientId, audience: emu.audience })]);
   });
 });
+
+describe('the request log', () => {
+  it('lists recent requests with status, never their bodies, and marks dropped connections', async () => {
+    const emu = await startTestEmulator();
+    try {
+      await emu.api('POST', '/api/v2/clients', { name: 'Logged', description: 'secret-ish body' });
+      await emu.api('GET', '/api/v2/clients/nope');
+      await emu.faults([{ method: 'GET', path: '/api/v2/resource-servers', nth: 1, status: 'drop' }]);
+      await emu.api('GET', '/api/v2/resource-servers').catch(() => undefined);
+      const res = await fetch(`${emu.url}/__emulator/requests`);
+      const { requests } = (await res.json()) as { requests: { method: string; path: string; status: number | string }[] };
+      const api = requests.filter((r) => r.path.startsWith('/api/v2/'));
+      expect(api.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+        'POST /api/v2/clients 201',
+        'GET /api/v2/clients/nope 404',
+        'GET /api/v2/resource-servers dropped',
+      ]);
+      expect(requests.some((r) => r.path === '/oauth/token')).toBe(true);
+      expect(JSON.stringify(requests)).not.toContain('secret-ish body');
+      const stats = await emu.stats();
+      expect(Object.keys(stats)).toEqual(['total', 'byRoute', 'rateLimited']);
+    } finally {
+      await emu.close();
+    }
+  });
+});

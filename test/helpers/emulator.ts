@@ -2,6 +2,9 @@ import type { ArmedFault, FaultRule } from '../../src/emulator/faults.js';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import type { Stats } from '../../src/emulator/stats.js';
 
+/** What GET /__emulator/stats answers: the counters (the request log is GET /__emulator/requests). */
+type Counters = Omit<Stats, 'requests'>;
+
 export interface ApiResult {
   status: number;
   body: unknown;
@@ -13,7 +16,7 @@ export interface TestEmulator extends RunningEmulator {
   token(): Promise<string>;
   /** An authorised JSON call as the deployer. */
   api(method: string, path: string, body?: unknown): Promise<ApiResult>;
-  stats(): Promise<Stats>;
+  stats(): Promise<Counters>;
   resetStats(): Promise<void>;
   /** Replaces the armed fault rules (src/emulator/faults.ts); `seed` fixes their chances. */
   faults(rules: FaultRule[], options?: { seed?: number }): Promise<void>;
@@ -83,7 +86,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       });
       return { status: res.status, body: await parse(res), headers: res.headers };
     },
-    stats: async () => (await control('GET', '/__emulator/stats')) as Stats,
+    stats: async () => (await control('GET', '/__emulator/stats')) as Counters,
     resetStats: async () => {
       await control('POST', '/__emulator/stats/reset');
     },
