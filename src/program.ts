@@ -139,6 +139,11 @@ function build(io: Io, setCode: (code: number) => void): Command {
     )
     .option('--faults <spec>', 'inject faults, e.g. "POST /api/v2/clients drop after; 500 5%" (grammar below)')
     .option('--seed <n>', 'seed of the faults\' chances, to replay a run exactly (default: random, printed)')
+    .option('--tls', 'serve HTTPS with a self-signed certificate for localhost, 127.0.0.1 and the domain (kept in --state)')
+    .addOption(
+      new Option('--tls-cert <file>', 'write that certificate here (default: next to --state, else a temp file)')
+        .implies({ tls: true }),
+    )
     .addHelpText(
       'after',
       `
@@ -151,7 +156,8 @@ or a JSON array of rules: [{"method":"POST","path":"/api/v2/clients","status":"d
 
 Examples:
   tenantctl emulator --rate-limit free
-  tenantctl emulator --faults "POST /api/v2/clients drop after; 503 p=0.05; latency=100 p=1" --seed 42`,
+  tenantctl emulator --faults "POST /api/v2/clients drop after; 503 p=0.05; latency=100 p=1" --seed 42
+  tenantctl emulator --tls --state .tenantctl/emulator.json   # then NODE_EXTRA_CA_CERTS=.tenantctl/emulator-ca.pem`,
     )
     .action(async (opts) => setCode(await emulatorCommand(opts, out)));
 

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { type FaultRule, parseFaultSpec } from '../emulator/faults.js';
 import { startEmulator } from '../emulator/index.js';
 import { parseRateLimit, type ResetMode } from '../emulator/rate-limit.js';
@@ -16,6 +18,8 @@ export interface EmulatorCommandOptions {
   rateLimitReset?: ResetMode;
   faults?: string;
   seed?: string;
+  tls?: boolean;
+  tlsCert?: string;
 }
 
 /** Options that do not parse are usage errors, reported before anything listens. */
@@ -33,11 +37,23 @@ function seedOf(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+/**
+ * Where `--tls` writes the certificate clients must trust: `--tls-cert`, else next to the state file (the
+ * certificate lives in it, so the path stays valid across restarts), else a per-run temporary file.
+ */
+function certPathOf(options: EmulatorCommandOptions): string {
+  // Absolute: clients read NODE_EXTRA_CA_CERTS relative to their own working directory.
+  if (options.tlsCert) return resolve(options.tlsCert);
+  if (options.state) return resolve(`${options.state.replace(/\.json$/i, '')}-ca.pem`);
+  return join(tmpdir(), `tenantctl-emulator-${process.pid}-ca.pem`);
+}
+
 /** Serve the emulator until interrupted; prints how to point tenantctl at it. */
 export async function emulatorCommand(options: EmulatorCommandOptions, out: Out): Promise<number> {
   if (options.rateLimit) checked('--rate-limit', () => parseRateLimit(options.rateLimit ?? ''));
   const faults: FaultRule[] = options.faults ? checked('--faults', () => parseFaultSpec(options.faults ?? '')) : [];
   const seed = checked('--seed', () => seedOf(options.seed));
+  const certPath = options.tls ? certPathOf(options) : undefined;
   const emulator = await startEmulator({
     port: Number(options.port),
     host: options.host,
@@ -50,15 +66,21 @@ export async function emulatorCommand(options: EmulatorCommandOptions, out: Out)
     rateLimitReset: options.rateLimitReset,
     faults,
     seed,
+    ...(certPath ? { tls: { certPath } } : {}),
   });
+  // tenantctl, like any Node client, trusts the certificate through NODE_EXTRA_CA_CERTS: export it with the rest.
+  const trust = certPath ? `NODE_EXTRA_CA_CERTS=${certPath} ` : '';
   out.print(
     [
       `Emulator listening on ${emulator.url} (tenant ${emulator.domain}${options.state ? `, state in ${options.state}` : ''})`,
       faults.length > 0
         ? `Faults armed: ${faults.length} rule(s), seed ${emulator.seed} (pass --seed ${emulator.seed} to replay them)`
         : '',
+      certPath
+        ? `Its self-signed certificate is in ${certPath}: clients must trust it (NODE_EXTRA_CA_CERTS for Node).`
+        : '',
       'Point tenantctl at it with:',
-      `  export AUTH0_DOMAIN=${emulator.url} AUTH0_CLIENT_ID=${emulator.clientId} AUTH0_CLIENT_SECRET=<the secret>`,
+      `  export ${trust}AUTH0_DOMAIN=${emulator.url} AUTH0_CLIENT_ID=${emulator.clientId} AUTH0_CLIENT_SECRET=<the secret>`,
       options.clientSecret
         ? ''
         : '  (no --client-secret was given, so the secret is random: restart with --client-secret to choose it)',

@@ -19,3 +19,4 @@ export const newCredentialId = (): string => `cred_${randomFrom(ALNUM, 22)}`;
 export const newOrganizationId = (): string => `org_${randomFrom(ALNUM, 16)}`;
 export const newConnectionId = (): string => `con_${randomFrom(ALNUM, 16)}`;
 export const newNetworkAclId = (): string => `acl_${randomFrom(ALNUM, 22)}`;
+export const newRoleId = (): string => `rol_${randomFrom(ALNUM, 16)}`;

@@ -1,6 +1,9 @@
 import { randomInt } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { importKeys } from './auth.js';
 import { arm, type FaultRule, noFaults, parseFaultSpec } from './faults.js';
 import { createRateLimiter, type ResetMode } from './rate-limit.js';
@@ -8,6 +11,7 @@ import { createRequestHandler, type ServerDeps } from './server.js';
 import { ageSigningKeys } from './signing-keys.js';
 import { adoptState, createState, loadState, resetState, saveState } from './state.js';
 import { emptyStats } from './stats.js';
+import { tlsHosts, tlsMaterial } from './tls.js';
 import type { EmulatorState, TenantConfig } from './types.js';
 
 export interface EmulatorOptions {
@@ -36,6 +40,11 @@ export interface EmulatorOptions {
   quiet?: boolean;
   /** How many network ACLs the tenant may hold; default 10 (mgmt-api.md §4.3). */
   maxNetworkAcls?: number;
+  /**
+   * Serve HTTPS with a self-signed certificate for localhost, 127.0.0.1, ::1, `host` and the domain's host
+   * (tls.ts; kept in the state file). `certPath`: also write the certificate there, for NODE_EXTRA_CA_CERTS.
+   */
+  tls?: boolean | { certPath?: string };
 }
 
 export interface RunningEmulator {
@@ -47,6 +56,8 @@ export interface RunningEmulator {
   clientSecret: string;
   /** The faults' seed: pass it back as `seed` to fault the same requests again. */
   seed: number;
+  /** With `tls`: the certificate (PEM) clients must trust, and where it was written if a `certPath` was given. */
+  tls?: { cert: string; caPath?: string };
   close(): Promise<void>;
 }
 
@@ -71,7 +82,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res.statusCode = 503;
     res.end();
   };
-  const server = createServer((req, res) => handle(req, res));
+  // With TLS the certificate is in the state, loaded below: until then handshakes fail, the same "not ready".
+  const listener: RequestListener = (req, res) => handle(req, res);
+  const secure = options.tls ? createHttpsServer({}, listener) : undefined;
+  const server = secure ?? createServer(listener);
   server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {
@@ -91,6 +105,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const loaded = options.statePath ? await loadState(options.statePath) : undefined;
     if (loaded) adoptState(loaded, tenant, creds);
     const state: EmulatorState = loaded ?? (await createState(tenant, creds));
+    const certPath = typeof options.tls === 'object' ? options.tls.certPath : undefined;
+    if (secure) {
+      state.tls = await tlsMaterial(state.tls, tlsHosts(host, tenant.domain));
+      secure.setSecureContext({ key: state.tls.key, cert: state.tls.cert });
+      if (certPath) {
+        await mkdir(dirname(certPath), { recursive: true });
+        await writeFile(certPath, state.tls.cert);
+      }
+    }
+    const url = `${secure ? 'https' : 'http'}://${urlHost}:${port}`;
 
     // Writes are chained so renames land in order; a failed write does not block later ones.
     let writing: Promise<void> = Promise.resolve();
@@ -105,7 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const stats = emptyStats();
     const deps: ServerDeps = {
       log,
-      ctx: { state, tenant, persist, baseUrl: `http://${urlHost}:${port}` },
+      ctx: { state, tenant, persist, baseUrl: url },
       keys: await importKeys(state),
       limiter,
       stats,
@@ -128,13 +152,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     handle = createRequestHandler(deps);
 
     return {
-      url: `http://${urlHost}:${port}`,
+      url,
       port,
       domain: tenant.domain,
       audience: tenant.audience,
       clientId: state.deployer.clientId,
       clientSecret: state.deployer.clientSecret,
       seed: faults.seed,
+      ...(secure && state.tls
+        ? { tls: { cert: state.tls.cert, ...(certPath ? { caPath: certPath } : {}) } }
+        : {}),
       close: async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

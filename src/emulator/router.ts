@@ -5,6 +5,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { networkAclRoutes } from './routes/network-acls.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { resourceServerRoutes } from './routes/resource-servers.js';
+import { roleRoutes } from './routes/roles.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
 import { tenantSettingsRoutes } from './routes/tenant-settings.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -24,6 +25,7 @@ export const ROUTES: readonly Route[] = [
   ...tenantSettingsRoutes,
   ...organizationRoutes,
   ...userRoutes,
+  ...roleRoutes,
   ...jobRoutes,
 ];
 

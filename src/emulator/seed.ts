@@ -188,6 +188,8 @@ export function seedCollections(
       customSigningKeys: [],
       organizations: [],
       users: [],
+      roles: [],
+      userPermissions: [],
       // Settings are not created objects: seq 0 keeps them out of the creation order.
       tenantSettings: [{ seq: 0, data: freshTenantSettings() }],
     },

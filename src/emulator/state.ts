@@ -67,6 +67,8 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
   state.collections.organizations ??= [];
   // Empty settings are filled with a fresh tenant's on first use (routes/tenant-settings.ts).
   state.collections.tenantSettings ??= [];
+  state.collections.roles ??= [];
+  state.collections.userPermissions ??= [];
   ensureSigningKeys(state);
   return state;
 }

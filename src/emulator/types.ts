@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { JsonObject } from '../json.js';
 import type { BucketGroup } from './rate-limit.js';
+import type { TlsMaterial } from './tls.js';
 
 /**
  * One stored object. `seq` is a tenant-wide creation counter: lists are returned in creation order and
@@ -31,6 +32,10 @@ export interface Collections {
   organizations: Entity[];
   /** The tenant settings: one entity (`/tenants/settings`). */
   tenantSettings: Entity[];
+  /** Roles (`/roles`), each with its permissions and members (routes/roles.ts). */
+  roles: Entity[];
+  /** Permissions assigned to users directly (`/users/{id}/permissions`), one entity per permission. */
+  userPermissions: Entity[];
 }
 
 export type CollectionName = keyof Collections;
@@ -42,6 +47,8 @@ export interface EmulatorState {
   signingKey: { kid: string; privateJwk: JWK; publicJwk: JWK };
   deployer: { clientId: string; clientSecret: string };
   collections: Collections;
+  /** The HTTPS certificate once the emulator has served `tls` (tls.ts); a reset keeps it. */
+  tls?: TlsMaterial;
 }
 
 export interface TenantConfig {
