@@ -6,6 +6,7 @@ import { isObject } from '../json.js';
 import { backoffMs, rateLimitWaitMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
 import { createPacer } from './pacer.js';
+import { tlsFailure } from './tls.js';
 import type { TokenProvider } from './token.js';
 import type { Api, ApiResponse, RequestOptions } from './types.js';
 
@@ -130,6 +131,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         attempt = await send(opts.method, url, opts.body, opts.raw);
       } catch (error) {
         if (error instanceof TenantctlError) throw error;
+        const tls = tlsFailure(error, endpoint.baseUrl);
+        if (tls) throw tls;
         if (!repeatable) throw new UncertainWriteError(opts.method, path, error);
         failures += 1;
         if (failures >= maxAttempts) {

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { TenantctlError } from '../errors.js';
 import { backoffMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
+import { tlsFailure } from './tls.js';
 
 export type Credentials =
   | { kind: 'secret'; clientId: string; clientSecret: string }
@@ -78,6 +79,8 @@ async function fetchToken(endpoint: Endpoint, creds: Exclude<Credentials, { kind
     try {
       answer = await postToken(endpoint, form);
     } catch (error) {
+      const tls = tlsFailure(error, endpoint.baseUrl);
+      if (tls) throw tls;
       if (attempt < 3) {
         await sleep(backoffMs(attempt));
         continue;

@@ -42,6 +42,18 @@ describe('using the CLI', () => {
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says how to trust an HTTPS emulator instead of retrying a certificate it cannot verify', async () => {
+    const tls = await startTestEmulator({ tls: true });
+    try {
+      const res = await tenantctl(['plan', await tenant(), '--env', 'test'], { env: emulatorEnv(tls) });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('presented a certificate Node does not trust (DEPTH_ZERO_SELF_SIGNED_CERT)');
+      expect(res.stderr).toContain('NODE_EXTRA_CA_CERTS');
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('says what to set when no tenant is configured', async () => {
     const res = await tenantctl(['plan', await tenant(), '--env', 'test'], { env: {} });
     expect(res.code).toBe(1);

@@ -1,0 +1,32 @@
+import { TenantctlError } from '../errors.js';
+
+/** Certificate problems Node reports by code; retrying them cannot help. */
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function codeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && TLS_CODES.has(code)) return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/** A TenantctlError that says how to trust the server, for a certificate failure; undefined otherwise. */
+export function tlsFailure(error: unknown, baseUrl: string): TenantctlError | undefined {
+  const code = codeOf(error);
+  if (code === undefined) return undefined;
+  return new TenantctlError('tls', `${baseUrl} presented a certificate Node does not trust (${code})`, {
+    hint: 'For the emulator started with --tls, set NODE_EXTRA_CA_CERTS to the certificate file it printed; for a real tenant, check AUTH0_DOMAIN and any TLS-intercepting proxy.',
+    cause: error,
+  });
+}
