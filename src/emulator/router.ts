@@ -6,6 +6,7 @@ import { networkAclRoutes } from './routes/network-acls.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { resourceServerRoutes } from './routes/resource-servers.js';
 import { roleRoutes } from './routes/roles.js';
+import { userRoleRoutes } from './routes/user-roles.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
 import { tenantSettingsRoutes } from './routes/tenant-settings.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -26,6 +27,7 @@ export const ROUTES: readonly Route[] = [
   ...organizationRoutes,
   ...userRoutes,
   ...roleRoutes,
+  ...userRoleRoutes,
   ...jobRoutes,
 ];
 
