@@ -7,6 +7,7 @@ import { isRef } from '../kinds/common.js';
 import { handlers } from '../kinds/index.js';
 import type { KindContext } from '../kinds/types.js';
 import { phases } from '../plan/order.js';
+import { refsIn } from '../plan/refs.js';
 import type { Change, Plan } from '../plan/types.js';
 
 export interface ApplyHooks {
@@ -32,6 +33,12 @@ function resolve(value: Json, ids: Record<string, string>): Json {
   if (Array.isArray(value)) return value.map((v) => resolve(v, ids));
   if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, ids)]));
   return value;
+}
+
+/** The body to send; one without `{ $ref }`s is sent as it is, not copied (a bulk phase holds thousands). */
+function bodyToSend(body: JsonObject | undefined, ids: Record<string, string>): JsonObject | undefined {
+  if (body === undefined) return undefined;
+  return refsIn(body).length === 0 ? body : (resolve(body, ids) as JsonObject);
 }
 
 /** The context a handler needs to key live objects, from the ids this apply knows. */
@@ -67,7 +74,7 @@ async function createOnce(
 
 async function run(api: Api, change: Change, ids: Record<string, string>): Promise<void> {
   const handler = handlers[change.kind];
-  const body = change.body ? (resolve(change.body, ids) as JsonObject) : undefined;
+  const body = bodyToSend(change.body, ids);
   if (change.operation) {
     if (!handler.execute)
       throw new TenantctlError('apply_operation', `${change.kind} cannot run '${change.operation}'`);
@@ -131,7 +138,7 @@ export async function apply(plan: Plan, api: Api, hooks: ApplyHooks = {}): Promi
     if (handler.applyPhase) {
       const bodies = phase.map((change) => ({
         change,
-        body: change.body ? (resolve(change.body, ids) as JsonObject) : undefined,
+        body: bodyToSend(change.body, ids),
       }));
       try {
         const out = await handler.applyPhase(api, bodies);

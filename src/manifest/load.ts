@@ -31,26 +31,13 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
   const environment = await loadEnvironment(dir, options, diagnostics);
   const replacer = keywordReplacer(environment.table);
 
-  const collected: Collector = { managed: new Set(), nodes: new Map(), diagnostics, replacer };
+  const loaded: Loaded = { managed: new Set(), checked: [], counts: new Map(), diagnostics };
   let allParsed = true;
-  for (const file of files) {
-    const root = await parseFile(file, diagnostics);
-    if (root === 'failed') allParsed = false;
-    else if (root !== undefined) collectSections(root, collected);
-  }
+  for (const file of files) if (!(await loadFile(file, replacer, loaded))) allParsed = false;
+  const { checked, managed } = loaded;
 
-  const checked: CheckedItem[] = [];
-  for (const kind of KINDS) {
-    (collected.nodes.get(kind) ?? []).forEach((node, index) => {
-      // Keywords are replaced per item so their problems can name the resource they belong to.
-      const replaced = replacer.replace(node);
-      const { item, diagnostics: found } = checkItem(handlerFor(kind), replaced.node, index);
-      checked.push(item);
-      diagnostics.push(...replaced.diagnostics.map((d) => ({ ...d, address: item.address })), ...found);
-    });
-  }
   for (const item of checked) diagnostics.push(...(await loadItemFiles(item, dir)));
-  const relations = checkRelations(checked, collected.managed);
+  const relations = checkRelations(checked, managed);
   diagnostics.push(...relations.diagnostics);
   // A keyword used only in a file that failed to parse would look unused: skip the check then.
   if (allParsed) diagnostics.push(...unusedKeywords(environment.table, replacer.used));
@@ -60,13 +47,60 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
     secrets: secretsOf(environment.table),
     files: environment.file === undefined ? files : [...files, environment.file],
   };
-  for (const kind of KINDS) if (collected.managed.has(kind)) desired.kinds[kind] = [];
+  for (const kind of KINDS) if (managed.has(kind)) desired.kinds[kind] = [];
   for (const item of checked) {
     const { kind, key, address, body, loc, sensitive } = item;
     if (body === undefined || key === undefined || relations.rejected.has(item)) continue;
     desired.kinds[kind]?.push({ kind, key, address, body, loc, sensitive });
   }
   return { desired, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** What the files loaded so far add up to. */
+interface Loaded {
+  managed: Set<Kind>;
+  checked: CheckedItem[];
+  /** Items per kind so far, to address items without a key (`users[3]`) across files. */
+  counts: Map<Kind, number>;
+  diagnostics: Diag[];
+}
+
+/** Sections whose items are checked one by one while the file is parsed: the lists that grow large. */
+const LIST_SECTIONS: ReadonlySet<string> = new Set(KINDS.filter((kind) => !handlerFor(kind).singleton));
+
+/**
+ * Reads, parses and checks one file. Items are checked as the parser finishes each, and only their
+ * checked form is kept; if the file turns out not to parse, everything it added is dropped, as if it had
+ * not been read. Returns false when it could not be read or parsed.
+ */
+async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise<boolean> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    into.diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
+    return false;
+  }
+  const local: Collector = {
+    managed: new Set(),
+    checked: [],
+    counts: new Map(into.counts),
+    diagnostics: [],
+    replacer,
+  };
+  const parsed = parseYamlFile(file, text, {
+    sections: LIST_SECTIONS,
+    item: (section, node) => checkNode(section as Kind, node, local),
+  });
+  // Appended one by one: spreading tens of thousands of items as arguments can overflow the stack.
+  for (const d of parsed.diagnostics) into.diagnostics.push(d);
+  if (parsed.failed) return false;
+  if (parsed.root !== undefined) collectSections(parsed.root, local);
+  for (const d of local.diagnostics) into.diagnostics.push(d);
+  for (const item of local.checked) into.checked.push(item);
+  for (const kind of local.managed) into.managed.add(kind);
+  into.counts = local.counts;
+  return true;
 }
 
 /** Top-level `*.yaml` / `*.yml` files of the tenant directory, sorted; undefined if it does not exist. */
@@ -137,7 +171,7 @@ async function loadEnvironment(
   return { table: parsed.table, file };
 }
 
-/** The file's tree, undefined for an empty file, 'failed' when it could not be read or parsed. */
+/** The environment file's tree, undefined for an empty file, 'failed' when it could not be read or parsed. */
 async function parseFile(file: string, diagnostics: Diag[]): Promise<YNode | undefined | 'failed'> {
   let text: string;
   try {
@@ -148,20 +182,25 @@ async function parseFile(file: string, diagnostics: Diag[]): Promise<YNode | und
   }
   const parsed = parseYamlFile(file, text);
   diagnostics.push(...parsed.diagnostics);
-  return parsed.root === undefined && parsed.diagnostics.some((d) => d.severity === 'error')
-    ? 'failed'
-    : parsed.root;
+  return parsed.failed ? 'failed' : parsed.root;
 }
 
-interface Collector {
-  managed: Set<Kind>;
-  /** Items per kind, in file order, before keyword replacement. */
-  nodes: Map<Kind, YNode[]>;
-  diagnostics: Diag[];
+/** One file's additions, kept apart until the file is known to parse. */
+interface Collector extends Loaded {
   replacer: Replacer;
 }
 
-/** Sections of one file: known ones are managed and their items queued; unknown ones are errors. */
+/** Keywords are replaced per item so their problems can name the resource they belong to. */
+function checkNode(kind: Kind, node: YNode, into: Collector): void {
+  const index = into.counts.get(kind) ?? 0;
+  into.counts.set(kind, index + 1);
+  const replaced = into.replacer.replace(node);
+  const { item, diagnostics } = checkItem(handlerFor(kind), replaced.node, index);
+  into.checked.push(item);
+  into.diagnostics.push(...replaced.diagnostics.map((d) => ({ ...d, address: item.address })), ...diagnostics);
+}
+
+/** Sections of one file: known ones are managed and their items checked; unknown ones are errors. */
 function collectSections(root: YNode, into: Collector): void {
   if (root.type !== 'map') {
     into.diagnostics.push(
@@ -193,7 +232,7 @@ function collectSections(root: YNode, into: Collector): void {
     }
     if (handlerFor(kind).singleton) {
       // Singleton sections (tenant settings, the signing-key policy) are one mapping, not a list.
-      if (value.type === 'map') into.nodes.set(kind, [...(into.nodes.get(kind) ?? []), value]);
+      if (value.type === 'map') checkNode(kind, value, into);
       else if (!value.broken) {
         into.diagnostics.push(
           error('invalid_section', `section '${kind}' must be a mapping of settings, not a list`, {
@@ -205,8 +244,7 @@ function collectSections(root: YNode, into: Collector): void {
     } else if (value.type === 'seq') {
       // Items of a section-wide keyword still say which keyword they came from.
       const { keyword } = value;
-      const items = keyword === undefined ? value.items : value.items.map((item) => ({ ...item, keyword }));
-      into.nodes.set(kind, [...(into.nodes.get(kind) ?? []), ...items]);
+      for (const item of value.items) checkNode(kind, keyword === undefined ? item : { ...item, keyword }, into);
     } else if (!value.broken) {
       into.diagnostics.push(
         error('invalid_section', `section '${kind}' must be a list of items`, {
@@ -221,12 +259,13 @@ function collectSections(root: YNode, into: Collector): void {
 /** Files an item points at (a handler's `loadFiles`), read now so the plan stays pure; problems drop the item. */
 async function loadItemFiles(item: CheckedItem, dir: string): Promise<Diag[]> {
   const load = handlerFor(item.kind).loadFiles;
-  if (!load || item.body === undefined) return [];
+  const { node } = item;
+  if (!load || item.body === undefined || node === undefined) return [];
   const { body, problems } = await load(item.body, dir);
   item.body = problems.length > 0 ? undefined : body;
   return problems.map((p) =>
     error('file_error', p.message, {
-      loc: locate(item.node, p.path).node.loc,
+      loc: locate(node, p.path).node.loc,
       address: item.address,
       hint: 'Fix the file, or the path to it (relative to the tenant directory).',
     }),

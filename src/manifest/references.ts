@@ -3,7 +3,6 @@ import type { Kind } from '../kinds/types.js';
 import { type Diag, error, where } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import type { CheckedItem } from './validate.js';
-import { locate } from './yaml-tree.js';
 
 /**
  * Rules across items: natural keys are unique within a kind, and references to a managed kind point at
@@ -37,19 +36,18 @@ export function checkRelations(items: CheckedItem[], managed: ReadonlySet<Kind>)
 
   for (const item of items) {
     if (item.body === undefined || rejected.has(item)) continue;
-    for (const ref of handlerFor(item.kind).references(item.body)) {
+    for (const ref of item.references) {
       if (!managed.has(ref.kind)) continue;
       const targets = declared.get(ref.kind) ?? new Map<string, CheckedItem>();
       if (targets.has(ref.key)) continue;
       const label = handlerFor(ref.kind).label;
-      const at = locate(item.node, ref.path);
       rejected.add(item);
       diagnostics.push(
         error(
           'undeclared_reference',
           `${label} '${ref.key}' is not declared in ${ref.kind}${didYouMean(ref.key, targets.keys())}`,
           {
-            loc: at.node.loc,
+            loc: ref.loc,
             address: item.address,
             hint: `Declare the ${label} in the ${ref.kind} section or fix the name (${ref.kind} is managed, so only declared ${label}s exist after apply).`,
           },

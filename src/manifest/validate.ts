@@ -1,17 +1,24 @@
 import type { z } from 'zod';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-import type { Kind, KindHandler } from '../kinds/types.js';
+import type { Kind, KindHandler, Reference } from '../kinds/types.js';
 import { type Diag, error } from './diagnostics.js';
 import { fieldName, wordIssue, wordUnknownKey } from './issues.js';
 import type { Loc, SensitiveValue } from './types.js';
 import { locate, startLoc, toJson, walk, type YNode } from './yaml-tree.js';
 import { isIntegerSchema, objectFields, requiredFields, schemaAt } from './zod-shape.js';
 
-/** One manifest item after keyword replacement and schema validation. */
+/** A reference of a valid item, with the place it is written for rules checked across items. */
+export interface LocatedReference extends Reference {
+  loc: Loc;
+}
+
+/**
+ * One manifest item after keyword replacement and schema validation. It keeps what later rules need,
+ * not the located tree: with tens of thousands of items the trees would outweigh everything else.
+ */
 export interface CheckedItem {
   kind: Kind;
-  node: YNode;
   /** The natural key, when the item has its key fields (even if other fields are invalid). */
   key: string | undefined;
   address: string;
@@ -19,6 +26,9 @@ export interface CheckedItem {
   /** The validated item; undefined when the item has errors. */
   body: JsonObject | undefined;
   sensitive: SensitiveValue[];
+  references: LocatedReference[];
+  /** The tree, kept only for kinds that read files at load time: problems in a file point into the item. */
+  node?: YNode;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -41,15 +51,20 @@ export function checkItem(
     ...literal,
   ];
   const valid = result.success && !hasBroken(node) && literal.length === 0;
+  const body = valid && isObject(result.data) ? (result.data as JsonObject) : undefined;
   const item: CheckedItem = {
     kind: handler.kind,
-    node,
     key,
     address,
     loc: startLoc(node),
-    body: valid && isObject(result.data) ? (result.data as JsonObject) : undefined,
+    body,
     sensitive: sensitivePaths(node),
+    references: (body ? handler.references(body) : []).map((ref) => ({
+      ...ref,
+      loc: locate(node, ref.path).node.loc,
+    })),
   };
+  if (handler.loadFiles) item.node = node;
   return { item, diagnostics };
 }
 

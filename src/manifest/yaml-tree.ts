@@ -1,8 +1,9 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node } from 'yaml';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import type { Loc } from './types.js';
+import { streamYaml } from './yaml-stream.js';
 
 /**
  * A YAML document as plain data that remembers where every key and value was written. Keyword
@@ -41,7 +42,15 @@ export interface YEntry {
 export interface ParsedFile {
   /** Undefined when the file could not be parsed or is empty. */
   root: YNode | undefined;
+  /** The file has YAML errors: nothing in it may be used, items handed to a sink included. */
+  failed: boolean;
   diagnostics: Diag[];
+}
+
+/** Takes list items of some top-level sections one by one while a file is parsed. */
+export interface ItemSink {
+  sections: ReadonlySet<string>;
+  item(section: string, node: YNode): void;
 }
 
 /** The yaml library appends " at line L, column C:" and a source excerpt; we print our own location. */
@@ -54,24 +63,35 @@ const YAML_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'Each key may appear once per mapping: merge or remove the repeated key.',
 };
 
-export function parseYamlFile(file: string, text: string): ParsedFile {
+/**
+ * A file as a tree. Items of `sink.sections` lists go to the sink as soon as each is parsed, instead of
+ * into the tree, so a large file is never held whole; each list's last item stays in the tree, as does
+ * everything from a file's first anchor or directive on (see yaml-stream.ts).
+ */
+export function parseYamlFile(file: string, text: string, sink?: ItemSink): ParsedFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const diagnostics: Diag[] = [];
   const locOf = (offset: number): Loc => ({ file, ...lineCounter.linePos(offset) });
-  for (const problem of [...doc.errors, ...doc.warnings]) {
-    const pos = problem.linePos?.[0];
+  // Conversion problems count only if the whole file parses.
+  const converted: Diag[] = [];
+  const { doc, errors, warnings } = streamYaml(text, {
+    lineCounter,
+    sections: sink?.sections ?? new Set(),
+    onItem: (section, item, itemDoc) =>
+      sink?.item(section, convert({ doc: itemDoc, locOf, diagnostics: converted, stack: new Set() }, item)),
+  });
+  const diagnostics: Diag[] = [];
+  for (const problem of [...errors, ...warnings]) {
     const make = problem.name === 'YAMLWarning' ? warning : error;
     diagnostics.push(
       make('yaml_syntax', plainYamlMessage(problem.message), {
-        loc: pos ? { file, line: pos.line, col: pos.col } : locOf(problem.pos[0]),
+        loc: locOf(problem.pos[0]),
         hint: YAML_HINTS[problem.code] ?? 'Fix the YAML syntax at this position.',
       }),
     );
   }
-  if (doc.errors.length > 0 || doc.contents === null) return { root: undefined, diagnostics };
-  const root = convert({ doc, locOf, diagnostics, stack: new Set() }, doc.contents);
-  return { root, diagnostics };
+  if (errors.length > 0) return { root: undefined, failed: true, diagnostics };
+  const root = doc?.contents ? convert({ doc, locOf, diagnostics: converted, stack: new Set() }, doc.contents) : undefined;
+  return { root, failed: false, diagnostics: [...diagnostics, ...converted] };
 }
 
 interface ConvertContext {

@@ -64,7 +64,7 @@ export async function applyUsersPhase(
       });
     }
   });
-  const entries = bulk.map((change) => ({ change, record: importRecord(change, bodies.get(change) ?? {}) }));
-  await Promise.all([...perUser, importUsers(api, entries, result)]);
+  const recordOf = (change: Change) => importRecord(change, bodies.get(change) ?? {});
+  await Promise.all([...perUser, importUsers(api, { changes: bulk, recordOf }, result)]);
   return result;
 }

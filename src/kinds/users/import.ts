@@ -5,7 +5,7 @@ import type { JsonObject } from '../../json.js';
 import { isObject } from '../../json.js';
 import type { Change } from '../../plan/types.js';
 import type { PhaseResult } from '../types.js';
-import { type Batch, type Entry, fileText, packBatches } from './batches.js';
+import { type Batch, fileText, packBatches, type RecordOf } from './batches.js';
 import { waitForJob } from './jobs.js';
 import { emailOfKey } from './route.js';
 
@@ -47,7 +47,7 @@ async function connectionId(api: Api, name: string): Promise<string> {
 
 /** Per-user problems of a finished job, matched back to changes by email. */
 function userErrors(batch: Batch, jobId: string, body: unknown, result: PhaseResult): Set<Change> {
-  const byEmail = new Map(batch.entries.map((e) => [emailOfKey(e.change.key), e.change]));
+  const byEmail = new Map(batch.changes.map((change) => [emailOfKey(change.key), change]));
   const failed = new Set<Change>();
   for (const item of Array.isArray(body) ? body.filter(isObject) : []) {
     const user = isObject(item.user) ? item.user : {};
@@ -68,7 +68,16 @@ function userErrors(batch: Batch, jobId: string, body: unknown, result: PhaseRes
   return failed;
 }
 
-async function runBatch(api: Api, batch: Batch, ids: Map<string, Promise<string>>, result: PhaseResult) {
+/** What the jobs of one phase share. */
+interface ImportRun {
+  api: Api;
+  recordOf: RecordOf;
+  /** Connection ids by name, looked up once per connection. */
+  ids: Map<string, Promise<string>>;
+  result: PhaseResult;
+}
+
+async function runBatch({ api, recordOf, ids, result }: ImportRun, batch: Batch) {
   try {
     let id = ids.get(batch.connection);
     if (!id) {
@@ -77,17 +86,17 @@ async function runBatch(api: Api, batch: Batch, ids: Map<string, Promise<string>
     }
     const upload = multipart(
       { connection_id: await id, upsert: 'true', send_completion_email: 'false' },
-      fileText(batch),
+      fileText(batch, recordOf),
     );
     const res = await api.request({ method: 'POST', path: '/jobs/users-imports', raw: upload });
     const jobId = isObject(res.body) && typeof res.body.id === 'string' ? res.body.id : '';
     await waitForJob(api, jobId);
     const errors = await api.request({ method: 'GET', path: `/jobs/${encodeURIComponent(jobId)}/errors` });
     const failed = userErrors(batch, jobId, errors.body, result);
-    for (const { change } of batch.entries) if (!failed.has(change)) result.applied.push(change);
+    for (const change of batch.changes) if (!failed.has(change)) result.applied.push(change);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    for (const { change } of batch.entries)
+    for (const change of batch.changes)
       result.failed.push({
         change,
         error: new TenantctlError('users_import', `${whereDeclared(change)}: ${message}`),
@@ -95,13 +104,18 @@ async function runBatch(api: Api, batch: Batch, ids: Map<string, Promise<string>
   }
 }
 
-/** Every entry through import jobs (upsert), two jobs at most in flight; a failed file fails only its users. */
-export async function importUsers(api: Api, entries: Entry[], result: PhaseResult): Promise<void> {
-  const batches = packBatches(entries);
-  const ids = new Map<string, Promise<string>>();
+/** Every change through import jobs (upsert), two jobs at most in flight; a failed file fails only its users. */
+export async function importUsers(
+  api: Api,
+  bulk: { changes: Change[]; recordOf: RecordOf },
+  result: PhaseResult,
+): Promise<void> {
+  const { recordOf } = bulk;
+  const batches = packBatches(bulk.changes, recordOf);
+  const run: ImportRun = { api, recordOf, ids: new Map(), result };
   let next = 0;
   const worker = async () => {
-    for (let batch = batches[next++]; batch; batch = batches[next++]) await runBatch(api, batch, ids, result);
+    for (let batch = batches[next++]; batch; batch = batches[next++]) await runBatch(run, batch);
   };
   await Promise.all(Array.from({ length: Math.min(JOBS_IN_FLIGHT, batches.length) }, worker));
 }

@@ -26,7 +26,7 @@ function pathNotes(changes: Change[], liveCount: number, threshold: number): str
   const notes = [`users: read ${plural(liveCount, 'live user')} through ${readPath}`];
   const { bulk, single } = routeChanges(changes, threshold);
   if (bulk.length > 0) {
-    const jobs = packBatches(bulk.map((change) => ({ change, record: importRecord(change, change.body ?? {}) })));
+    const jobs = packBatches(bulk, (change) => importRecord(change, change.body ?? {}));
     const why =
       bulk.length > threshold
         ? `bulk path above ${threshold} users`
@@ -45,10 +45,11 @@ function pathNotes(changes: Change[], liveCount: number, threshold: number): str
 export function planUsers(handler: KindHandler, input: KindPlanInput): KindPlanOutput {
   const out = defaultPlanKind(handler, input);
   const declared = new Map(input.items.map((item) => [item.address, item]));
-  out.changes = out.changes.map((change) => {
+  // The changes are this plan's own objects: set in place, not copied (there may be tens of thousands).
+  for (const change of out.changes) {
     const loc = declared.get(change.address)?.loc;
-    return loc ? { ...change, source: where(loc) } : change;
-  });
+    if (loc) change.source = where(loc);
+  }
   out.notes.push(...pathNotes(out.changes, input.live.length, bulkThreshold()));
   return out;
 }

@@ -1,0 +1,14 @@
+/**
+ * One CLI command in its own process, as a user runs it, for a benchmark. Started with `fork` and the
+ * command's arguments; its output goes to this process's stdout, and when the command is done it sends
+ * `{code, peakRssMb}` (exit code, peak RSS in MB) and exits with the command's code.
+ */
+import { run } from '../src/program.js';
+
+const code = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: { write: () => undefined },
+  env: process.env,
+  cwd: process.cwd(),
+});
+process.send?.({ code, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, () => process.exit(code));
