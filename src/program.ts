@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { type ApplyCommandOptions, applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { type ExportOptions, exportCommand } from './commands/export.js';
 import { Exit, type Io, type OutputFormat, output } from './commands/io.js';
 import { driftCommand, type PlanCommandOptions, planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
@@ -116,6 +117,20 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .action(async (dir: string, opts: { env: string; emulator?: boolean; output: OutputFormat }) =>
       setCode(await driftCommand(dir, opts, io, out)),
     );
+
+  program
+    .command('export')
+    .description('write the live tenant as manifests: a directory that plans empty against the same tenant')
+    .requiredOption('--out <dir>', 'directory to write (created if missing; files for exported kinds are replaced)')
+    .option('--kinds <list>', 'comma-separated kinds (default: every kind but users and signingKeys)')
+    .option('-e, --env <name>', 'name of the environments/<name>.yaml file to write', 'default')
+    .addOption(emulatorOption())
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      '\nSecrets are never written: a client secret becomes @@KEYWORD@@ bound to an environment variable.\n\nExamples:\n  tenantctl export --out tenants/acme --env prod\n  tenantctl export --out tenants/acme --kinds clients,clientGrants,users',
+    )
+    .action(async (opts: ExportOptions) => setCode(await exportCommand(opts, io, out)));
 
   program
     .command('emulator')

@@ -63,7 +63,7 @@ const EXPORT_FIELDS: JsonObject[] = [
  * Every user through a users-export job (mgmt-api.md §8.3): NDJSON, read line by line from the download
  * stream, so the export's text is never held whole.
  */
-async function exportUsers(api: Api): Promise<JsonObject[]> {
+export async function exportUsers(api: Api): Promise<JsonObject[]> {
   const res = await api.request({
     method: 'POST',
     path: '/jobs/users-exports',

@@ -1,0 +1,151 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readLive } from '../api/read-live.js';
+import { TenantctlError } from '../errors.js';
+import { FILE_OF, renderEnvironment, renderKindFile } from '../export/files.js';
+import { manifestItem } from '../export/manifest-form.js';
+import type { JsonObject } from '../json.js';
+import { handlers, KINDS, type Kind } from '../kinds/index.js';
+import { exportUsers } from '../kinds/users/read.js';
+import { didYouMean } from '../manifest/suggest.js';
+import { kindContext } from '../plan/context.js';
+import { connect } from './connect.js';
+import type { Io, Out, OutputFormat } from './io.js';
+
+export interface ExportOptions {
+  out: string;
+  kinds?: string;
+  env: string;
+  emulator?: boolean;
+  output: OutputFormat;
+}
+
+/**
+ * Kinds exported unless --kinds says otherwise. Users can be many (an export job; opt in), and the
+ * signing-key section is a policy (rotate after N days), which no live key can tell.
+ */
+const DEFAULT_KINDS = KINDS.filter((k) => k !== 'users' && k !== 'signingKeys');
+
+function chosenKinds(list: string | undefined): Kind[] {
+  if (list === undefined) return DEFAULT_KINDS;
+  const kinds: Kind[] = [];
+  for (const name of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(KINDS as readonly string[]).includes(name))
+      throw new TenantctlError('usage', `unknown kind '${name}'${didYouMean(name, KINDS)}`, {
+        hint: `Kinds: ${DEFAULT_KINDS.join(', ')}, users.`,
+      });
+    if (name === 'signingKeys')
+      throw new TenantctlError('usage', 'signingKeys cannot be exported: the section is a rotation policy', {
+        hint: 'Declare `signingKeys:` by hand (see the README); the keys themselves stay in the tenant.',
+      });
+    kinds.push(name as Kind);
+  }
+  return KINDS.filter((k) => kinds.includes(k));
+}
+
+/** The schema file shipped with tenantctl, for the editor comment on each file's first line. */
+const SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../../schemas/manifest.schema.json');
+
+interface Exported {
+  files: string[];
+  objects: number;
+  skipped: { address: string; reason: string }[];
+  /** Fields left out of an exported item because manifests cannot declare them (unmanaged from now on). */
+  omitted: { address: string; fields: string[] }[];
+  variables: string[];
+}
+
+/** `Orders Service` + `client_secret` -> `ORDERS_SERVICE_CLIENT_SECRET`. */
+function keywordName(key: string, field: string): string {
+  return `${key}_${field}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+/**
+ * Write-only fields the tenant holds a value for (a client secret) become a keyword bound to an
+ * environment variable: the export says the secret exists without ever writing it.
+ */
+function withPlaceholders(
+  item: JsonObject,
+  live: JsonObject,
+  at: { handler: (typeof handlers)[Kind]; key: string; bindings: Map<string, string> },
+): JsonObject {
+  const out = { ...item };
+  for (const field of at.handler.secretFields ?? []) {
+    if (typeof live[field] !== 'string' || live[field] === '') continue;
+    const name = keywordName(at.key, field);
+    out[field] = `@@${name}@@`;
+    at.bindings.set(name, name);
+  }
+  return out;
+}
+
+/** Live tenant -> a tenant directory that plans empty against the same tenant. */
+export async function exportCommand(options: ExportOptions, io: Io, out: Out): Promise<number> {
+  const kinds = chosenKinds(options.kinds);
+  const outDir = resolve(io.cwd, options.out);
+  const connection = await connect(io, out, { emulator: options.emulator });
+  const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], variables: [] };
+  try {
+    const readKinds = kinds.filter((k) => k !== 'users');
+    const live = await readLive(connection.api, {
+      kinds: readKinds,
+      managementAudience: connection.endpoint.audience,
+    });
+    // Users through an export job whatever their number: search stops at 1000 (mgmt-api.md §8).
+    if (kinds.includes('users')) live.kinds.users = await exportUsers(connection.api);
+    const ctx = kindContext(live);
+    const bindings = new Map<string, string>();
+    await mkdir(outDir, { recursive: true });
+    for (const kind of kinds) {
+      const handler = handlers[kind];
+      const items: JsonObject[] = [];
+      for (const object of live.kinds[kind] ?? []) {
+        if (handler.protectedReason(object, ctx) !== undefined) continue;
+        const exported = manifestItem(handler, object, ctx);
+        const key = handler.liveKeyOf(object, ctx) ?? handler.idOf(object);
+        if ('skipped' in exported) result.skipped.push({ address: `${kind}/${key}`, reason: exported.skipped });
+        else {
+          items.push(withPlaceholders(exported.item, object, { handler, key, bindings }));
+          if (exported.omitted.length > 0) result.omitted.push({ address: `${kind}/${key}`, fields: exported.omitted });
+        }
+      }
+      items.sort((a, b) => (handler.keyOf(a) < handler.keyOf(b) ? -1 : handler.keyOf(a) > handler.keyOf(b) ? 1 : 0));
+      const text = renderKindFile(
+        { kind, items, singleton: handler.singleton === true },
+        { outDir, schemaPath: SCHEMA, domain: live.domain },
+      );
+      await writeFile(join(outDir, FILE_OF[kind]), text);
+      result.files.push(FILE_OF[kind]);
+      result.objects += items.length;
+    }
+    const envFile = join('environments', `${options.env}.yaml`);
+    await mkdir(join(outDir, 'environments'), { recursive: true });
+    await writeFile(join(outDir, envFile), renderEnvironment(bindings, live.domain));
+    result.files.push(envFile);
+    result.variables = [...bindings.values()].sort();
+    report(result, options, out);
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}
+
+function report(result: Exported, options: ExportOptions, out: Out) {
+  if (options.output === 'json') {
+    out.print(`${JSON.stringify({ out: options.out, env: options.env, ...result }, null, 2)}\n`);
+    return;
+  }
+  out.print(`Exported ${result.objects} object(s) to ${options.out}: ${result.files.join(', ')}\n`);
+  if (result.skipped.length > 0) {
+    out.print(`\nLeft out (${result.skipped.length}):\n`);
+    for (const s of result.skipped) out.print(`  ${s.address}: ${s.reason}\n`);
+  }
+  if (result.omitted.length > 0) {
+    out.print('\nFields left out (tenantctl cannot declare them; they stay as they are in the tenant):\n');
+    for (const o of result.omitted) out.print(`  ${o.address}: ${o.fields.join(', ')}\n`);
+  }
+  if (result.variables.length > 0)
+    out.print(`\nSet these environment variables before planning:\n  ${result.variables.join('\n  ')}\n`);
+  out.print(`\nNext: tenantctl plan ${options.out} --env ${options.env} --detailed-exitcode   (expect no changes)\n`);
+}

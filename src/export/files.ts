@@ -1,0 +1,58 @@
+import { relative } from 'node:path';
+import { stringify } from 'yaml';
+import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
+import type { Kind } from '../kinds/types.js';
+
+/** One file per kind, named for people; sections keep the manifest's names. */
+export const FILE_OF: Record<Kind, string> = {
+  tenant: 'tenant.yaml',
+  resourceServers: 'resource-servers.yaml',
+  clients: 'clients.yaml',
+  clientGrants: 'client-grants.yaml',
+  organizations: 'organizations.yaml',
+  connections: 'connections.yaml',
+  networkAcls: 'network-acls.yaml',
+  signingKeys: 'signing-keys.yaml',
+  users: 'users.yaml',
+};
+
+/** The fields that name an item come first, so a reviewer sees what it is before what it holds. */
+const LEADING = ['name', 'identifier', 'client', 'audience', 'connection', 'email', 'description', 'strategy'];
+
+/** Object keys in a fixed order at every depth: the API's own key order is not stable across reads. */
+function ordered(value: Json): Json {
+  if (Array.isArray(value)) return value.map(ordered);
+  if (!isObject(value)) return value;
+  const keys = Object.keys(value).sort((a, b) => {
+    const ia = LEADING.indexOf(a);
+    const ib = LEADING.indexOf(b);
+    if (ia !== ib) return (ia === -1 ? LEADING.length : ia) - (ib === -1 ? LEADING.length : ib);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return Object.fromEntries(keys.map((k) => [k, ordered(value[k] as Json)]));
+}
+
+export interface KindFile {
+  kind: Kind;
+  /** Items already in key order; a singleton kind has exactly one. */
+  items: JsonObject[];
+  singleton: boolean;
+}
+
+/** The text of one exported file: the schema comment editors read, then the section. */
+export function renderKindFile(file: KindFile, options: { outDir: string; schemaPath: string; domain: string }): string {
+  const schema = relative(options.outDir, options.schemaPath).split('\\').join('/');
+  const section = file.singleton ? ordered(file.items[0] ?? {}) : file.items.map(ordered);
+  const body = stringify({ [file.kind]: section }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return `# yaml-language-server: $schema=${schema}\n# Exported from ${options.domain} by tenantctl export.\n${body}`;
+}
+
+/** environments/<env>.yaml: each placeholder bound to the environment variable that holds its secret. */
+export function renderEnvironment(bindings: Map<string, string>, domain: string): string {
+  const keywords: JsonObject = {};
+  for (const [keyword, variable] of [...bindings].sort(([a], [b]) => (a < b ? -1 : 1)))
+    keywords[keyword] = { env: variable };
+  const header = `# Keywords for this environment; secrets are read from the environment variables named here.\n# Exported from ${domain}.\n`;
+  return header + stringify({ keywords }, { lineWidth: 0 });
+}
