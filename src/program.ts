@@ -179,6 +179,23 @@ Examples:
   return program;
 }
 
+/**
+ * Whether tenantctl's argument parser accepts these arguments, without running anything: the check CI
+ * recipes and documentation examples are held to. Returns the parser's complaint, or undefined.
+ */
+export async function usageProblem(argv: string[]): Promise<string | undefined> {
+  let complaint = '';
+  const sink = { write: (s: string) => (complaint += s) };
+  const program = build({ stdout: { write: () => true }, stderr: sink, env: {}, cwd: '.' }, () => undefined);
+  for (const command of program.commands) command.action(() => undefined);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return undefined;
+  } catch (error) {
+    return complaint.trim() || (error as Error).message;
+  }
+}
+
 /** Run the CLI in-process; returns the exit code. The bin wrapper is the only caller of process.exit. */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = 0;
