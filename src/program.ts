@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { type ApplyCommandOptions, applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { type ExportOptions, exportCommand } from './commands/export.js';
+import { type VerifyOptions, verifyCommand } from './commands/verify.js';
 import { Exit, type Io, type OutputFormat, output } from './commands/io.js';
 import { driftCommand, type PlanCommandOptions, planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
@@ -131,6 +132,25 @@ function build(io: Io, setCode: (code: number) => void): Command {
       '\nSecrets are never written: a client secret becomes @@KEYWORD@@ bound to an environment variable.\n\nExamples:\n  tenantctl export --out tenants/acme --env prod\n  tenantctl export --out tenants/acme --kinds clients,clientGrants,users',
     )
     .action(async (opts: ExportOptions) => setCode(await exportCommand(opts, io, out)));
+
+  program
+    .command('verify')
+    .description('after apply: get a token for each client-credentials grant and check it as an API would')
+    .argument('<dir>', 'tenant directory')
+    .addOption(envOption())
+    .addOption(emulatorOption())
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      `
+Checks every grant (subject type client) whose client declares client_secret through an env-bound
+keyword: the token's signature against /.well-known/jwks.json, its issuer, audience and scopes against the
+manifest, and prints the token-quota headers when the tenant sends them. Exit 1 when a check fails.
+
+Example:
+  tenantctl verify examples/tenants/acme --env prod`,
+    )
+    .action(async (dir: string, opts: VerifyOptions) => setCode(await verifyCommand(dir, opts, io, out)));
 
   program
     .command('emulator')

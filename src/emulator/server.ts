@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeJwt } from 'jose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authenticate, issueToken, type Keys, requireScopes } from './auth.js';
 import { type ControlDeps, control } from './control.js';
@@ -10,6 +11,7 @@ import { matchRoute, routeKey } from './router.js';
 import { EXPORT_PATH, serveExport } from './routes/jobs.js';
 import { publishedJwks } from './signing-keys.js';
 import { countRequest, logRequest, type Stats } from './stats.js';
+import { countToken } from './token-quotas.js';
 import type { Ctx } from './types.js';
 
 export interface ServerDeps {
@@ -88,7 +90,9 @@ async function route(req: IncomingMessage, url: URL, deps: ServerDeps): Promise<
       tenant: deps.ctx.tenant,
       keys: deps.keys,
     });
-    return { status: 200, body: token, headers: { 'cache-control': 'no-store' } };
+    const quota = countToken(deps.ctx.state, String(decodeJwt(String(token.access_token)).azp), Date.now());
+    if (quota.refused) return { status: 429, body: quota.refused, headers: quota.headers };
+    return { status: 200, body: token, headers: { 'cache-control': 'no-store', ...quota.headers } };
   }
   if (method === 'GET' && path.startsWith(EXPORT_PATH)) return serveExport(deps.ctx, path, url.searchParams);
   if (method === 'GET' && path === '/.well-known/jwks.json') {
