@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { createRemoteJWKSet} from 'jose';
+import { jwtVerify } from 'jose';
 
 /** What one client's token says about the tenant as applied. */
 export interface TokenCheck {
