@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { type ApplyCommandOptions, applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { type ConvertOptions, convertDeployCli } from './commands/convert.js';
 import { type ExportOptions, exportCommand } from './commands/export.js';
 import { type VerifyOptions, verifyCommand } from './commands/verify.js';
 import { Exit, type Io, type OutputFormat, output } from './commands/io.js';
@@ -134,6 +135,28 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .action(async (opts: ExportOptions) => setCode(await exportCommand(opts, io, out)));
 
   program
+    .command('convert')
+    .description("convert another tool's files into a tenantctl tenant directory")
+    .command('deploy-cli')
+    .description("the Auth0 deploy tool's tenant.yaml or directory export -> tenantctl manifests")
+    .argument('<path>', 'a tenant.yaml file, or the directory the deploy tool exported')
+    .requiredOption('--out <dir>', 'directory to write')
+    .option('--config <file>', "the deploy tool's config JSON (AUTH0_KEYWORD_REPLACE_MAPPINGS, AUTH0_EXCLUDED_*)")
+    .option('-e, --env <name>', 'name of the environments/<name>.yaml file to write', 'default')
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      `
+Keywords (@@KEY@@, ##KEY##) carry over; mappings from --config become environments/<env>.yaml keywords and
+the rest are bound to environment variables. Sections tenantctl does not manage (rules, actions, pages, ...)
+and unknown fields are listed with their file:line, never dropped silently.
+
+Example:
+  tenantctl convert deploy-cli legacy/tenant.yaml --config legacy/config.json --out tenants/acme --env prod`,
+    )
+    .action(async (path: string, opts: ConvertOptions) => setCode(await convertDeployCli(path, opts, io, out)));
+
+  program
     .command('verify')
     .description('after apply: get a token for each client-credentials grant and check it as an API would')
     .argument('<dir>', 'tenant directory')
@@ -207,7 +230,11 @@ export async function usageProblem(argv: string[]): Promise<string | undefined> 
   let complaint = '';
   const sink = { write: (s: string) => (complaint += s) };
   const program = build({ stdout: { write: () => true }, stderr: sink, env: {}, cwd: '.' }, () => undefined);
-  for (const command of program.commands) command.action(() => undefined);
+  const silence = (command: Command): void => {
+    command.action(() => undefined);
+    command.commands.forEach(silence);
+  };
+  program.commands.forEach(silence);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return undefined;

@@ -1,0 +1,95 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import { environmentKeywords, excludedNames, exclusions } from '../convert/environment.js';
+import { type Converted, convertSections, type Note } from '../convert/sections.js';
+import { readConfig, readDirectory, readYaml, type Sections } from '../convert/source.js';
+import { TenantctlError } from '../errors.js';
+import { FILE_OF, renderKindFile } from '../export/files.js';
+import type { Json, JsonObject } from '../json.js';
+import { handlers, KINDS } from '../kinds/index.js';
+import type { Io, Out, OutputFormat } from './io.js';
+
+export interface ConvertOptions {
+  out: string;
+  config?: string;
+  env: string;
+  output: OutputFormat;
+}
+
+const SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../../schemas/manifest.schema.json');
+
+async function readSource(path: string, io: Io): Promise<Sections> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new TenantctlError('usage', `${relative(io.cwd, path) || path} does not exist`, {
+    hint: "Pass the deploy tool's tenant.yaml, or the directory it exported (`a0deploy export --format directory`).",
+  });
+  if (info.isDirectory()) return readDirectory(path, io.cwd);
+  return readYaml(await readFile(path, 'utf8'), relative(io.cwd, path) || path);
+}
+
+interface Report extends Converted {
+  files: string[];
+  fromEnvironment: string[];
+  unusedMappings: string[];
+}
+
+/** The deploy tool's files -> a tenantctl tenant directory, saying what could not come along and why. */
+export async function convertDeployCli(source: string, options: ConvertOptions, io: Io, out: Out): Promise<number> {
+  const sections = await readSource(resolve(io.cwd, source), io);
+  const config = options.config ? await readConfig(resolve(io.cwd, options.config)) : {};
+  const mappingsValue = config.AUTH0_KEYWORD_REPLACE_MAPPINGS;
+  const mappings = mappingsValue !== null && typeof mappingsValue === 'object' && !Array.isArray(mappingsValue) ? (mappingsValue as Record<string, Json>) : {};
+  const excludedTypes = new Set(Array.isArray(config.AUTH0_EXCLUDED) ? config.AUTH0_EXCLUDED.map(String) : []);
+  const converted = convertSections(sections, { types: excludedTypes, names: excludedNames(config) });
+  const env = environmentKeywords(converted.kinds, mappings);
+  // Excluded APIs are named by name in the deploy tool; their identifiers come from the files when listed.
+  const listedApis = (sections.get('resourceServers') ?? []).flatMap((s) => (s.value !== null && typeof s.value === 'object' && !Array.isArray(s.value) ? [s.value as JsonObject] : []));
+  const excluded = exclusions(config, listedApis);
+  for (const name of excluded.unmatched)
+    converted.problems.push({ section: 'config', file: options.config ?? '', line: 1, message: `AUTH0_EXCLUDED_RESOURCE_SERVERS names '${name}', which is not in the files: add its identifier under exclude.resourceServers by hand` });
+
+  const outDir = resolve(io.cwd, options.out);
+  await mkdir(join(outDir, 'environments'), { recursive: true });
+  const report: Report = { ...converted, files: [], fromEnvironment: env.fromEnvironment, unusedMappings: env.unused };
+  const domain = 'the deploy tool\'s files';
+  for (const kind of KINDS) {
+    const items = converted.kinds[kind];
+    if (!items) continue;
+    const text = renderKindFile({ kind, items, singleton: handlers[kind].singleton === true }, { outDir, schemaPath: SCHEMA, domain }).replace('Exported from', 'Converted from').replace(' by tenantctl export.', ' by tenantctl convert.');
+    await writeFile(join(outDir, FILE_OF[kind]), text);
+    report.files.push(FILE_OF[kind]);
+  }
+  if (Object.keys(excluded.exclude).length > 0) {
+    await writeFile(join(outDir, 'exclude.yaml'), `# Objects managed by hand (from the deploy tool's AUTH0_EXCLUDED_* lists): never planned.\n${stringify({ exclude: excluded.exclude })}`);
+    report.files.push('exclude.yaml');
+  }
+  const envText = `# Keywords from the deploy tool's AUTH0_KEYWORD_REPLACE_MAPPINGS; the rest are read from the environment.\n${stringify({ keywords: env.keywords as JsonObject }, { lineWidth: 0 })}`;
+  await writeFile(join(outDir, 'environments', `${options.env}.yaml`), envText);
+  report.files.push(`environments/${options.env}.yaml`);
+  print(report, options, out);
+  return 0;
+}
+
+function print(report: Report, options: ConvertOptions, out: Out) {
+  if (options.output === 'json') {
+    out.print(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  const counts = Object.entries(report.kinds).map(([k, items]) => `${items?.length ?? 0} ${k}`);
+  out.print(`Converted ${counts.join(', ') || 'nothing'} into ${options.out}: ${report.files.join(', ')}\n`);
+  const list = (title: string, notes: Note[]) => {
+    if (notes.length === 0) return;
+    out.print(`\n${title} (${notes.length}):\n`);
+    for (const n of notes) out.print(`  ${n.file}:${n.line}  ${n.section}: ${n.message}\n`);
+  };
+  list('Not converted', report.notConverted);
+  list('Unknown fields, left out', report.unknownFields);
+  list('To fix by hand', report.problems);
+  if (report.fromEnvironment.length > 0)
+    out.print(`\nKeywords read from the environment (set these before planning):\n  ${report.fromEnvironment.join('\n  ')}\n`);
+  if (report.unusedMappings.length > 0) out.print(`\nMappings no converted file uses: ${report.unusedMappings.join(', ')}\n`);
+  out.print(`\nNext: tenantctl validate ${options.out} --env ${options.env}\n`);
+}
