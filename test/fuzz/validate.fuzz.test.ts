@@ -153,3 +153,24 @@ describe('validate on hostile input', () => {
     expect(res.stderr).toMatch(/^tenant\.yaml:\d+:\d+ error \[yaml_alias_bomb\] aliases in this file expand to too many values/m);
   });
 });
+
+describe('keyword values copied too often', () => {
+  it('stop at a located error instead of growing the manifests without bound', async () => {
+    const env = ['keywords:', '  L0: &l0 [a, b, c, d, e, f, g, h, i, j]'];
+    for (let i = 1; i < 4; i++) env.push(`  L${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    const users = Array.from(
+      { length: 200 },
+      (_, i) => `  - connection: db\n    email: u${i}@example.com\n    app_metadata: { bulk: "@@L3@@" }`,
+    );
+    const dir = await writeTenant({
+      'environments/dev.yaml': `${env.join('\n')}\n`,
+      'users.yaml': `users:\n${users.join('\n')}\n`,
+    });
+    const res = await tenantctl(['validate', '.', '--env', 'dev'], { cwd: dir });
+    expect(res.code).toBe(1);
+    const errors = res.stderr.split('\n').filter((line) => line.includes(' error ['));
+    expect(errors).toEqual([
+      expect.stringMatching(/^users\.yaml:\d+:\d+ error \[keyword_too_large\] users\/db\/u\d+@example\.com: keyword 'L3' is used where its values add up to more than 2000000 in all$/),
+    ]);
+  });
+});
