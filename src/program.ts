@@ -4,7 +4,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { type ConvertOptions, convertDeployCli } from './commands/convert.js';
 import { type ExportOptions, exportCommand } from './commands/export.js';
 import { type VerifyOptions, verifyCommand } from './commands/verify.js';
-import { Exit, type Io, type OutputFormat, output } from './commands/io.js';
+import { Exit, type Io, type Out, type OutputFormat, output } from './commands/io.js';
 import { driftCommand, type PlanCommandOptions, planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { TenantctlError } from './errors.js';
@@ -45,8 +45,7 @@ const emulatorOption = () =>
     'use an embedded emulator (state in .tenantctl/emulator.json) instead of AUTH0_DOMAIN',
   );
 
-function build(io: Io, setCode: (code: number) => void): Command {
-  const out = output(io);
+function build(io: Io, out: Out, setCode: (code: number) => void): Command {
   const program = new Command('tenantctl')
     .description('Keep an Auth0 tenant in git: validate, plan, apply and drift-check YAML manifests.')
     .version('0.1.0')
@@ -229,7 +228,8 @@ Examples:
 export async function usageProblem(argv: string[]): Promise<string | undefined> {
   let complaint = '';
   const sink = { write: (s: string) => (complaint += s) };
-  const program = build({ stdout: { write: () => true }, stderr: sink, env: {}, cwd: '.' }, () => undefined);
+  const io: Io = { stdout: { write: () => true }, stderr: sink, env: {}, cwd: '.' };
+  const program = build(io, output(io), () => undefined);
   const silence = (command: Command): void => {
     command.action(() => undefined);
     command.commands.forEach(silence);
@@ -246,10 +246,12 @@ export async function usageProblem(argv: string[]): Promise<string | undefined> 
 /** Run the CLI in-process; returns the exit code. The bin wrapper is the only caller of process.exit. */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = 0;
-  const program = build(io, (c) => {
+  // One output for the commands and for the errors they end with: the secrets a command learns are
+  // masked in its error message too.
+  const out = output(io);
+  const program = build(io, out, (c) => {
     code = c;
   });
-  const out = output(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -72,6 +72,8 @@ export async function applyCommand(
   if (options.plan) {
     // A saved plan is applied exactly as written, after checking that nothing it touches moved since.
     plan = await loadSavedPlan(options.plan, io);
+    // The values the plan sends come from the environment again: mask them as a manifest load would.
+    out.setSecrets(plan.changes.flatMap((c) => c.sensitive ?? []).flatMap((s) => io.env[s.env] ?? []));
     connection = await connect(io, out, { emulator: options.emulator });
     if (connection.endpoint.domain !== plan.tenant && connection.api.domain !== plan.tenant) {
       await connection.close();

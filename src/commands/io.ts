@@ -1,4 +1,4 @@
-import { redactor } from '../render/redact.js';
+import { redactor } from '../redact.js';
 import { type Style, styleFor } from '../render/style.js';
 
 export interface Stream {
@@ -25,6 +25,8 @@ export interface Out {
   style: Style;
   errStyle: Style;
   setSecrets(secrets: readonly string[]): void;
+  /** For text that leaves by another way than print and note (plan files). */
+  redact(text: string): string;
 }
 
 export function output(io: Io): Out {
@@ -37,6 +39,7 @@ export function output(io: Io): Out {
     setSecrets(secrets) {
       redact = redactor(secrets);
     },
+    redact: (text) => redact(text),
   };
 }
 

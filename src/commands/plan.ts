@@ -29,7 +29,7 @@ export async function planCommand(
   await connection.close();
   printPlan(plan, options.output, out);
   if (options.out) {
-    await writeFile(resolve(io.cwd, options.out), serializePlan(plan));
+    await writeFile(resolve(io.cwd, options.out), out.redact(serializePlan(plan)));
     out.note(
       `Saved the plan to ${options.out}; apply exactly it with: tenantctl apply --plan ${options.out}\n`,
     );

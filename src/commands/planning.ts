@@ -46,6 +46,7 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
         allowDelete: options.allowDelete,
         env: options.env,
         targets: options.target,
+        cwd: io.cwd,
       }),
       connection,
     };

@@ -3,6 +3,7 @@ import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { handlers } from '../kinds/index.js';
 import { KINDS } from '../kinds/types.js';
+import { EXTERNAL_APIS } from './external-apis.js';
 
 const KEYWORD_REF = { $ref: '#/$defs/keyword' };
 
@@ -47,6 +48,10 @@ export function manifestJsonSchema(): JsonObject {
           ...withKeyword({ type: 'array', items: withKeyword({ $ref: `#/$defs/${kind}` }) }),
         };
   }
+  properties[EXTERNAL_APIS] = {
+    description: 'Identifiers of APIs that exist in the tenant but are not managed here; grants may name them.',
+    ...withKeyword({ type: 'array', items: withKeyword({ type: 'string', minLength: 1 }) }),
+  };
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'tenantctl manifest',

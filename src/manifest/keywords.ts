@@ -1,3 +1,4 @@
+import type { Json } from '../json.js';
 import { type Diag, error } from './diagnostics.js';
 import { hasInline, INLINE, type Keyword, type KeywordTable, STRAY_WHOLE, WHOLE } from './keyword-table.js';
 import { didYouMean } from './suggest.js';
@@ -11,10 +12,25 @@ export interface Replacer {
   used: Set<string>;
 }
 
+/**
+ * Values keyword uses may add to the manifests in all. A keyword's value is copied at each use, so a large
+ * value (built with aliases in the environment file) used in many places could grow without bound; this
+ * leaves room for a default metadata object on tens of thousands of users.
+ */
+const MAX_KEYWORD_VALUES = 2_000_000;
+
+function countValues(value: Json): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + countValues(item), 1);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + countValues(v as Json), 1);
+  return 1;
+}
+
 export function keywordReplacer(table: KeywordTable): Replacer {
   // Problems of the current `replace` call; each call starts a fresh list so callers can attach an address.
   let diagnostics: Diag[] = [];
   const used = new Set<string>();
+  const sizes = new Map<string, number>();
+  let budget = MAX_KEYWORD_VALUES;
 
   /** The keyword, or undefined after reporting why it cannot be used here. */
   const lookup = (name: string, loc: Loc): Keyword | undefined => {
@@ -51,6 +67,20 @@ export function keywordReplacer(table: KeywordTable): Replacer {
     if (whole) {
       const keyword = lookup(whole[1]!, node.loc);
       if (!keyword) return { ...node, broken: true };
+      const size = sizes.get(keyword.name) ?? countValues(keyword.value);
+      sizes.set(keyword.name, size);
+      budget -= size;
+      if (budget < 0) {
+        // Reported at the first use past the limit; later uses are dropped with it.
+        if (budget + size >= 0)
+          diagnostics.push(
+            error('keyword_too_large', `keyword '${keyword.name}' is used where its values add up to more than ${MAX_KEYWORD_VALUES} in all`, {
+              loc: node.loc,
+              hint: 'Keyword values are copied at each use: make the value smaller or use it in fewer places.',
+            }),
+          );
+        return { ...node, broken: true };
+      }
       const value: YNode = { ...fromJson(keyword.value, node.loc), keyword: keyword.name };
       return keyword.sensitive && keyword.env ? { ...value, sensitiveEnv: keyword.env } : value;
     }

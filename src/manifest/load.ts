@@ -5,13 +5,15 @@ import { KINDS, type Kind } from '../kinds/types.js';
 import { type Diag, error, sortDiagnostics } from './diagnostics.js';
 import { type KeywordTable, keywordTable, secretsOf, unusedKeywords } from './keyword-table.js';
 import { keywordReplacer, type Replacer } from './keywords.js';
+import { collectExternal, EXTERNAL_APIS } from './external-apis.js';
 import { checkRelations } from './references.js';
 import { didYouMean } from './suggest.js';
-import type { Desired, LoadResult } from './types.js';
+import type { Desired, LoadResult, Loc } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
 import { locate, parseYamlFile, type YNode } from './yaml-tree.js';
 
 const MANIFEST = /\.ya?ml$/;
+const SECTIONS = [...KINDS, EXTERNAL_APIS];
 const ENV_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 export interface LoadOptions {
@@ -31,13 +33,13 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
   const environment = await loadEnvironment(dir, options, diagnostics);
   const replacer = keywordReplacer(environment.table);
 
-  const loaded: Loaded = { managed: new Set(), checked: [], counts: new Map(), diagnostics };
+  const loaded: Loaded = { managed: new Set(), checked: [], counts: new Map(), diagnostics, external: new Map() };
   let allParsed = true;
   for (const file of files) if (!(await loadFile(file, replacer, loaded))) allParsed = false;
   const { checked, managed } = loaded;
 
   for (const item of checked) diagnostics.push(...(await loadItemFiles(item, dir)));
-  const relations = checkRelations(checked, managed);
+  const relations = checkRelations(checked, managed, loaded.external);
   diagnostics.push(...relations.diagnostics);
   // A keyword used only in a file that failed to parse would look unused: skip the check then.
   if (allParsed) diagnostics.push(...unusedKeywords(environment.table, replacer.used));
@@ -63,6 +65,8 @@ interface Loaded {
   /** Items per kind so far, to address items without a key (`users[3]`) across files. */
   counts: Map<Kind, number>;
   diagnostics: Diag[];
+  /** `externalApis:` entries: identifiers of APIs that grants may name without declaring them. */
+  external: Map<string, Loc>;
 }
 
 /** Sections whose items are checked one by one while the file is parsed: the lists that grow large. */
@@ -86,6 +90,7 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise
     checked: [],
     counts: new Map(into.counts),
     diagnostics: [],
+    external: new Map(),
     replacer,
   };
   const parsed = parseYamlFile(file, text, {
@@ -99,6 +104,7 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise
   for (const d of local.diagnostics) into.diagnostics.push(d);
   for (const item of local.checked) into.checked.push(item);
   for (const kind of local.managed) into.managed.add(kind);
+  for (const [identifier, loc] of local.external) into.external.set(identifier, loc);
   into.counts = local.counts;
   return true;
 }
@@ -212,12 +218,18 @@ function collectSections(root: YNode, into: Collector): void {
     return;
   }
   for (const entry of root.entries) {
+    if (entry.key === EXTERNAL_APIS) {
+      const found = collectExternal(into.replacer.replace(entry.value));
+      into.diagnostics.push(...found.diagnostics);
+      for (const [identifier, loc] of found.external) into.external.set(identifier, loc);
+      continue;
+    }
     const kind = KINDS.find((k) => k === entry.key);
     if (kind === undefined) {
       into.diagnostics.push(
-        error('unknown_section', `unknown section '${entry.key}'${didYouMean(entry.key, KINDS)}`, {
+        error('unknown_section', `unknown section '${entry.key}'${didYouMean(entry.key, SECTIONS)}`, {
           loc: entry.keyLoc,
-          hint: `Sections are: ${KINDS.join(', ')}.`,
+          hint: `Sections are: ${SECTIONS.join(', ')}.`,
         }),
       );
       continue;

@@ -1,15 +1,19 @@
 import { handlerFor } from '../kinds/index.js';
 import type { Kind } from '../kinds/types.js';
 import { type Diag, error, where } from './diagnostics.js';
+import { checkGrant } from './grant-rules.js';
 import { didYouMean } from './suggest.js';
+import type { Loc } from './types.js';
 import type { CheckedItem } from './validate.js';
+import { locate } from './yaml-tree.js';
 
 /**
- * Rules across items: natural keys are unique within a kind, and references to a managed kind point at
- * declared items. References into an unmanaged kind are left to the plan, which resolves them against the
+ * Rules across items: natural keys are unique within a kind, references to a managed kind point at
+ * declared items, network ACL priorities are unique, and grants name declared (or `external`) APIs and
+ * their scopes. References into an unmanaged kind are left to the plan, which resolves them against the
  * live tenant. Returns the items that broke a rule, so they stay out of Desired.
  */
-export function checkRelations(items: CheckedItem[], managed: ReadonlySet<Kind>) {
+export function checkRelations(items: CheckedItem[], managed: ReadonlySet<Kind>, external: Map<string, Loc>) {
   const diagnostics: Diag[] = [];
   const rejected = new Set<CheckedItem>();
   const declared = new Map<Kind, Map<string, CheckedItem>>();
@@ -55,5 +59,36 @@ export function checkRelations(items: CheckedItem[], managed: ReadonlySet<Kind>)
       );
     }
   }
+  const reject = (item: CheckedItem, found: Diag[]) => {
+    if (found.length === 0) return;
+    rejected.add(item);
+    diagnostics.push(...found);
+  };
+  const valid = (kind: Kind) => items.filter((i) => i.kind === kind && i.body !== undefined && !rejected.has(i));
+  const grantContext = {
+    apis: declared.get('resourceServers') ?? new Map<string, CheckedItem>(),
+    resourceServersManaged: managed.has('resourceServers'),
+    external,
+  };
+  for (const grant of valid('clientGrants')) reject(grant, checkGrant(grant, grantContext));
+  const priorities = new Map<number, CheckedItem>();
+  for (const acl of valid('networkAcls')) reject(acl, samePriority(acl, priorities));
   return { diagnostics, rejected };
+}
+
+/** The API keeps one ACL per priority (409 on a second, mgmt-api.md §4.1). */
+function samePriority(acl: CheckedItem, seen: Map<number, CheckedItem>): Diag[] {
+  const priority = Number(acl.body?.priority);
+  const first = seen.get(priority);
+  if (first === undefined) {
+    seen.set(priority, acl);
+    return [];
+  }
+  return [
+    error('duplicate_priority', `priority ${priority} is already used by network ACL '${first.key}' at ${where(first.loc)}`, {
+      loc: acl.node ? locate(acl.node, ['priority']).node.loc : acl.loc,
+      address: acl.address,
+      hint: 'Each network ACL needs its own priority (lower numbers are evaluated first): pick a free one.',
+    }),
+  ];
 }

@@ -3,6 +3,7 @@ import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import type { Kind, KindHandler, Reference } from '../kinds/types.js';
 import { type Diag, error } from './diagnostics.js';
+import { checkFormats } from './field-formats.js';
 import { fieldName, wordIssue, wordUnknownKey } from './issues.js';
 import type { Loc, SensitiveValue } from './types.js';
 import { locate, startLoc, toJson, walk, type YNode } from './yaml-tree.js';
@@ -27,9 +28,14 @@ export interface CheckedItem {
   body: JsonObject | undefined;
   sensitive: SensitiveValue[];
   references: LocatedReference[];
-  /** The tree, kept only for kinds that read files at load time: problems in a file point into the item. */
+  /**
+   * The tree, kept only for kinds that read files at load time (problems in a file point into the item) or
+   * that rules across items look into (ACL priorities, grant scopes); never for users, the kind that grows.
+   */
   node?: YNode;
 }
+
+const KEEP_TREE: ReadonlySet<Kind> = new Set(['networkAcls', 'clientGrants']);
 
 type Issue = z.core.$ZodIssue;
 
@@ -43,14 +49,15 @@ export function checkItem(
   const result = handler.itemSchema.safeParse(raw);
   // An issue under a failed keyword replacement is a consequence of that failure, already reported.
   const issues = (result.error?.issues ?? []).filter((issue) => !locate(node, issue.path).broken);
-  const key = keyOf(handler, raw, node, issues);
+  const secretKey = secretInKey(handler, node, raw);
+  // An address is printed everywhere (plans, progress, errors): one built from a secret would print it.
+  const key = secretKey.length > 0 ? undefined : keyOf(handler, raw, node, issues);
   const address = key === undefined ? `${handler.kind}[${index}]` : `${handler.kind}/${key}`;
   const literal = literalSecrets(handler, node, address);
-  const diagnostics = [
-    ...issues.flatMap((issue) => describe({ handler, issue, node, raw, address })),
-    ...literal,
-  ];
-  const valid = result.success && !hasBroken(node) && literal.length === 0;
+  const reported = new Set(issues.map((issue) => issue.path.join('.')));
+  const rules = [...literal, ...secretKey.map((d) => ({ ...d, address })), ...checkFormats(handler.kind, raw, node, address, reported)];
+  const diagnostics = [...issues.flatMap((issue) => describe({ handler, issue, node, raw, address })), ...rules];
+  const valid = result.success && !hasBroken(node) && rules.length === 0;
   const body = valid && isObject(result.data) ? (result.data as JsonObject) : undefined;
   const item: CheckedItem = {
     kind: handler.kind,
@@ -64,7 +71,7 @@ export function checkItem(
       loc: locate(node, ref.path).node.loc,
     })),
   };
-  if (handler.loadFiles) item.node = node;
+  if (handler.loadFiles || KEEP_TREE.has(handler.kind)) item.node = node;
   return { item, diagnostics };
 }
 
@@ -159,6 +166,26 @@ function literalSecrets(handler: KindHandler, node: YNode, address: string): Dia
         loc: at.node.loc,
         address,
         hint: `Bind a keyword to a variable in the environment file (\`USER_PASSWORD: { env: USER_PASSWORD }\`) and write \`${field}: '@@USER_PASSWORD@@'\`.`,
+      }),
+    ];
+  });
+}
+
+/**
+ * Key fields (the schema's required fields) and references (a grant's client name) become part of the
+ * item's address, or another item's: a secret keyword there would be printed with every plan line.
+ */
+function secretInKey(handler: KindHandler, node: YNode, raw: Json): Diag[] {
+  // Handlers read references defensively, so a raw item that failed its schema is fine here.
+  const refs = isObject(raw) ? handler.references(raw) : [];
+  const paths = [...requiredFields(handler.itemSchema).map((field) => [field]), ...refs.map((ref) => ref.path)];
+  return paths.flatMap((path) => {
+    const at = locate(node, path);
+    if (!at.exact || !at.secret) return [];
+    return [
+      error('secret_in_key', `'${fieldName(path)}' names the ${handler.label} and is printed everywhere: it cannot come from a secret keyword`, {
+        loc: at.node.loc,
+        hint: `Write the value in the manifest, or add \`sensitive: false\` to the keyword's binding${at.keyword === undefined ? '' : ` ('${at.keyword}')`} if it is not a secret.`,
       }),
     ];
   });

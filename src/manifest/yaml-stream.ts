@@ -33,7 +33,16 @@ export interface Streamed {
   /** Problems of the whole file, handed-over items included. */
   errors: YAMLError[];
   warnings: YAMLError[];
+  /** Where the text nests deeper than MAX_DEPTH: reading stopped there and nothing of the file is usable. */
+  tooDeep?: number;
 }
+
+/**
+ * Collections nested deeper than this are refused before they are composed: the yaml library composes
+ * (and every later stage walks) nested values recursively, so a few thousand `[` overflow the stack. No
+ * manifest field nests anywhere near this deep.
+ */
+export const MAX_DEPTH = 64;
 
 const PARSE_OPTIONS = { uniqueKeys: true } as const;
 const BETWEEN = new Set(['space', 'newline', 'comment']);
@@ -52,6 +61,7 @@ export function streamYaml(text: string, options: StreamOptions): Streamed {
   const itemComposer = new Composer(PARSE_OPTIONS);
   const errors: YAMLError[] = [];
   const warnings: YAMLError[] = [];
+  let tooDeep: number | undefined;
 
   /** One item, composed in a list of its own at the list's indentation. */
   const compose = (seq: CST.BlockSequence, item: CST.BlockSequence['items'][number]) => {
@@ -89,6 +99,11 @@ export function streamYaml(text: string, options: StreamOptions): Streamed {
     // As `Parser.parse` does before its first token: line 1 starts at offset 0.
     options.lineCounter.addNewLine(0);
     for (const lexeme of new Lexer().lex(text)) {
+      // The parser's stack holds one entry per open collection (plus the document): its depth is the nesting.
+      if (parser.stack.length > MAX_DEPTH) {
+        tooDeep = parser.offset;
+        return;
+      }
       // The lexeme after the scalar marker is a scalar's text, whatever it starts with.
       const type = scalarText ? 'scalar' : CST.tokenType(lexeme);
       scalarText = !scalarText && lexeme === CST.SCALAR;
@@ -113,6 +128,7 @@ export function streamYaml(text: string, options: StreamOptions): Streamed {
     doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', message));
     break;
   }
+  if (tooDeep !== undefined) return { doc: undefined, errors, warnings, tooDeep };
   errors.push(...(doc?.errors ?? []));
   warnings.push(...(doc?.warnings ?? []));
   return { doc: doc?.contents === null ? undefined : doc, errors, warnings };

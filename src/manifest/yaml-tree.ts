@@ -1,43 +1,11 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node } from 'yaml';
-import type { Json, JsonObject } from '../json.js';
-import { isObject } from '../json.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import type { Loc } from './types.js';
-import { streamYaml } from './yaml-stream.js';
+import { MAX_DEPTH, streamYaml } from './yaml-stream.js';
+import type { YEntry, YNode, YScalar } from './ynode.js';
 
-/**
- * A YAML document as plain data that remembers where every key and value was written. Keyword
- * replacement swaps subtrees in place, so later stages can still point at the `@@NAME@@` scalar a
- * value came from.
- */
-export type YNode = YScalar | YSeq | YMap;
-
-interface YBase {
-  loc: Loc;
-  /** Set on the root of a value that came from an env-bound sensitive keyword: the variable's name. */
-  sensitiveEnv?: string;
-  /** Set on the root of a value that replaced `@@NAME@@`: the keyword's name. */
-  keyword?: string;
-  /** Keyword replacement failed here; its diagnostic is already reported, so later checks skip it. */
-  broken?: true;
-}
-export interface YScalar extends YBase {
-  type: 'scalar';
-  value: string | number | boolean | null;
-}
-export interface YSeq extends YBase {
-  type: 'seq';
-  items: YNode[];
-}
-export interface YMap extends YBase {
-  type: 'map';
-  entries: YEntry[];
-}
-export interface YEntry {
-  key: string;
-  keyLoc: Loc;
-  value: YNode;
-}
+// The tree's shape and helpers live in ynode.ts; most callers reach them through here.
+export * from './ynode.js';
 
 export interface ParsedFile {
   /** Undefined when the file could not be parsed or is empty. */
@@ -73,13 +41,15 @@ export function parseYamlFile(file: string, text: string, sink?: ItemSink): Pars
   const locOf = (offset: number): Loc => ({ file, ...lineCounter.linePos(offset) });
   // Conversion problems count only if the whole file parses.
   const converted: Diag[] = [];
-  const { doc, errors, warnings } = streamYaml(text, {
+  const budget = { aliasNodes: MAX_ALIAS_NODES + text.length, tooDeep: false };
+  const context = (doc: Document): ConvertContext => ({ doc, locOf, diagnostics: converted, stack: new Set(), budget });
+  const { doc, errors, warnings, tooDeep } = streamYaml(text, {
     lineCounter,
     sections: sink?.sections ?? new Set(),
-    onItem: (section, item, itemDoc) =>
-      sink?.item(section, convert({ doc: itemDoc, locOf, diagnostics: converted, stack: new Set() }, item)),
+    onItem: (section, item, itemDoc) => sink?.item(section, convert(context(itemDoc), item, 0)),
   });
   const diagnostics: Diag[] = [];
+  if (tooDeep !== undefined) diagnostics.push(tooDeepError(locOf(tooDeep)));
   for (const problem of [...errors, ...warnings]) {
     const make = problem.name === 'YAMLWarning' ? warning : error;
     diagnostics.push(
@@ -90,8 +60,23 @@ export function parseYamlFile(file: string, text: string, sink?: ItemSink): Pars
     );
   }
   if (errors.length > 0) return { root: undefined, failed: true, diagnostics };
-  const root = doc?.contents ? convert({ doc, locOf, diagnostics: converted, stack: new Set() }, doc.contents) : undefined;
+  if (tooDeep !== undefined) return { root: undefined, failed: true, diagnostics };
+  const root = doc?.contents ? convert(context(doc), doc.contents, 0) : undefined;
   return { root, failed: false, diagnostics: [...diagnostics, ...converted] };
+}
+
+/**
+ * Each alias is expanded into a copy of its anchor's value, so a few lines of nested aliases ("billion
+ * laughs") would expand into billions of values. A file may expand this many values through aliases,
+ * plus one per character of its text (a large file may reuse anchors more often).
+ */
+const MAX_ALIAS_NODES = 100_000;
+
+function tooDeepError(loc: Loc): Diag {
+  return error('yaml_too_deep', `values are nested more than ${MAX_DEPTH} levels deep`, {
+    loc,
+    hint: 'No manifest field nests this deep: look for unclosed or repeated [ or { here, or aliases that nest each other.',
+  });
 }
 
 interface ConvertContext {
@@ -100,10 +85,32 @@ interface ConvertContext {
   diagnostics: Diag[];
   /** Nodes being converted, to refuse aliases that point at their own ancestor (infinite data). */
   stack: Set<Node>;
+  /** Values aliases may still expand to in this file, and whether it was found too deep (reported once). */
+  budget: { aliasNodes: number; tooDeep: boolean };
+  /** Set while an alias is being expanded: its values count against the budget. */
+  inAlias?: boolean;
 }
 
-function convert(ctx: ConvertContext, node: Node): YNode {
+function convert(ctx: ConvertContext, node: Node, depth: number): YNode {
   const loc = ctx.locOf(node.range?.[0] ?? 0);
+  // Aliases of aliases can nest deeper than the text does.
+  if (depth > MAX_DEPTH) {
+    if (!ctx.budget.tooDeep) ctx.diagnostics.push(tooDeepError(loc));
+    ctx.budget.tooDeep = true;
+    return { type: 'scalar', value: null, loc, broken: true };
+  }
+  if (ctx.inAlias && --ctx.budget.aliasNodes < 0) {
+    // Reported once, at the first alias past the budget; everything after it is cut short silently.
+    if (ctx.budget.aliasNodes === -1) {
+      ctx.diagnostics.push(
+        error('yaml_alias_bomb', 'aliases in this file expand to too many values', {
+          loc,
+          hint: 'Aliases copy their anchor\'s whole value: write the values out, or nest fewer aliases in each other.',
+        }),
+      );
+    }
+    return { type: 'scalar', value: null, loc, broken: true };
+  }
   if (isAlias(node)) {
     const target = node.resolve(ctx.doc);
     if (target === undefined || ctx.stack.has(target)) {
@@ -116,7 +123,7 @@ function convert(ctx: ConvertContext, node: Node): YNode {
       return { type: 'scalar', value: null, loc, broken: true };
     }
     // Everything under an alias points at the alias: that is where the user wrote this value.
-    return relocate(convert(ctx, target), loc);
+    return relocate(convert({ ...ctx, inAlias: true }, target, depth), loc);
   }
   ctx.stack.add(node);
   try {
@@ -139,14 +146,14 @@ function convert(ctx: ConvertContext, node: Node): YNode {
         const value =
           valueNode === null
             ? ({ type: 'scalar', value: null, loc: keyLoc } as const)
-            : convert(ctx, valueNode);
+            : convert(ctx, valueNode, depth + 1);
         entries.push({ key, keyLoc, value });
       }
       return { type: 'map', entries, loc };
     }
     if (isSeq(node)) {
       const items = node.items.map((item) =>
-        item === null ? ({ type: 'scalar', value: null, loc } as const) : convert(ctx, item as Node),
+        item === null ? ({ type: 'scalar', value: null, loc } as const) : convert(ctx, item as Node, depth + 1),
       );
       return { type: 'seq', items, loc };
     }
@@ -194,99 +201,4 @@ function relocate(node: YNode, loc: Loc): YNode {
         })),
       };
   }
-}
-
-/** A JSON value as a tree whose every node sits at `loc` (a keyword's value, placed at its use). */
-export function fromJson(value: Json, loc: Loc): YNode {
-  if (Array.isArray(value)) return { type: 'seq', items: value.map((item) => fromJson(item, loc)), loc };
-  if (isObject(value)) {
-    const entries = Object.entries(value).map(([key, v]) => ({ key, keyLoc: loc, value: fromJson(v, loc) }));
-    return { type: 'map', entries, loc };
-  }
-  return { type: 'scalar', value, loc };
-}
-
-export function toJson(node: YNode): Json {
-  switch (node.type) {
-    case 'scalar':
-      return node.value;
-    case 'seq':
-      return node.items.map(toJson);
-    case 'map': {
-      const out: JsonObject = {};
-      for (const entry of node.entries) out[entry.key] = toJson(entry.value);
-      return out;
-    }
-  }
-}
-
-export interface Located {
-  /** The deepest node the path reaches (the whole path, unless it names something absent). */
-  node: YNode;
-  /** Location of the key when the path ends on a mapping key. */
-  keyLoc?: Loc;
-  /** True when the whole path was found. */
-  exact: boolean;
-  /** True when some node along the path is broken (a failed keyword replacement). */
-  broken: boolean;
-  /** True when some node along the path holds a secret: its value must not be printed. */
-  secret: boolean;
-  /** The keyword the value at the path came from, if any. */
-  keyword?: string;
-}
-
-/**
- * Where a path inside a tree was written. Values that came from a keyword have no children in the source,
- * so the walk stops at the `@@NAME@@` scalar and reports its location for anything beneath it.
- */
-export function locate(root: YNode, path: readonly PropertyKey[]): Located {
-  let node = root;
-  let keyLoc: Loc | undefined;
-  let broken = root.broken === true;
-  let secret = root.sensitiveEnv !== undefined;
-  let keyword = root.keyword;
-  const result = (exact: boolean): Located => {
-    const found: Located = { node, exact, broken, secret };
-    if (keyLoc !== undefined && exact) found.keyLoc = keyLoc;
-    if (keyword !== undefined) found.keyword = keyword;
-    return found;
-  };
-  for (const step of path) {
-    const next = childOf(node, step);
-    if (next === undefined) return result(false);
-    node = next.node;
-    keyLoc = next.keyLoc;
-    broken ||= node.broken === true;
-    secret ||= node.sensitiveEnv !== undefined;
-    keyword ??= node.keyword;
-  }
-  return result(true);
-}
-
-function childOf(node: YNode, step: PropertyKey): { node: YNode; keyLoc?: Loc } | undefined {
-  if (node.type === 'seq' && typeof step === 'number') {
-    const item = node.items[step];
-    return item === undefined ? undefined : { node: item };
-  }
-  if (node.type === 'map') {
-    // The last entry wins, as in toJson.
-    const entry = node.entries.findLast((e) => e.key === String(step));
-    return entry === undefined ? undefined : { node: entry.value, keyLoc: entry.keyLoc };
-  }
-  return undefined;
-}
-
-/** Calls `visit` on every node with its path; `visit` returns false to skip a node's children. */
-export function walk(node: YNode, visit: (node: YNode, path: (string | number)[]) => boolean | undefined) {
-  const go = (n: YNode, path: (string | number)[]) => {
-    if (visit(n, path) === false) return;
-    if (n.type === 'seq') for (const [i, item] of n.items.entries()) go(item, [...path, i]);
-    if (n.type === 'map') for (const entry of n.entries) go(entry.value, [...path, entry.key]);
-  };
-  go(node, []);
-}
-
-/** Location of a node as users think of it: a mapping starts at its first key. */
-export function startLoc(node: YNode): Loc {
-  return node.type === 'map' && node.entries[0] ? node.entries[0].keyLoc : node.loc;
 }

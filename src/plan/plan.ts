@@ -1,7 +1,8 @@
 import { TenantctlError } from '../errors.js';
 import { handlers, KINDS } from '../kinds/index.js';
 import type { Kind, KindContext, KindPlanOutput } from '../kinds/types.js';
-import type { Desired } from '../manifest/types.js';
+import { relative } from 'node:path';
+import type { Desired, Loc } from '../manifest/types.js';
 import { kindContext } from './context.js';
 import { defaultPlanKind } from './kind-plan.js';
 import { dependencyOrder, sortChanges } from './order.js';
@@ -15,6 +16,8 @@ export interface PlanOptions {
   now?: Date;
   /** `--target` filters: `kind` or `kind/key`; dependencies of targeted changes come along. */
   targets?: string[];
+  /** Manifest paths in error messages are shown relative to this directory. */
+  cwd?: string;
 }
 
 /** Resolve `{ $ref }` targets: an existing live object's id now, or a create in this plan later. */
@@ -37,10 +40,10 @@ function resolveRefs(
     const found = (live.kinds[kind as Kind] ?? []).filter((o) => handler.liveKeyOf(o, ctx) === key);
     if (found.length === 1 && found[0]) refs[ref] = handler.idOf(found[0]);
     else {
-      const users = changes.filter((c) => refsIn(c.body).includes(ref)).map((c) => c.address);
-      errors.push(
-        `${users.join(', ')}: ${handler.label} '${key}' ${found.length === 0 ? 'does not exist in the tenant or the manifests' : 'is ambiguous in the tenant'}`,
-      );
+      const problem = found.length === 0 ? 'does not exist in the tenant or the manifests' : 'is ambiguous in the tenant';
+      // One line per item that names it, so each can point at its own place in the manifests.
+      for (const user of changes.filter((c) => refsIn(c.body).includes(ref)))
+        errors.push(`${user.address}: ${handler.label} '${key}' ${problem}`);
     }
   }
   return refs;
@@ -61,6 +64,26 @@ function checkAudiences(desired: Desired, live: Live, errors: string[]) {
       );
     }
   }
+}
+
+/**
+ * Errors that begin with a declared item's address (`clients/Web: ...`) are about that item: they get its
+ * `file:line:col` in front, as load-time diagnostics have, so the fix is one click away.
+ */
+function locateErrors(errors: string[], desired: Desired, cwd: string | undefined): string[] {
+  const places = new Map<string, Loc>();
+  for (const items of Object.values(desired.kinds))
+    for (const item of items ?? []) if (item.loc) places.set(item.address, item.loc);
+  const place = (loc: Loc) => `${cwd === undefined ? loc.file : relative(cwd, loc.file)}:${loc.line}:${loc.col}`;
+  return errors.map((message) => {
+    // Addresses may hold ': ' themselves (names are free text): try every split, longest address first.
+    const splits = [...message.matchAll(/: /g)].map((m) => m.index).reverse();
+    for (const at of splits) {
+      const loc = places.get(message.slice(0, at));
+      if (loc) return `${place(loc)}: ${message}`;
+    }
+    return message;
+  });
 }
 
 function countKind(kind: Kind, desired: Desired, out: KindPlanOutput): KindCount {
@@ -102,7 +125,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
   const refs = resolveRefs(targeted.changes, live, ctx, all.errors);
   checkAudiences(desired, live, all.errors);
   if (all.errors.length > 0) {
-    throw new TenantctlError('plan_invalid', `the plan cannot be made:\n  ${all.errors.join('\n  ')}`, {
+    const errors = locateErrors(all.errors, desired, opts.cwd);
+    throw new TenantctlError('plan_invalid', `the plan cannot be made:\n  ${errors.join('\n  ')}`, {
       hint: 'Fix the manifests or the tenant and plan again.',
     });
   }

@@ -18,7 +18,7 @@ describe('the manifest JSON Schema for editors', () => {
 
   it('offers exactly the manifest sections', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(schema.properties as JsonObject)).toEqual([...KINDS]);
+    expect(Object.keys(schema.properties as JsonObject)).toEqual([...KINDS, 'externalApis']);
     expect(schema.additionalProperties).toBe(false);
   });
 

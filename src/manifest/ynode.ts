@@ -1,0 +1,132 @@
+import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
+import type { Loc } from './types.js';
+
+/**
+ * A YAML document as plain data that remembers where every key and value was written. Keyword
+ * replacement swaps subtrees in place, so later stages can still point at the `@@NAME@@` scalar a
+ * value came from.
+ */
+export type YNode = YScalar | YSeq | YMap;
+
+interface YBase {
+  loc: Loc;
+  /** Set on the root of a value that came from an env-bound sensitive keyword: the variable's name. */
+  sensitiveEnv?: string;
+  /** Set on the root of a value that replaced `@@NAME@@`: the keyword's name. */
+  keyword?: string;
+  /** Keyword replacement failed here; its diagnostic is already reported, so later checks skip it. */
+  broken?: true;
+}
+export interface YScalar extends YBase {
+  type: 'scalar';
+  value: string | number | boolean | null;
+}
+export interface YSeq extends YBase {
+  type: 'seq';
+  items: YNode[];
+}
+export interface YMap extends YBase {
+  type: 'map';
+  entries: YEntry[];
+}
+export interface YEntry {
+  key: string;
+  keyLoc: Loc;
+  value: YNode;
+}
+
+/** A JSON value as a tree whose every node sits at `loc` (a keyword's value, placed at its use). */
+export function fromJson(value: Json, loc: Loc): YNode {
+  if (Array.isArray(value)) return { type: 'seq', items: value.map((item) => fromJson(item, loc)), loc };
+  if (isObject(value)) {
+    const entries = Object.entries(value).map(([key, v]) => ({ key, keyLoc: loc, value: fromJson(v, loc) }));
+    return { type: 'map', entries, loc };
+  }
+  return { type: 'scalar', value, loc };
+}
+
+export function toJson(node: YNode): Json {
+  switch (node.type) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(toJson);
+    case 'map': {
+      const out: JsonObject = {};
+      for (const entry of node.entries) out[entry.key] = toJson(entry.value);
+      return out;
+    }
+  }
+}
+
+export interface Located {
+  /** The deepest node the path reaches (the whole path, unless it names something absent). */
+  node: YNode;
+  /** Location of the key when the path ends on a mapping key. */
+  keyLoc?: Loc;
+  /** True when the whole path was found. */
+  exact: boolean;
+  /** True when some node along the path is broken (a failed keyword replacement). */
+  broken: boolean;
+  /** True when some node along the path holds a secret: its value must not be printed. */
+  secret: boolean;
+  /** The keyword the value at the path came from, if any. */
+  keyword?: string;
+}
+
+/**
+ * Where a path inside a tree was written. Values that came from a keyword have no children in the source,
+ * so the walk stops at the `@@NAME@@` scalar and reports its location for anything beneath it.
+ */
+export function locate(root: YNode, path: readonly PropertyKey[]): Located {
+  let node = root;
+  let keyLoc: Loc | undefined;
+  let broken = root.broken === true;
+  let secret = root.sensitiveEnv !== undefined;
+  let keyword = root.keyword;
+  const result = (exact: boolean): Located => {
+    const found: Located = { node, exact, broken, secret };
+    if (keyLoc !== undefined && exact) found.keyLoc = keyLoc;
+    if (keyword !== undefined) found.keyword = keyword;
+    return found;
+  };
+  for (const step of path) {
+    const next = childOf(node, step);
+    if (next === undefined) return result(false);
+    node = next.node;
+    keyLoc = next.keyLoc;
+    broken ||= node.broken === true;
+    secret ||= node.sensitiveEnv !== undefined;
+    keyword ??= node.keyword;
+  }
+  return result(true);
+}
+
+function childOf(node: YNode, step: PropertyKey): { node: YNode; keyLoc?: Loc } | undefined {
+  if (node.type === 'seq' && typeof step === 'number') {
+    const item = node.items[step];
+    return item === undefined ? undefined : { node: item };
+  }
+  if (node.type === 'map') {
+    // The last entry wins, as in toJson.
+    const entry = node.entries.findLast((e) => e.key === String(step));
+    return entry === undefined ? undefined : { node: entry.value, keyLoc: entry.keyLoc };
+  }
+  return undefined;
+}
+
+/** Calls `visit` on every node with its path; `visit` returns false to skip a node's children. */
+export function walk(node: YNode, visit: (node: YNode, path: (string | number)[]) => boolean | undefined) {
+  const go = (n: YNode, path: (string | number)[]) => {
+    if (visit(n, path) === false) return;
+    if (n.type === 'seq') for (const [i, item] of n.items.entries()) go(item, [...path, i]);
+    if (n.type === 'map') for (const entry of n.entries) go(entry.value, [...path, entry.key]);
+  };
+  go(node, []);
+}
+
+/** Location of a node as users think of it: a mapping starts at its first key. */
+export function startLoc(node: YNode): Loc {
+  return node.type === 'map' && node.entries[0] ? node.entries[0].keyLoc : node.loc;
+}

@@ -1,0 +1,30 @@
+/**
+ * The last line of defence: any sensitive value that reaches output text is masked, whatever code path
+ * put it there (an API error message that echoes a request value, mgmt-api.md §3.2, included). Every
+ * output goes through one redactor: stdout, stderr, progress, errors and plan files.
+ *
+ * A value is also masked in the forms it takes when it is quoted on the way: escaped inside a JSON string
+ * (the API quotes echoed values; `--output json` quotes messages again) and percent-encoded in a URL.
+ * Short values are skipped, or every "a" in the output would be masked.
+ */
+export type Redact = (text: string) => string;
+
+const MIN_LENGTH = 4;
+
+function forms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const twice = JSON.stringify(json).slice(1, -1);
+  return [secret, json, twice, encodeURIComponent(secret)];
+}
+
+export function redactor(secrets: readonly string[]): Redact {
+  const all = new Set(secrets.filter((s) => s.length >= MIN_LENGTH).flatMap(forms));
+  // Longest first, so a secret that contains another is masked whole.
+  const list = [...all].sort((a, b) => b.length - a.length);
+  if (list.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const secret of list) out = out.split(secret).join('(sensitive)');
+    return out;
+  };
+}
