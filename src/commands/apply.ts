@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { readLive } from '../api/read-live.js';
 import { apply } from '../apply/apply.js';
 import { TenantctlError } from '../errors.js';
+import { lockConnection } from '../lock/connection.js';
+import { parseDuration } from '../lock/duration.js';
 import { parsePlan } from '../plan/file.js';
 import { staleReasons } from '../plan/stale.js';
 import type { Plan } from '../plan/types.js';
@@ -17,7 +19,17 @@ export interface ApplyCommandOptions extends PlanningOptions {
   plan?: string;
   autoApprove?: boolean;
   allowLockoutRisk?: boolean;
+  /** How long to wait for another run's apply lock (`90s`, `10m`); default 0: fail at once. */
+  lockTimeout?: string;
   output: OutputFormat;
+}
+
+/** Two applies never write at once: the lock is taken before the live tenant is read. */
+function takeLock(dir: string | undefined, options: ApplyCommandOptions, io: Io, out: Out) {
+  const timeoutMs = parseDuration(options.lockTimeout ?? '0', '--lock-timeout');
+  const command = options.plan ? `apply --plan ${options.plan}` : `apply ${dir ?? ''} --env ${options.env}`;
+  return (connection: Connection) =>
+    lockConnection(connection, { command, timeoutMs, env: io.env, note: (text) => out.note(out.errStyle.dim(text)) });
 }
 
 /** Changes that could lock the operator out need an explicit flag; without it nothing is applied. */
@@ -72,6 +84,7 @@ export async function applyCommand(
   if (options.plan) {
     // A saved plan is applied exactly as written, after checking that nothing it touches moved since.
     plan = await loadSavedPlan(options.plan, io);
+    const lock = takeLock(dir, options, io, out);
     connection = await connect(io, out, { emulator: options.emulator });
     if (connection.endpoint.domain !== plan.tenant && connection.api.domain !== plan.tenant) {
       await connection.close();
@@ -79,6 +92,12 @@ export async function applyCommand(
         'plan_tenant',
         `the plan was made for tenant ${plan.tenant}, not ${connection.api.domain}`,
       );
+    }
+    try {
+      await lock(connection);
+    } catch (error) {
+      await connection.close();
+      throw error;
     }
     const live = await readLive(connection.api, {
       kinds: plan.managedKinds,
@@ -97,7 +116,7 @@ export async function applyCommand(
     }
   } else {
     if (!dir) throw new TenantctlError('usage', 'apply needs a tenant directory or --plan FILE');
-    ({ plan, connection } = await makePlan(dir, options, io, out));
+    ({ plan, connection } = await makePlan(dir, { ...options, beforeRead: takeLock(dir, options, io, out) }, io, out));
   }
   try {
     printPlan(plan, options.output, out);

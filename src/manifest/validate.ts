@@ -27,6 +27,8 @@ export interface CheckedItem {
   body: JsonObject | undefined;
   sensitive: SensitiveValue[];
   references: LocatedReference[];
+  /** `id:` of the item: the live object to keep among duplicates of its key. */
+  pinnedId?: string;
   /** The tree, kept only for kinds that read files at load time: problems in a file point into the item. */
   node?: YNode;
 }
