@@ -74,8 +74,8 @@ async function tryCreate(api: Api, record: LockRecord): Promise<string | undefin
   }
 }
 
-function lockedError(record: LockRecord | undefined, waitedMs: number): TenantctlError {
-  const waited = waitedMs > 0 ? ` (waited ${formatDuration(waitedMs)})` : '';
+function lockedError(record: LockRecord | undefined, waitedMs: number, timeoutMs: number): TenantctlError {
+  const waited = timeoutMs > 0 ? ` (waited ${formatDuration(waitedMs)})` : '';
   return new TenantctlError(
     'locked',
     `the tenant is locked by another apply${waited}: ${describeRecord(record)}; nothing was changed`,
@@ -111,7 +111,7 @@ export async function acquireLock(api: Api, options: LockOptions): Promise<HeldL
       continue;
     }
     const waited = Date.now() - started;
-    if (waited >= options.timeoutMs) throw lockedError(theirs, waited);
+    if (waited >= options.timeoutMs) throw lockedError(theirs, waited, options.timeoutMs);
     if (lastNote === 0 || Date.now() - lastNote >= 10_000) {
       lastNote = Date.now();
       options.note(
