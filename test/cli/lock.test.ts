@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -146,6 +147,23 @@ describe('the apply lock', () => {
     await foreignLock(new Date(Date.now() + 600_000));
     const again = await emu.api('POST', '/api/v2/resource-servers', { identifier: 'urn:tenantctl:lock' });
     expect(again.status).toBe(409);
+  });
+
+  it('a real process stopped with Ctrl-C (SIGINT) removes its lock on the way out', async () => {
+    const dir = await writeTenant(THREE);
+    await emu.faults([{ method: 'POST', path: '/api/v2/clients', latencyMs: 3000, probability: 1 }]);
+    const child = spawn(process.execPath, ['dist/cli.js', 'apply', dir, '--env', 'test', '--auto-approve'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    while (!(await lockExists())) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(stderr).toContain('SIGINT: removing the apply lock before stopping');
+    expect(await lockExists()).toBe(false);
   });
 
   it('rejects a --lock-timeout that is not a duration', async () => {
