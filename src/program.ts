@@ -6,6 +6,7 @@ import { type ExportOptions, exportCommand } from './commands/export.js';
 import { type VerifyOptions, verifyCommand } from './commands/verify.js';
 import { Exit, type Io, type Out, type OutputFormat, output } from './commands/io.js';
 import { driftCommand, type PlanCommandOptions, planCommand } from './commands/plan.js';
+import { type UnlockOptions, unlockCommand } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
 import { TenantctlError } from './errors.js';
 
@@ -91,6 +92,11 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
       '--allow-lockout-risk',
       'apply changes that could lock tenantctl out (blocking ACLs, key revokes)',
     )
+    .option(
+      '--lock-timeout <duration>',
+      "wait this long (90s, 10m) for another apply's lock on the tenant instead of failing at once",
+      '0',
+    )
     .addOption(targetOption())
     .addOption(emulatorOption())
     .addOption(outputOption())
@@ -109,15 +115,33 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     .description('compare the live tenant with the manifests; exit 2 and list differences if they drifted')
     .argument('<dir>', 'tenant directory')
     .addOption(envOption())
+    .option('--allow-delete', 'count undeclared live objects as deletes, as apply --allow-delete would')
     .addOption(emulatorOption())
     .addOption(outputOption())
     .addHelpText(
       'after',
       '\nExample (a scheduled CI job):\n  tenantctl drift examples/tenants/acme --env prod --output markdown',
     )
-    .action(async (dir: string, opts: { env: string; emulator?: boolean; output: OutputFormat }) =>
-      setCode(await driftCommand(dir, opts, io, out)),
+    .action(
+      async (dir: string, opts: { env: string; emulator?: boolean; allowDelete?: boolean; output: OutputFormat }) =>
+        setCode(await driftCommand(dir, opts, io, out)),
     );
+
+  program
+    .command('unlock')
+    .description("remove the tenant's apply lock left by a run that died, printing whose it was")
+    .addOption(emulatorOption())
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      `
+Every apply holds a lock in the tenant: the API (resource server) urn:tenantctl:lock, removed when the
+apply ends and expired after 15 minutes without a refresh. Remove it by hand only when its holder is gone.
+
+Example:
+  tenantctl unlock`,
+    )
+    .action(async (opts: UnlockOptions) => setCode(await unlockCommand(opts, io, out)));
 
   program
     .command('export')

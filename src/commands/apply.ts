@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { readLive } from '../api/read-live.js';
 import { apply } from '../apply/apply.js';
 import { TenantctlError } from '../errors.js';
+import { lockConnection } from '../lock/connection.js';
+import { parseDuration } from '../lock/duration.js';
 import { parsePlan } from '../plan/file.js';
 import { staleReasons } from '../plan/stale.js';
 import type { Plan } from '../plan/types.js';
@@ -17,7 +19,17 @@ export interface ApplyCommandOptions extends PlanningOptions {
   plan?: string;
   autoApprove?: boolean;
   allowLockoutRisk?: boolean;
+  /** How long to wait for another run's apply lock (`90s`, `10m`); default 0: fail at once. */
+  lockTimeout?: string;
   output: OutputFormat;
+}
+
+/** Two applies never write at once: the lock is taken before the live tenant is read. */
+function takeLock(dir: string | undefined, options: ApplyCommandOptions, io: Io, out: Out) {
+  const timeoutMs = parseDuration(options.lockTimeout ?? '0', '--lock-timeout');
+  const command = options.plan ? `apply --plan ${options.plan}` : `apply ${dir ?? ''} --env ${options.env}`;
+  return (connection: Connection) =>
+    lockConnection(connection, { command, timeoutMs, env: io.env, note: (text) => out.note(out.errStyle.dim(text)) });
 }
 
 /** Changes that could lock the operator out need an explicit flag; without it nothing is applied. */
@@ -74,6 +86,7 @@ export async function applyCommand(
     plan = await loadSavedPlan(options.plan, io);
     // The values the plan sends come from the environment again: mask them as a manifest load would.
     out.setSecrets(plan.changes.flatMap((c) => c.sensitive ?? []).flatMap((s) => io.env[s.env] ?? []));
+    const lock = takeLock(dir, options, io, out);
     connection = await connect(io, out, { emulator: options.emulator });
     if (connection.endpoint.domain !== plan.tenant && connection.api.domain !== plan.tenant) {
       await connection.close();
@@ -81,6 +94,12 @@ export async function applyCommand(
         'plan_tenant',
         `the plan was made for tenant ${plan.tenant}, not ${connection.api.domain}`,
       );
+    }
+    try {
+      await lock(connection);
+    } catch (error) {
+      await connection.close();
+      throw error;
     }
     const live = await readLive(connection.api, {
       kinds: plan.managedKinds,
@@ -99,7 +118,7 @@ export async function applyCommand(
     }
   } else {
     if (!dir) throw new TenantctlError('usage', 'apply needs a tenant directory or --plan FILE');
-    ({ plan, connection } = await makePlan(dir, options, io, out));
+    ({ plan, connection } = await makePlan(dir, { ...options, beforeRead: takeLock(dir, options, io, out) }, io, out));
   }
   try {
     printPlan(plan, options.output, out);

@@ -2,8 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serializePlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
+import { renderDriftJson } from '../render/drift-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { renderPlanText } from '../render/plan-text.js';
+import { notInManifests, renderPlanText } from '../render/plan-text.js';
 import type { Io, Out, OutputFormat } from './io.js';
 import { makePlan, type PlanningOptions } from './planning.js';
 
@@ -14,7 +15,8 @@ export interface PlanCommandOptions extends PlanningOptions {
 }
 
 export function printPlan(plan: Plan, format: OutputFormat, out: Out, mode: 'plan' | 'drift' = 'plan') {
-  if (format === 'json') out.print(serializePlan(plan));
+  if (format === 'json' && mode === 'drift') out.print(renderDriftJson(plan));
+  else if (format === 'json') out.print(serializePlan(plan));
   else if (format === 'markdown') out.print(renderPlanMarkdown(plan, mode));
   else out.print(renderPlanText(plan, out.style, mode));
 }
@@ -43,9 +45,10 @@ export async function driftCommand(
   io: Io,
   out: Out,
 ) {
-  // Drift is the plan read the other way round: every change it would make is a difference to report.
-  const { plan, connection } = await makePlan(dir, { ...options, allowDelete: true }, io, out);
+  // Drift is the plan read the other way round: every change it would make is a difference to report,
+  // and live objects a managed section does not declare are listed apart (deleted only with --allow-delete).
+  const { plan, connection } = await makePlan(dir, options, io, out);
   await connection.close();
   printPlan(plan, options.output, out, 'drift');
-  return plan.changes.length > 0 ? 2 : 0;
+  return plan.changes.length > 0 || notInManifests(plan).length > 0 ? 2 : 0;
 }

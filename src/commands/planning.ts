@@ -13,6 +13,8 @@ export interface PlanningOptions {
   allowDelete?: boolean;
   /** `--target kind/key` filters. */
   target?: string[];
+  /** Runs once connected, before the live tenant is read (apply takes its lock here). */
+  beforeRead?: (connection: Connection) => Promise<void>;
 }
 
 export interface Planned {
@@ -27,6 +29,7 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
   const desired = await loadOrExit(resolve(io.cwd, dir), options.env, io, out);
   const connection = await connect(io, out, { emulator: options.emulator });
   try {
+    await options.beforeRead?.(connection);
     const managed = Object.keys(desired.kinds) as (keyof Desired['kinds'])[];
     const started = Date.now();
     const live = await readLive(connection.api, {
@@ -47,6 +50,7 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
         env: options.env,
         targets: options.target,
         cwd: io.cwd,
+        dir,
       }),
       connection,
     };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject } from '../json.js';
+import { LOCK_IDENTIFIER } from '../lock/record.js';
 import { pick, str } from './common.js';
 import type { KindHandler } from './types.js';
 import { restCollection } from './rest.js';
@@ -58,7 +59,11 @@ export const resourceServers: KindHandler = {
   keyOf: (item) => str(item.identifier),
   liveKeyOf: (live) => str(live.identifier),
   references: () => [],
-  protectedReason: (live) => (live.is_system === true ? 'system API managed by Auth0' : undefined),
+  protectedReason(live) {
+    if (live.is_system === true) return 'system API managed by Auth0';
+    if (live.identifier === LOCK_IDENTIFIER) return "tenantctl's apply lock (tenantctl unlock removes it)";
+    return undefined;
+  },
   toApi: (item) => pick(item, FIELDS),
   fromLive: (live) => pick(live, FIELDS),
   canonicalize(body) {

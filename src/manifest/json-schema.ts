@@ -37,7 +37,7 @@ export function manifestJsonSchema(): JsonObject {
     }) as JsonObject;
     if ($defs !== undefined)
       throw new Error(`the ${kind} item schema uses $defs, which manifestJsonSchema does not merge`);
-    defs[kind] = allowKeywords(item) as JsonObject;
+    defs[kind] = allowKeywords(handler.singleton ? item : withPin(item)) as JsonObject;
     properties[kind] = handler.singleton
       ? {
           description: `The ${handler.label}: only the declared fields are managed.`,
@@ -52,6 +52,7 @@ export function manifestJsonSchema(): JsonObject {
     description: 'Identifiers of APIs that exist in the tenant but are not managed here; grants may name them.',
     ...withKeyword({ type: 'array', items: withKeyword({ type: 'string', minLength: 1 }) }),
   };
+  properties.exclude = excludeSchema();
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'tenantctl manifest',
@@ -59,6 +60,25 @@ export function manifestJsonSchema(): JsonObject {
     properties,
     additionalProperties: false,
     $defs: defs,
+  };
+}
+
+/** `id:` in a list item: the live object to keep among duplicates of its key (src/manifest/pin.ts). */
+function withPin(item: JsonObject): JsonObject {
+  if (!isObject(item.properties)) return item;
+  const id = { type: 'string', minLength: 1, description: 'The live id to keep when several objects share this key.' };
+  return { ...item, properties: { ...item.properties, id } };
+}
+
+/** `exclude:` per list kind: keys or glob patterns of objects managed by hand (src/manifest/exclude.ts). */
+function excludeSchema(): JsonObject {
+  const patterns = withKeyword({ type: 'array', items: withKeyword({ type: 'string', minLength: 1 }) });
+  const kinds = KINDS.filter((kind) => !handlers[kind].singleton);
+  return {
+    description: 'Objects managed by hand, per kind: keys or glob patterns. Never planned, deleted, exported or reported as drift.',
+    type: 'object',
+    properties: Object.fromEntries(kinds.map((kind) => [kind, patterns])),
+    additionalProperties: false,
   };
 }
 

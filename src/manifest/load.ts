@@ -7,8 +7,10 @@ import { type KeywordTable, keywordTable, secretsOf, unusedKeywords } from './ke
 import { keywordReplacer, type Replacer } from './keywords.js';
 import { collectExternal, EXTERNAL_APIS } from './external-apis.js';
 import { checkRelations } from './references.js';
+import { checkExcluded, readExclude } from './exclude.js';
+import { takePin } from './pin.js';
 import { didYouMean } from './suggest.js';
-import type { Desired, LoadResult, Loc } from './types.js';
+import type { Desired, Exclusion, LoadResult, Loc } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
 import { locate, parseYamlFile, type YNode } from './yaml-tree.js';
 
@@ -33,7 +35,7 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
   const environment = await loadEnvironment(dir, options, diagnostics);
   const replacer = keywordReplacer(environment.table);
 
-  const loaded: Loaded = { managed: new Set(), checked: [], counts: new Map(), diagnostics, external: new Map() };
+  const loaded: Loaded = { managed: new Set(), checked: [], counts: new Map(), exclusions: [], diagnostics, external: new Map() };
   let allParsed = true;
   for (const file of files) if (!(await loadFile(file, replacer, loaded))) allParsed = false;
   const { checked, managed } = loaded;
@@ -41,6 +43,8 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
   for (const item of checked) diagnostics.push(...(await loadItemFiles(item, dir)));
   const relations = checkRelations(checked, managed, loaded.external);
   diagnostics.push(...relations.diagnostics);
+  const excludedItems = checkExcluded(checked, loaded.exclusions);
+  diagnostics.push(...excludedItems);
   // A keyword used only in a file that failed to parse would look unused: skip the check then.
   if (allParsed) diagnostics.push(...unusedKeywords(environment.table, replacer.used));
 
@@ -48,12 +52,14 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
     kinds: {},
     secrets: secretsOf(environment.table),
     files: environment.file === undefined ? files : [...files, environment.file],
+    ...(loaded.exclusions.length > 0 ? { exclude: loaded.exclusions } : {}),
   };
+  const refused = new Set(excludedItems.map((d) => d.address));
   for (const kind of KINDS) if (managed.has(kind)) desired.kinds[kind] = [];
   for (const item of checked) {
-    const { kind, key, address, body, loc, sensitive } = item;
-    if (body === undefined || key === undefined || relations.rejected.has(item)) continue;
-    desired.kinds[kind]?.push({ kind, key, address, body, loc, sensitive });
+    const { kind, key, address, body, loc, sensitive, pinnedId } = item;
+    if (body === undefined || key === undefined || relations.rejected.has(item) || refused.has(address)) continue;
+    desired.kinds[kind]?.push({ kind, key, address, body, loc, sensitive, ...(pinnedId ? { pinnedId } : {}) });
   }
   return { desired, diagnostics: sortDiagnostics(diagnostics) };
 }
@@ -64,6 +70,8 @@ interface Loaded {
   checked: CheckedItem[];
   /** Items per kind so far, to address items without a key (`users[3]`) across files. */
   counts: Map<Kind, number>;
+  /** `exclude:` patterns from every file. */
+  exclusions: Exclusion[];
   diagnostics: Diag[];
   /** `externalApis:` entries: identifiers of APIs that grants may name without declaring them. */
   external: Map<string, Loc>;
@@ -89,6 +97,7 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise
     managed: new Set(),
     checked: [],
     counts: new Map(into.counts),
+    exclusions: [],
     diagnostics: [],
     external: new Map(),
     replacer,
@@ -105,6 +114,7 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise
   for (const item of local.checked) into.checked.push(item);
   for (const kind of local.managed) into.managed.add(kind);
   for (const [identifier, loc] of local.external) into.external.set(identifier, loc);
+  for (const e of local.exclusions) into.exclusions.push(e);
   into.counts = local.counts;
   return true;
 }
@@ -201,7 +211,12 @@ function checkNode(kind: Kind, node: YNode, into: Collector): void {
   const index = into.counts.get(kind) ?? 0;
   into.counts.set(kind, index + 1);
   const replaced = into.replacer.replace(node);
-  const { item, diagnostics } = checkItem(handlerFor(kind), replaced.node, index);
+  const pin = handlerFor(kind).singleton
+    ? { node: replaced.node, diagnostics: [] }
+    : takePin(replaced.node, () => `${kind}[${index}]`);
+  const { item, diagnostics } = checkItem(handlerFor(kind), pin.node, index);
+  if ('pinnedId' in pin && pin.pinnedId !== undefined) item.pinnedId = pin.pinnedId;
+  into.diagnostics.push(...pin.diagnostics);
   into.checked.push(item);
   into.diagnostics.push(...replaced.diagnostics.map((d) => ({ ...d, address: item.address })), ...diagnostics);
 }
@@ -224,10 +239,16 @@ function collectSections(root: YNode, into: Collector): void {
       for (const [identifier, loc] of found.external) into.external.set(identifier, loc);
       continue;
     }
+    if (entry.key === 'exclude') {
+      const replaced = into.replacer.replace(entry.value);
+      into.diagnostics.push(...replaced.diagnostics);
+      readExclude(replaced.node, entry.keyLoc, into);
+      continue;
+    }
     const kind = KINDS.find((k) => k === entry.key);
     if (kind === undefined) {
       into.diagnostics.push(
-        error('unknown_section', `unknown section '${entry.key}'${didYouMean(entry.key, SECTIONS)}`, {
+        error('unknown_section', `unknown section '${entry.key}'${didYouMean(entry.key, [...SECTIONS, 'exclude'])}`, {
           loc: entry.keyLoc,
           hint: `Sections are: ${SECTIONS.join(', ')}.`,
         }),

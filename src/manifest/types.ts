@@ -39,11 +39,22 @@ export interface DesiredItem {
   body: JsonObject;
   loc?: Loc;
   sensitive: SensitiveValue[];
+  /** `id:` in the item: the live object to keep when several share its key (the others are duplicates). */
+  pinnedId?: string;
+}
+
+/** One `exclude:` pattern: live objects of `kind` whose key matches are managed by hand. */
+export interface Exclusion {
+  kind: Kind;
+  pattern: string;
+  loc: Loc;
 }
 
 /** What the manifests ask for. A kind present in `kinds` (even with `[]`) is managed. */
 export interface Desired {
   kinds: Partial<Record<Kind, DesiredItem[]>>;
+  /** `exclude:` patterns; matching live objects are never planned, deleted or reported as drift. */
+  exclude?: Exclusion[];
   /** Every sensitive value, for redaction of any text we print. */
   secrets: string[];
   files: string[];

@@ -32,6 +32,9 @@ export interface CheckedItem {
    * The tree, kept only for kinds that read files at load time (problems in a file point into the item) or
    * that rules across items look into (ACL priorities, grant scopes); never for users, the kind that grows.
    */
+  /** `id:` of the item: the live object to keep among duplicates of its key. */
+  pinnedId?: string;
+  /** The tree, kept only for kinds that read files at load time: problems in a file point into the item. */
   node?: YNode;
 }
 

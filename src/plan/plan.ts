@@ -3,7 +3,9 @@ import { handlers, KINDS } from '../kinds/index.js';
 import type { Kind, KindContext, KindPlanOutput } from '../kinds/types.js';
 import { relative } from 'node:path';
 import type { Desired, Loc } from '../manifest/types.js';
+import { exclusionMatcher } from '../manifest/exclude.js';
 import { kindContext } from './context.js';
+import { resolveDuplicates } from './duplicates.js';
 import { defaultPlanKind } from './kind-plan.js';
 import { dependencyOrder, sortChanges } from './order.js';
 import { refsIn } from './refs.js';
@@ -18,6 +20,8 @@ export interface PlanOptions {
   targets?: string[];
   /** Manifest paths in error messages are shown relative to this directory. */
   cwd?: string;
+  /** The tenant directory as the user wrote it, for commands the plan suggests. */
+  dir?: string;
 }
 
 /** Resolve `{ $ref }` targets: an existing live object's id now, or a create in this plan later. */
@@ -103,18 +107,42 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
   const managedKinds = KINDS.filter((k) => desired.kinds[k] !== undefined);
   const all: KindPlanOutput = { changes: [], skipped: [], warnings: [], notes: [], errors: [] };
   const counts: Plan['counts'] = {};
+  const excluded = exclusionMatcher(desired.exclude ?? []);
+  const removed = new Map<Kind, Set<string>>();
   // Dependencies first, so a kind's plan can see what its dependencies will change (new clients).
   for (const kind of dependencyOrder().filter((k) => managedKinds.includes(k))) {
     const handler = handlers[kind];
+    const items = desired.kinds[kind] ?? [];
+    // Objects people manage by hand (`exclude:`) are invisible to the plan: never changed or deleted.
+    const visible = (live.kinds[kind] ?? []).filter((o) => {
+      const key = handler.liveKeyOf(o, ctx);
+      return key === undefined || excluded(kind, key) === undefined;
+    });
+    const dups = resolveDuplicates({
+      handler,
+      items,
+      live: visible,
+      ctx,
+      allowDelete: opts.allowDelete ?? false,
+      removed,
+      command: { dir: opts.dir ?? 'DIR', env: opts.env ?? 'ENV' },
+    });
     const input = {
-      items: desired.kinds[kind] ?? [],
-      live: live.kinds[kind] ?? [],
+      items,
+      live: dups.live,
       ctx,
       allowDelete: opts.allowDelete ?? false,
       now,
       planned: [...all.changes],
     };
-    const out = handler.plan ? handler.plan(handler, input) : defaultPlanKind(handler, input);
+    const own = handler.plan ? handler.plan(handler, input) : defaultPlanKind(handler, input);
+    const out: KindPlanOutput = {
+      ...own,
+      changes: [...own.changes, ...dups.changes],
+      skipped: [...own.skipped, ...dups.skipped],
+      warnings: [...own.warnings, ...dups.warnings],
+      errors: [...dups.errors, ...own.errors],
+    };
     counts[kind] = countKind(kind, desired, out);
     for (const field of ['changes', 'skipped', 'warnings', 'notes', 'errors'] as const)
       (all[field] as unknown[]).push(...out[field]);

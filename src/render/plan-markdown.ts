@@ -1,5 +1,5 @@
 import type { FieldChange, Plan } from '../plan/types.js';
-import { countsLine, summaryLine } from './plan-text.js';
+import { countsLine, driftLine, NOT_IN_MANIFESTS, notInManifests, summaryLine } from './plan-text.js';
 import { show } from './values.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -9,7 +9,7 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'):
   const lines = [
     `### tenantctl ${mode}: \`${plan.tenant}\`${plan.env ? ` (env \`${plan.env}\`)` : ''}`,
     '',
-    `**${summaryLine(plan)}**`,
+    `**${mode === 'drift' ? driftLine(plan) : summaryLine(plan)}**`,
     '',
   ];
   if (plan.changes.length > 0) {
@@ -30,9 +30,10 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'):
     }
     lines.push('');
   }
-  const skipped = plan.skipped.filter((s) => s.reason === 'would-delete');
+  const skipped = notInManifests(plan);
   if (skipped.length > 0) {
-    lines.push(`<details><summary>Would delete, skipped (${skipped.length})</summary>`, '');
+    const title = mode === 'drift' ? NOT_IN_MANIFESTS : 'Would delete, skipped';
+    lines.push(`<details><summary>${title} (${skipped.length})</summary>`, '');
     for (const s of skipped) lines.push(`- \`${s.address}\`: ${s.message}`);
     lines.push('', '</details>', '');
   }

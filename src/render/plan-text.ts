@@ -65,11 +65,11 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
   for (const [kind, n] of shown) {
     if (n > PER_KIND) lines.push(style.dim(`  … and ${n - PER_KIND} more ${kind} change(s); --output json lists every change`));
   }
-  const wouldDelete = plan.skipped.filter((s) => s.reason === 'would-delete');
+  const wouldDelete = notInManifests(plan);
   const protectedOnes = plan.skipped.filter((s) => s.reason === 'protected');
   if (wouldDelete.length > 0) {
     if (lines.length > 2) lines.push('');
-    lines.push(style.yellow(`Would delete, skipped (${wouldDelete.length}):`));
+    lines.push(style.yellow(`${mode === 'drift' ? NOT_IN_MANIFESTS : 'Would delete, skipped'} (${wouldDelete.length}):`));
     for (const s of wouldDelete) lines.push(`  ${style.yellow('!')} ${s.address}: ${s.message}`);
   }
   if (protectedOnes.length > 0) {
@@ -89,14 +89,33 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
   const counts = countsLine(plan);
   if (counts) lines.push('', style.dim(counts));
   if (lines.length > 2) lines.push('');
-  if (mode === 'drift') {
-    lines.push(
-      plan.changes.length === 0
-        ? 'No changes. The tenant matches the manifests.'
-        : `Drift: ${plan.changes.length} resource(s) differ from the manifests (${plan.summary.add} missing, ${plan.summary.change} changed, ${plan.summary.destroy} extra).`,
-    );
-  } else lines.push(summaryLine(plan));
+  lines.push(mode === 'drift' ? driftLine(plan) : summaryLine(plan));
   return `${lines.join('\n')}\n`;
+}
+
+/** How drift heads live objects a managed section does not declare, when apply would not delete them. */
+export const NOT_IN_MANIFESTS = 'Not in manifests (apply --allow-delete would delete them)';
+
+/** Live objects of managed kinds that no item declares and that this plan does not delete. */
+export function notInManifests(plan: Plan) {
+  return plan.skipped.filter((s) => s.reason === 'would-delete');
+}
+
+/**
+ * Drift is what a plan would change, plus apart the undeclared live objects; they are counted as
+ * "to destroy" only when the plan deletes them (--allow-delete).
+ */
+export function driftLine(plan: Plan): string {
+  const extra = notInManifests(plan).length;
+  if (plan.changes.length === 0 && extra === 0) return 'No changes. The tenant matches the manifests.';
+  const { add, change, destroy } = plan.summary;
+  const parts = [
+    plan.changes.length > 0
+      ? `${plan.changes.length} resource(s) differ from the manifests (${add} to add, ${change} to change, ${destroy} to destroy)`
+      : 'no declared resource differs',
+    ...(extra > 0 ? [`${extra} live object(s) not in manifests`] : []),
+  ];
+  return `Drift: ${parts.join('; ')}.`;
 }
 
 /** `Managed: clients 3 (1 unmanaged, 1 skipped), clientGrants 2`: what the plan looked at, per kind. */

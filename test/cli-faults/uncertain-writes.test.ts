@@ -73,7 +73,8 @@ describe('apply when connections drop', () => {
     expect(grants[0]?.client_id).toBe(clients.find((c) => c.name === 'Orders Service')?.client_id);
     // Exactly one POST per kind reached the tenant: the lookup found the object instead of creating it again.
     const { byRoute } = await emu.stats();
-    expect(byRoute['POST /api/v2/resource-servers']).toBe(1);
+    // Two POSTs: the apply lock and the API.
+    expect(byRoute['POST /api/v2/resource-servers']).toBe(2);
     expect(byRoute['POST /api/v2/clients']).toBe(1);
     expect(byRoute['POST /api/v2/client-grants']).toBe(1);
     await expectConverged(dir, env);

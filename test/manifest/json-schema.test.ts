@@ -18,7 +18,7 @@ describe('the manifest JSON Schema for editors', () => {
 
   it('offers exactly the manifest sections', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(schema.properties as JsonObject)).toEqual([...KINDS, 'externalApis']);
+    expect(Object.keys(schema.properties as JsonObject)).toEqual([...KINDS, 'externalApis', 'exclude']);
     expect(schema.additionalProperties).toBe(false);
   });
 
@@ -37,6 +37,16 @@ describe('the manifest JSON Schema for editors', () => {
       { type: 'string', pattern: '^@@[A-Za-z_][A-Za-z0-9_]*@@$' },
       { type: 'string', pattern: '##[A-Za-z_][A-Za-z0-9_]*##' },
     ]);
+  });
+
+  it('describes exclude: per list kind, and the id: that pins a duplicate to keep', () => {
+    const exclude = (schema.properties as Record<string, JsonObject>).exclude!;
+    expect(exclude.additionalProperties).toBe(false);
+    expect(Object.keys(exclude.properties as JsonObject)).toEqual(KINDS.filter((k) => k !== 'tenant' && k !== 'signingKeys'));
+    expect((defs.clients!.properties as Record<string, JsonObject>).id?.anyOf).toContainEqual(
+      expect.objectContaining({ type: 'string' }),
+    );
+    expect((defs.tenant!.properties as Record<string, JsonObject>).id).toBeUndefined();
   });
 
   it('keeps the item rules: required key fields, no unknown fields', () => {

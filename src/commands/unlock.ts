@@ -1,0 +1,36 @@
+import { findLock, removeLock } from '../lock/lock.js';
+import { describeRecord, readRecord } from '../lock/record.js';
+import { connect } from './connect.js';
+import type { Io, Out, OutputFormat } from './io.js';
+
+export interface UnlockOptions {
+  emulator?: boolean;
+  output: OutputFormat;
+}
+
+/** Break the tenant's apply lock (a run that died, a CI job that was cancelled), saying whose it was. */
+export async function unlockCommand(options: UnlockOptions, io: Io, out: Out): Promise<number> {
+  const connection = await connect(io, out, { emulator: options.emulator });
+  try {
+    const lock = await findLock(connection.api);
+    const record = lock === undefined ? undefined : readRecord(lock);
+    if (lock !== undefined) await removeLock(connection.api, String(lock.id));
+    const expired = record !== undefined && Date.parse(record.expires) <= Date.now();
+    if (options.output === 'json') {
+      out.print(`${JSON.stringify({ tenant: connection.api.domain, removed: lock !== undefined, holder: record ?? null }, null, 2)}\n`);
+    } else if (lock === undefined) {
+      out.print(`The tenant ${connection.api.domain} is not locked; nothing to remove.\n`);
+    } else {
+      out.print(`Removed the apply lock of ${describeRecord(record)}.\n`);
+      if (!expired)
+        out.note(
+          out.errStyle.yellow(
+            'It had not expired: if that apply is still running, another one may now write at the same time.\n',
+          ),
+        );
+    }
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}
