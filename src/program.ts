@@ -31,8 +31,8 @@ const outputOption = () =>
 const envOption = () =>
   new Option(
     '-e, --env <name>',
-    'environment: loads DIR/environments/<name>.yaml keywords',
-  ).makeOptionMandatory();
+    'environment: loads DIR/environments/<name>.yaml keywords (needed when DIR has environments/)',
+  );
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const targetOption = () =>
   new Option(
@@ -61,7 +61,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .argument('<dir>', 'tenant directory, e.g. examples/tenants/acme')
     .addOption(envOption())
     .addHelpText('after', '\nExample:\n  tenantctl validate examples/tenants/acme --env prod')
-    .action(async (dir: string, opts: { env: string }) => setCode(await validateCommand(dir, opts, io, out)));
+    .action(async (dir: string, opts: { env?: string }) => setCode(await validateCommand(dir, opts, io, out)));
 
   program
     .command('plan')
@@ -84,7 +84,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .command('apply')
     .description('plan and apply the changes (asks first on a terminal), or apply a saved plan exactly')
     .argument('[dir]', 'tenant directory (not needed with --plan)')
-    .addOption(new Option('-e, --env <name>', 'environment (required unless --plan)'))
+    .addOption(envOption())
     .option('--plan <file>', 'apply this saved plan; refuses if the tenant changed since it was made')
     .option('--auto-approve', 'do not ask for confirmation (CI)')
     .option('--allow-delete', 'delete live objects missing from managed sections')
@@ -99,11 +99,9 @@ function build(io: Io, setCode: (code: number) => void): Command {
       'after',
       '\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json',
     )
-    .action(async (dir: string | undefined, opts: Omit<ApplyCommandOptions, 'env'> & { env?: string }) => {
-      if (!opts.plan && !opts.env)
-        throw new TenantctlError('usage', 'apply needs --env <name> (or --plan FILE)');
-      setCode(await applyCommand(dir, { ...opts, env: opts.env ?? '' }, io, out));
-    });
+    .action(async (dir: string | undefined, opts: ApplyCommandOptions) =>
+      setCode(await applyCommand(dir, opts, io, out)),
+    );
 
   program
     .command('drift')
@@ -116,7 +114,7 @@ function build(io: Io, setCode: (code: number) => void): Command {
       'after',
       '\nExample (a scheduled CI job):\n  tenantctl drift examples/tenants/acme --env prod --output markdown',
     )
-    .action(async (dir: string, opts: { env: string; emulator?: boolean; output: OutputFormat }) =>
+    .action(async (dir: string, opts: { env?: string; emulator?: boolean; output: OutputFormat }) =>
       setCode(await driftCommand(dir, opts, io, out)),
     );
 

@@ -48,6 +48,22 @@ async function confirm(io: Io, out: Out, plan: Plan): Promise<void> {
   }
 }
 
+/** A saved plan fixes its tenant directory, environment, deletes and targets; a flag for them would be ignored. */
+function refuseWithSavedPlan(dir: string | undefined, options: ApplyCommandOptions): void {
+  const given = [
+    dir === undefined ? '' : `DIR (${dir})`,
+    options.env === undefined ? '' : '--env',
+    options.allowDelete ? '--allow-delete' : '',
+    options.target?.length ? '--target' : '',
+  ].filter(Boolean);
+  if (given.length === 0) return;
+  throw new TenantctlError(
+    'usage',
+    `apply --plan ${options.plan} cannot be combined with ${given.join(', ')}: the saved plan already fixes them`,
+    { hint: 'Run `tenantctl apply --plan FILE` alone, or make a new plan with these options (`tenantctl plan ... --out FILE`).' },
+  );
+}
+
 async function loadSavedPlan(file: string, io: Io): Promise<Plan> {
   const path = resolve(io.cwd, file);
   let text: string;
@@ -70,6 +86,7 @@ export async function applyCommand(
   let plan: Plan;
   let connection: Connection;
   if (options.plan) {
+    refuseWithSavedPlan(dir, options);
     // A saved plan is applied exactly as written, after checking that nothing it touches moved since.
     plan = await loadSavedPlan(options.plan, io);
     connection = await connect(io, out, { emulator: options.emulator });
