@@ -1,5 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { TenantctlError } from '../errors.js';
 import { serializePlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
@@ -19,17 +20,30 @@ export function printPlan(plan: Plan, format: OutputFormat, out: Out, mode: 'pla
   else out.print(renderPlanText(plan, out.style, mode));
 }
 
+async function writeOrExplain(file: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    throw new TenantctlError('plan_out', `cannot write the plan to ${file}: ${(error as Error).message}`, {
+      hint: 'Pass --out a path in a directory you can write to.',
+    });
+  }
+}
+
 export async function planCommand(
   dir: string,
   options: PlanCommandOptions,
   io: Io,
   out: Out,
 ): Promise<number> {
+  const file = options.out === undefined ? undefined : resolve(io.cwd, options.out);
+  // The directory is made before any work, so a plan is never computed only to be lost.
+  if (file) await writeOrExplain(file, () => mkdir(dirname(file), { recursive: true }));
   const { plan, connection } = await makePlan(dir, options, io, out);
   await connection.close();
   printPlan(plan, options.output, out);
-  if (options.out) {
-    await writeFile(resolve(io.cwd, options.out), serializePlan(plan));
+  if (file && options.out) {
+    await writeOrExplain(file, () => writeFile(file, serializePlan(plan)));
     out.note(
       `Saved the plan to ${options.out}; apply exactly it with: tenantctl apply --plan ${options.out}\n`,
     );
