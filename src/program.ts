@@ -4,7 +4,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { type ConvertOptions, convertDeployCli } from './commands/convert.js';
 import { type ExportOptions, exportCommand } from './commands/export.js';
 import { type VerifyOptions, verifyCommand } from './commands/verify.js';
-import { Exit, type Io, type OutputFormat, output } from './commands/io.js';
+import { Exit, type Io, type Out, type OutputFormat, output } from './commands/io.js';
 import { driftCommand, type PlanCommandOptions, planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { TenantctlError } from './errors.js';
@@ -45,8 +45,7 @@ const emulatorOption = () =>
     'use an embedded emulator (state in .tenantctl/emulator.json) instead of AUTH0_DOMAIN',
   );
 
-function build(io: Io, setCode: (code: number) => void): Command {
-  const out = output(io);
+function build(io: Io, out: Out, setCode: (code: number) => void): Command {
   const program = new Command('tenantctl')
     .description('Keep an Auth0 tenant in git: validate, plan, apply and drift-check YAML manifests.')
     .version('0.1.0')
@@ -60,8 +59,11 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .description('check manifests offline: YAML, keywords, field names and types, references')
     .argument('<dir>', 'tenant directory, e.g. examples/tenants/acme')
     .addOption(envOption())
-    .addHelpText('after', '\nExample:\n  tenantctl validate examples/tenants/acme --env prod')
-    .action(async (dir: string, opts: { env?: string }) => setCode(await validateCommand(dir, opts, io, out)));
+    .addOption(outputOption())
+    .addHelpText('after', '\nExample:\n  tenantctl validate examples/tenants/acme --env prod --output json')
+    .action(async (dir: string, opts: { env?: string; output: OutputFormat }) =>
+      setCode(await validateCommand(dir, opts, io, out)),
+    );
 
   program
     .command('plan')
@@ -227,7 +229,8 @@ Examples:
 export async function usageProblem(argv: string[]): Promise<string | undefined> {
   let complaint = '';
   const sink = { write: (s: string) => (complaint += s) };
-  const program = build({ stdout: { write: () => true }, stderr: sink, env: {}, cwd: '.' }, () => undefined);
+  const io: Io = { stdout: { write: () => true }, stderr: sink, env: {}, cwd: '.' };
+  const program = build(io, output(io), () => undefined);
   const silence = (command: Command): void => {
     command.action(() => undefined);
     command.commands.forEach(silence);
@@ -241,27 +244,50 @@ export async function usageProblem(argv: string[]): Promise<string | undefined> 
   }
 }
 
+/** `--output json` as given on the command line, for errors commander raises before any action runs. */
+function wantsJson(argv: string[]): boolean {
+  return argv.some((arg, i) => arg === '--output=json' || arg === '-ojson' || ((arg === '--output' || arg === '-o') && argv[i + 1] === 'json'));
+}
+
+/** With `--output json`, stdout holds one JSON document even when the command fails: the error is it. */
+function failJson(out: Out, json: boolean, error: { code: string; message: string; hint?: string | undefined }) {
+  if (!json || out.jsonPrinted) return;
+  out.printJson({ ...out.context, error: { code: error.code, message: error.message, hint: error.hint ?? null } });
+}
+
 /** Run the CLI in-process; returns the exit code. The bin wrapper is the only caller of process.exit. */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = 0;
-  const program = build(io, (c) => {
+  const out = output(io);
+  const program = build(io, out, (c) => {
     code = c;
   });
-  const out = output(io);
+  let json = wantsJson(argv);
+  program.hook('preAction', (_program, command) => {
+    json = command.opts().output === 'json';
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
-    if (error instanceof Exit) return error.code;
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    if (error instanceof Exit) {
+      if (error.reason) failJson(out, json, error.reason);
+      return error.code;
+    }
+    if (error instanceof CommanderError) {
+      if (error.exitCode !== 0) failJson(out, json, { code: 'usage', message: error.message.replace(/^error: /, '') });
+      return error.exitCode === 0 ? 0 : 1;
+    }
     if (error instanceof TenantctlError) {
       out.note(`${out.errStyle.red('Error:')} ${error.message}\n`);
       if (error.hint) out.note(`  ${error.hint}\n`);
+      failJson(out, json, error);
       return 1;
     }
     out.note(
       `tenantctl hit a bug; please report it with this trace:\n${(error as Error).stack ?? String(error)}\n`,
     );
+    failJson(out, json, { code: 'bug', message: (error as Error).message ?? String(error) });
     return 1;
   }
 }

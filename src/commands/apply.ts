@@ -9,7 +9,7 @@ import type { Plan } from '../plan/types.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
-import { printPlan } from './plan.js';
+import { planJson, printPlan } from './plan.js';
 import { applyProgress } from './progress.js';
 import { makePlan, type PlanningOptions } from './planning.js';
 
@@ -37,14 +37,14 @@ async function confirm(io: Io, out: Out, plan: Plan): Promise<void> {
     out.note(
       'Pass --auto-approve to apply without asking (as in CI), or run `tenantctl plan --out plan.json` and review it first.\n',
     );
-    throw new Exit(1);
+    throw new Exit(1, { code: 'not_confirmed', message: 'refusing to apply without confirmation: no terminal to ask on' });
   }
   const answer = await io.prompt(
     `Apply ${plan.changes.length} change(s) to ${plan.tenant}? Only 'yes' will be accepted: `,
   );
   if (answer.trim() !== 'yes') {
     out.note('Apply cancelled; nothing was changed.\n');
-    throw new Exit(1);
+    throw new Exit(1, { code: 'cancelled', message: 'apply cancelled; nothing was changed' });
   }
 }
 
@@ -117,18 +117,31 @@ export async function applyCommand(
     ({ plan, connection } = await makePlan(dir, options, io, out));
   }
   try {
-    printPlan(plan, options.output, out);
-    if (plan.changes.length === 0) return 0;
+    const json = options.output === 'json';
+    // JSON output is one document, plan and result together, printed at the end; a failure prints it with
+    // the error instead (src/program.ts), so the plan is kept for that.
+    if (json) out.context.plan = planJson(plan);
+    else printPlan(plan, options.output, out);
+    const none = { applied: [], failed: [], notAttempted: [] };
+    if (plan.changes.length === 0) {
+      if (json) out.printJson({ plan: out.context.plan, result: none });
+      return 0;
+    }
     refuseRisks(plan, options);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
     const progress = applyProgress(plan.changes.length, io, out);
     const result = await apply(plan, connection.api, { onDone: progress.done, onFail: progress.failed });
     progress.finish();
-    if (options.output === 'json') {
+    if (json) {
       const addr = (list: { address: string }[]) => list.map((c) => c.address);
-      out.print(
-        `${JSON.stringify({ applied: addr(result.applied), failed: result.failed.map((f) => ({ address: f.change.address, error: f.error.message })), notAttempted: addr(result.skipped) }, null, 2)}\n`,
-      );
+      out.printJson({
+        plan: out.context.plan,
+        result: {
+          applied: addr(result.applied),
+          failed: result.failed.map((f) => ({ address: f.change.address, error: f.error.message })),
+          notAttempted: addr(result.skipped),
+        },
+      });
     } else out.print(renderApplyText(result, out.style));
     return result.failed.length > 0 ? 1 : 0;
   } finally {

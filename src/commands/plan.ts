@@ -14,8 +14,13 @@ export interface PlanCommandOptions extends PlanningOptions {
   detailedExitcode?: boolean;
 }
 
+/** The plan as `--output json` shows it: the plan file's form, with sensitive values as `{ $env }`. */
+export function planJson(plan: Plan): unknown {
+  return JSON.parse(serializePlan(plan));
+}
+
 export function printPlan(plan: Plan, format: OutputFormat, out: Out, mode: 'plan' | 'drift' = 'plan') {
-  if (format === 'json') out.print(serializePlan(plan));
+  if (format === 'json') out.printJson(planJson(plan));
   else if (format === 'markdown') out.print(renderPlanMarkdown(plan, mode));
   else out.print(renderPlanText(plan, out.style, mode));
 }
