@@ -22,8 +22,8 @@ export class ApiError extends TenantctlError {
   readonly method: string;
   readonly path: string;
 
-  constructor(args: { status: number; method: string; path: string; message: string; errorCode?: string }) {
-    super('api_error', `${args.method} ${args.path} failed with ${args.status}: ${args.message}`);
+  constructor(args: { status: number; method: string; path: string; message: string; errorCode?: string; hint?: string }) {
+    super('api_error', `${args.method} ${args.path} failed with ${args.status}: ${args.message}`, { hint: args.hint });
     this.name = 'ApiError';
     this.status = args.status;
     this.errorCode = args.errorCode;

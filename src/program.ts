@@ -32,8 +32,8 @@ const outputOption = () =>
 const envOption = () =>
   new Option(
     '-e, --env <name>',
-    'environment: loads DIR/environments/<name>.yaml keywords',
-  ).makeOptionMandatory();
+    'environment: loads DIR/environments/<name>.yaml keywords (needed when DIR has environments/)',
+  );
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const targetOption = () =>
   new Option(
@@ -60,8 +60,11 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     .description('check manifests offline: YAML, keywords, field names and types, references')
     .argument('<dir>', 'tenant directory, e.g. examples/tenants/acme')
     .addOption(envOption())
-    .addHelpText('after', '\nExample:\n  tenantctl validate examples/tenants/acme --env prod')
-    .action(async (dir: string, opts: { env: string }) => setCode(await validateCommand(dir, opts, io, out)));
+    .addOption(outputOption())
+    .addHelpText('after', '\nExample:\n  tenantctl validate examples/tenants/acme --env prod --output json')
+    .action(async (dir: string, opts: { env?: string; output: OutputFormat }) =>
+      setCode(await validateCommand(dir, opts, io, out)),
+    );
 
   program
     .command('plan')
@@ -84,7 +87,7 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     .command('apply')
     .description('plan and apply the changes (asks first on a terminal), or apply a saved plan exactly')
     .argument('[dir]', 'tenant directory (not needed with --plan)')
-    .addOption(new Option('-e, --env <name>', 'environment (required unless --plan)'))
+    .addOption(envOption())
     .option('--plan <file>', 'apply this saved plan; refuses if the tenant changed since it was made')
     .option('--auto-approve', 'do not ask for confirmation (CI)')
     .option('--allow-delete', 'delete live objects missing from managed sections')
@@ -104,11 +107,9 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
       'after',
       '\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json',
     )
-    .action(async (dir: string | undefined, opts: Omit<ApplyCommandOptions, 'env'> & { env?: string }) => {
-      if (!opts.plan && !opts.env)
-        throw new TenantctlError('usage', 'apply needs --env <name> (or --plan FILE)');
-      setCode(await applyCommand(dir, { ...opts, env: opts.env ?? '' }, io, out));
-    });
+    .action(async (dir: string | undefined, opts: ApplyCommandOptions) =>
+      setCode(await applyCommand(dir, opts, io, out)),
+    );
 
   program
     .command('drift')
@@ -123,7 +124,7 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
       '\nExample (a scheduled CI job):\n  tenantctl drift examples/tenants/acme --env prod --output markdown',
     )
     .action(
-      async (dir: string, opts: { env: string; emulator?: boolean; allowDelete?: boolean; output: OutputFormat }) =>
+      async (dir: string, opts: { env?: string; emulator?: boolean; allowDelete?: boolean; output: OutputFormat }) =>
         setCode(await driftCommand(dir, opts, io, out)),
     );
 
@@ -267,6 +268,17 @@ export async function usageProblem(argv: string[]): Promise<string | undefined> 
   }
 }
 
+/** `--output json` as given on the command line, for errors commander raises before any action runs. */
+function wantsJson(argv: string[]): boolean {
+  return argv.some((arg, i) => arg === '--output=json' || arg === '-ojson' || ((arg === '--output' || arg === '-o') && argv[i + 1] === 'json'));
+}
+
+/** With `--output json`, stdout holds one JSON document even when the command fails: the error is it. */
+function failJson(out: Out, json: boolean, error: { code: string; message: string; hint?: string | undefined }) {
+  if (!json || out.jsonPrinted) return;
+  out.printJson({ ...out.context, error: { code: error.code, message: error.message, hint: error.hint ?? null } });
+}
+
 /** Run the CLI in-process; returns the exit code. The bin wrapper is the only caller of process.exit. */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = 0;
@@ -276,20 +288,32 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const program = build(io, out, (c) => {
     code = c;
   });
+  let json = wantsJson(argv);
+  program.hook('preAction', (_program, command) => {
+    json = command.opts().output === 'json';
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
-    if (error instanceof Exit) return error.code;
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    if (error instanceof Exit) {
+      if (error.reason) failJson(out, json, error.reason);
+      return error.code;
+    }
+    if (error instanceof CommanderError) {
+      if (error.exitCode !== 0) failJson(out, json, { code: 'usage', message: error.message.replace(/^error: /, '') });
+      return error.exitCode === 0 ? 0 : 1;
+    }
     if (error instanceof TenantctlError) {
       out.note(`${out.errStyle.red('Error:')} ${error.message}\n`);
       if (error.hint) out.note(`  ${error.hint}\n`);
+      failJson(out, json, error);
       return 1;
     }
     out.note(
       `tenantctl hit a bug; please report it with this trace:\n${(error as Error).stack ?? String(error)}\n`,
     );
+    failJson(out, json, { code: 'bug', message: (error as Error).message ?? String(error) });
     return 1;
   }
 }

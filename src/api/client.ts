@@ -5,9 +5,10 @@ import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { backoffMs, rateLimitWaitMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
+import { describeNetwork, forbidden, networkError, notAuth0, notAuth0Error, unauthorized } from './explain.js';
 import { createPacer } from './pacer.js';
 import { tlsFailure } from './tls.js';
-import type { TokenProvider } from './token.js';
+import type { RetryHook, TokenProvider } from './token.js';
 import type { Api, ApiResponse, RequestOptions } from './types.js';
 
 export interface ApiClientOptions {
@@ -20,7 +21,7 @@ export interface ApiClientOptions {
   /** Give up on 429s after this long in total for one call. */
   rateLimitDeadlineMs?: number;
   /** Called before each retry, for progress output. */
-  onRetry?: (info: { method: string; path: string; reason: string; waitMs: number }) => void;
+  onRetry?: RetryHook;
 }
 
 export interface ApiClient extends Api {
@@ -85,13 +86,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const deadlineMs = options.rateLimitDeadlineMs ?? 300_000;
   let requestCount = 0;
 
+  // Whether the server ever answered: before that, a refused connection means a wrong address, not a blip.
+  let answered = false;
+
   async function send(
     method: string,
     url: string,
-    body: Json | undefined,
-    raw?: RequestOptions['raw'],
+    token: string,
+    { body, raw }: { body: Json | undefined; raw: RequestOptions['raw'] },
   ): Promise<Attempt> {
-    const token = await tokens.get();
     await pacer.acquire();
     requestCount += 1;
     try {
@@ -126,26 +129,31 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     let failures = 0;
     let refreshedToken = false;
     for (;;) {
+      // Outside the network try: a token failure is already explained and must not be retried as a blip.
+      const token = await tokens.get();
       let attempt: Attempt;
       try {
-        attempt = await send(opts.method, url, opts.body, opts.raw);
+        attempt = await send(opts.method, url, token, { body: opts.body, raw: opts.raw });
       } catch (error) {
         if (error instanceof TenantctlError) throw error;
         const tls = tlsFailure(error, endpoint.baseUrl);
         if (tls) throw tls;
-        if (!repeatable) throw new UncertainWriteError(opts.method, path, error);
+        const failure = describeNetwork(error, endpoint.baseUrl);
+        if (failure.kind === 'no_host' || (failure.kind === 'refused' && !answered))
+          throw networkError(failure, endpoint.baseUrl, failures + 1, error);
+        // A refused connection sent nothing, so even a create may be repeated; other breaks may have landed.
+        if (!repeatable && failure.kind !== 'refused')
+          throw new UncertainWriteError(opts.method, path, new Error(failure.text, { cause: error }));
         failures += 1;
-        if (failures >= maxAttempts) {
-          throw new TenantctlError('network', `${opts.method} ${path}: ${(error as Error).message}`, {
-            hint: `Could not reach ${endpoint.baseUrl} after ${failures} attempts.`,
-            cause: error,
-          });
-        }
+        if (failures >= maxAttempts) throw networkError(failure, endpoint.baseUrl, failures, error);
         const waitMs = backoffMs(failures - 1);
-        options.onRetry?.({ method: opts.method, path, reason: (error as Error).message, waitMs });
+        options.onRetry?.({ method: opts.method, path, reason: failure.text, waitMs, attempt: failures + 1, of: maxAttempts });
         await sleep(waitMs);
         continue;
       }
+      answered = true;
+      const what = `${opts.method} /api/v2${opts.path}`;
+      if (notAuth0(attempt, what)) throw notAuth0Error(endpoint.baseUrl, { status: attempt.status, contentType: header(attempt.headers, 'content-type') }, what);
       const body = parseBody(attempt.text);
       if (attempt.status === 429 && Date.now() - started < deadlineMs) {
         const waitMs = rateLimitWaitMs({
@@ -156,11 +164,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         await sleep(waitMs);
         continue;
       }
-      if (attempt.status === 401 && !refreshedToken) {
+      if (attempt.status === 401 && !(opts.accept ?? []).includes(401)) {
         // The token may have expired between our check and the server's: fetch a fresh one once.
-        refreshedToken = true;
-        tokens.invalidate();
-        continue;
+        if (!refreshedToken && !tokens.fixed) {
+          refreshedToken = true;
+          tokens.invalidate();
+          continue;
+        }
+        throw unauthorized({ method: opts.method, path, body, fixedToken: tokens.fixed, audience: endpoint.audience });
+      }
+      if (attempt.status === 403 && !(opts.accept ?? []).includes(403)) {
+        const scopes = forbidden({ method: opts.method, path, body, token, clientId: tokens.clientId });
+        if (scopes) throw scopes;
       }
       if (attempt.status >= 500) {
         const error = apiError(opts.method, path, attempt.status, body);
@@ -168,7 +183,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         failures += 1;
         if (failures < maxAttempts) {
           const waitMs = backoffMs(failures - 1);
-          options.onRetry?.({ method: opts.method, path, reason: `server error ${attempt.status}`, waitMs });
+          options.onRetry?.({ method: opts.method, path, reason: `server error ${attempt.status}`, waitMs, attempt: failures + 1, of: maxAttempts });
           await sleep(waitMs);
           continue;
         }
@@ -255,7 +270,7 @@ function apiError(method: string, path: string, status: number, body: Json): Api
     isObject(body) && typeof body.message === 'string'
       ? body.message
       : typeof body === 'string'
-        ? body
+        ? 'the answer was not JSON'
         : 'no message';
   const errorCode = isObject(body) && typeof body.errorCode === 'string' ? body.errorCode : undefined;
   return new ApiError({ status, method, path, message, errorCode });

@@ -11,7 +11,7 @@ import type { Plan } from '../plan/types.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
-import { printPlan } from './plan.js';
+import { planJson, printPlan } from './plan.js';
 import { applyProgress } from './progress.js';
 import { makePlan, type PlanningOptions } from './planning.js';
 
@@ -49,15 +49,31 @@ async function confirm(io: Io, out: Out, plan: Plan): Promise<void> {
     out.note(
       'Pass --auto-approve to apply without asking (as in CI), or run `tenantctl plan --out plan.json` and review it first.\n',
     );
-    throw new Exit(1);
+    throw new Exit(1, { code: 'not_confirmed', message: 'refusing to apply without confirmation: no terminal to ask on' });
   }
   const answer = await io.prompt(
     `Apply ${plan.changes.length} change(s) to ${plan.tenant}? Only 'yes' will be accepted: `,
   );
   if (answer.trim() !== 'yes') {
     out.note('Apply cancelled; nothing was changed.\n');
-    throw new Exit(1);
+    throw new Exit(1, { code: 'cancelled', message: 'apply cancelled; nothing was changed' });
   }
+}
+
+/** A saved plan fixes its tenant directory, environment, deletes and targets; a flag for them would be ignored. */
+function refuseWithSavedPlan(dir: string | undefined, options: ApplyCommandOptions): void {
+  const given = [
+    dir === undefined ? '' : `DIR (${dir})`,
+    options.env === undefined ? '' : '--env',
+    options.allowDelete ? '--allow-delete' : '',
+    options.target?.length ? '--target' : '',
+  ].filter(Boolean);
+  if (given.length === 0) return;
+  throw new TenantctlError(
+    'usage',
+    `apply --plan ${options.plan} cannot be combined with ${given.join(', ')}: the saved plan already fixes them`,
+    { hint: 'Run `tenantctl apply --plan FILE` alone, or make a new plan with these options (`tenantctl plan ... --out FILE`).' },
+  );
 }
 
 async function loadSavedPlan(file: string, io: Io): Promise<Plan> {
@@ -82,6 +98,7 @@ export async function applyCommand(
   let plan: Plan;
   let connection: Connection;
   if (options.plan) {
+    refuseWithSavedPlan(dir, options);
     // A saved plan is applied exactly as written, after checking that nothing it touches moved since.
     plan = await loadSavedPlan(options.plan, io);
     // The values the plan sends come from the environment again: mask them as a manifest load would.
@@ -121,18 +138,31 @@ export async function applyCommand(
     ({ plan, connection } = await makePlan(dir, { ...options, beforeRead: takeLock(dir, options, io, out) }, io, out));
   }
   try {
-    printPlan(plan, options.output, out);
-    if (plan.changes.length === 0) return 0;
+    const json = options.output === 'json';
+    // JSON output is one document, plan and result together, printed at the end; a failure prints it with
+    // the error instead (src/program.ts), so the plan is kept for that.
+    if (json) out.context.plan = planJson(plan);
+    else printPlan(plan, options.output, out);
+    const none = { applied: [], failed: [], notAttempted: [] };
+    if (plan.changes.length === 0) {
+      if (json) out.printJson({ plan: out.context.plan, result: none });
+      return 0;
+    }
     refuseRisks(plan, options);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
     const progress = applyProgress(plan.changes.length, io, out);
     const result = await apply(plan, connection.api, { onDone: progress.done, onFail: progress.failed });
     progress.finish();
-    if (options.output === 'json') {
+    if (json) {
       const addr = (list: { address: string }[]) => list.map((c) => c.address);
-      out.print(
-        `${JSON.stringify({ applied: addr(result.applied), failed: result.failed.map((f) => ({ address: f.change.address, error: f.error.message })), notAttempted: addr(result.skipped) }, null, 2)}\n`,
-      );
+      out.printJson({
+        plan: out.context.plan,
+        result: {
+          applied: addr(result.applied),
+          failed: result.failed.map((f) => ({ address: f.change.address, error: f.error.message })),
+          notAttempted: addr(result.skipped),
+        },
+      });
     } else out.print(renderApplyText(result, out.style));
     return result.failed.length > 0 ? 1 : 0;
   } finally {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type ApiClient, createApiClient } from '../api/client.js';
 import { type Endpoint, parseDomain } from '../api/domain.js';
-import { type Credentials, createTokenProvider } from '../api/token.js';
+import { type Credentials, createTokenProvider, type RetryHook } from '../api/token.js';
 import { startEmulator } from '../emulator/index.js';
 import { TenantctlError } from '../errors.js';
 import type { Io, Out } from './io.js';
@@ -77,16 +77,14 @@ export async function connect(io: Io, out: Out, options: ConnectOptions): Promis
     });
   }
   const endpoint = parseDomain(io.env.AUTH0_DOMAIN, io.env.AUTH0_AUDIENCE);
-  const tokens = createTokenProvider(endpoint, credentialsFrom(io.env));
-  const api = createApiClient({
-    endpoint,
-    tokens,
-    onRetry: ({ method, path, reason, waitMs }) =>
-      out.note(
-        out.errStyle.dim(
-          `  waiting ${(waitMs / 1000).toFixed(1)}s before retrying ${method} ${path} (${reason})\n`,
-        ),
+  // `GET /clients: retrying in 2.0 s (attempt 2 of 5): connection reset by 127.0.0.1:4010`
+  const onRetry: RetryHook = ({ method, path, reason, waitMs, attempt, of }) =>
+    out.note(
+      out.errStyle.dim(
+        `  ${method} ${path}: ${attempt ? 'retrying' : 'waiting'} in ${(waitMs / 1000).toFixed(1)} s${attempt ? ` (attempt ${attempt} of ${of})` : ''}: ${reason}\n`,
       ),
-  });
+    );
+  const tokens = createTokenProvider(endpoint, credentialsFrom(io.env), { onRetry });
+  const api = createApiClient({ endpoint, tokens, onRetry });
   return { api, endpoint, close: () => api.close() };
 }

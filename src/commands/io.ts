@@ -27,12 +27,27 @@ export interface Out {
   setSecrets(secrets: readonly string[]): void;
   /** For text that leaves by another way than print and note (plan files). */
   redact(text: string): string;
+  /** Print the command's one JSON document (`--output json`): stdout then holds nothing else. */
+  printJson(document: unknown): void;
+  /** Whether the JSON document was printed; if not when a command fails, the error becomes it. */
+  readonly jsonPrinted: boolean;
+  /** What a command knew before it failed (the plan, diagnostics), kept for the error's JSON document. */
+  context: Record<string, unknown>;
 }
 
 export function output(io: Io): Out {
   let redact = (text: string) => text;
+  let jsonPrinted = false;
   return {
     print: (text) => io.stdout.write(redact(text)),
+    printJson(document) {
+      jsonPrinted = true;
+      io.stdout.write(redact(`${JSON.stringify(document, null, 2)}\n`));
+    },
+    get jsonPrinted() {
+      return jsonPrinted;
+    },
+    context: {},
     note: (text) => io.stderr.write(redact(text)),
     style: styleFor(io.stdout, io.env),
     errStyle: styleFor(io.stderr, io.env),
@@ -43,9 +58,12 @@ export function output(io: Io): Out {
   };
 }
 
-/** A command's decision to end with an exit code after it already said why. */
+/** A command's decision to end with an exit code after it already said why (`reason` is for JSON output). */
 export class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
+  constructor(
+    readonly code: number,
+    readonly reason?: { code: string; message: string },
+  ) {
+    super(reason?.message ?? `exit ${code}`);
   }
 }

@@ -1,16 +1,34 @@
+import { relative, resolve } from 'node:path';
 import { formatDiagnostic, loadManifests } from '../manifest/index.js';
+import type { Diagnostic } from '../manifest/types.js';
 import type { Desired } from '../manifest/types.js';
 import { Exit, type Io, type Out } from './io.js';
 
 /** Load manifests and print every diagnostic at once; stop with exit 1 if any is an error. */
-export async function loadOrExit(dir: string, env: string, io: Io, out: Out): Promise<Desired> {
+export async function loadOrExit(dir: string, env: string | undefined, io: Io, out: Out): Promise<Desired> {
   const { desired, diagnostics } = await loadManifests(dir, { env, processEnv: io.env });
   out.setSecrets(desired.secrets);
   for (const d of diagnostics) out.note(`${formatDiagnostic(d, io.cwd)}\n`);
+  out.context.diagnostics = diagnostics.map((d) => diagnosticJson(d, io.cwd));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) {
-    out.note(out.errStyle.red(`\n${errors} error(s) in the manifests; nothing was sent to the tenant.\n`));
-    throw new Exit(1);
+    const message = `${errors} error(s) in the manifests; nothing was sent to the tenant.`;
+    out.note(out.errStyle.red(`\n${message}\n`));
+    throw new Exit(1, { code: 'invalid_manifests', message });
   }
   return desired;
+}
+
+/** A diagnostic for `--output json`: the place spelt out, paths relative to where tenantctl runs. */
+export function diagnosticJson(d: Diagnostic, cwd: string) {
+  return {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    file: d.loc ? relative(cwd, resolve(d.loc.file)) : null,
+    line: d.loc?.line ?? null,
+    column: d.loc?.col ?? null,
+    resource: d.address ?? null,
+    hint: d.hint ?? null,
+  };
 }

@@ -1,5 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { TenantctlError } from '../errors.js';
 import { serializePlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { renderDriftJson } from '../render/drift-json.js';
@@ -14,11 +15,25 @@ export interface PlanCommandOptions extends PlanningOptions {
   detailedExitcode?: boolean;
 }
 
+/** The plan as `--output json` shows it: the plan file's form, with sensitive values as `{ $env }`. */
+export function planJson(plan: Plan): unknown {
+  return JSON.parse(serializePlan(plan));
+}
+
 export function printPlan(plan: Plan, format: OutputFormat, out: Out, mode: 'plan' | 'drift' = 'plan') {
-  if (format === 'json' && mode === 'drift') out.print(renderDriftJson(plan));
-  else if (format === 'json') out.print(serializePlan(plan));
+  if (format === 'json') out.printJson(mode === 'drift' ? JSON.parse(renderDriftJson(plan)) : planJson(plan));
   else if (format === 'markdown') out.print(renderPlanMarkdown(plan, mode));
   else out.print(renderPlanText(plan, out.style, mode));
+}
+
+async function writeOrExplain(file: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    throw new TenantctlError('plan_out', `cannot write the plan to ${file}: ${(error as Error).message}`, {
+      hint: 'Pass --out a path in a directory you can write to.',
+    });
+  }
 }
 
 export async function planCommand(
@@ -27,11 +42,14 @@ export async function planCommand(
   io: Io,
   out: Out,
 ): Promise<number> {
+  const file = options.out === undefined ? undefined : resolve(io.cwd, options.out);
+  // The directory is made before any work, so a plan is never computed only to be lost.
+  if (file) await writeOrExplain(file, () => mkdir(dirname(file), { recursive: true }));
   const { plan, connection } = await makePlan(dir, options, io, out);
   await connection.close();
   printPlan(plan, options.output, out);
-  if (options.out) {
-    await writeFile(resolve(io.cwd, options.out), out.redact(serializePlan(plan)));
+  if (file && options.out) {
+    await writeOrExplain(file, () => writeFile(file, out.redact(serializePlan(plan))));
     out.note(
       `Saved the plan to ${options.out}; apply exactly it with: tenantctl apply --plan ${options.out}\n`,
     );

@@ -2,13 +2,15 @@ import { resolve } from 'node:path';
 import { readLive } from '../api/read-live.js';
 import type { Desired } from '../manifest/types.js';
 import { plan } from '../plan/plan.js';
+import { checkTargets, knownAddresses } from '../plan/targets.js';
 import type { Live, Plan } from '../plan/types.js';
 import { type Connection, connect } from './connect.js';
 import type { Io, Out } from './io.js';
 import { loadOrExit } from './load.js';
 
 export interface PlanningOptions {
-  env: string;
+  /** Optional when the tenant directory has no environments/. */
+  env?: string;
   emulator?: boolean;
   allowDelete?: boolean;
   /** `--target kind/key` filters. */
@@ -42,6 +44,7 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
         `Read ${objects} objects of ${Object.keys(live.kinds).length} kinds in ${Date.now() - started} ms\n`,
       ),
     );
+    if (options.target?.length) checkTargets(options.target, managed, knownAddresses(desired, live));
     return {
       desired,
       live,

@@ -20,6 +20,8 @@ export interface KeywordTable {
   /** The environment file, for hints; undefined when it is missing (uses then fail silently). */
   file: string | undefined;
   keywords: Map<string, Keyword>;
+  /** Why there are no keywords at all (no environment), reported at each use. */
+  none?: { message: string; hint: string };
 }
 
 export const NAME = '[A-Za-z_][A-Za-z0-9_]*';

@@ -36,6 +36,7 @@ export function keywordReplacer(table: KeywordTable): Replacer {
   const lookup = (name: string, loc: Loc): Keyword | undefined => {
     const keyword = table.keywords.get(name);
     if (keyword) used.add(name);
+    if (table.none) diagnostics.push(error('no_environment', `keyword '${name}': ${table.none.message}`, { loc, hint: table.none.hint }));
     if (table.file === undefined || keyword?.unusable === 'invalid') return undefined;
     if (keyword === undefined) {
       diagnostics.push(

@@ -1,9 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { handlerFor } from '../kinds/index.js';
 import { KINDS, type Kind } from '../kinds/types.js';
 import { type Diag, error, sortDiagnostics } from './diagnostics.js';
-import { type KeywordTable, keywordTable, secretsOf, unusedKeywords } from './keyword-table.js';
+import { loadEnvironment, manifestFiles, referencedFiles, unreadFiles } from './files.js';
+import { secretsOf, unusedKeywords } from './keyword-table.js';
 import { keywordReplacer, type Replacer } from './keywords.js';
 import { collectExternal, EXTERNAL_APIS } from './external-apis.js';
 import { checkRelations } from './references.js';
@@ -14,12 +14,11 @@ import type { Desired, Exclusion, LoadResult, Loc } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
 import { locate, parseYamlFile, type YNode } from './yaml-tree.js';
 
-const MANIFEST = /\.ya?ml$/;
 const SECTIONS = [...KINDS, EXTERNAL_APIS];
-const ENV_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 export interface LoadOptions {
-  env: string;
+  /** The environment to read keywords from; optional when the directory has no environments/. */
+  env?: string;
   /** Where `{ env: VAR }` keywords read from; process.env by default. */
   processEnv?: Record<string, string | undefined>;
 }
@@ -40,6 +39,8 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
   for (const file of files) if (!(await loadFile(file, replacer, loaded))) allParsed = false;
   const { checked, managed } = loaded;
 
+  const referenced = referencedFiles(checked.map((item) => item.body), dir);
+  diagnostics.push(...(await unreadFiles(dir, referenced)));
   for (const item of checked) diagnostics.push(...(await loadItemFiles(item, dir)));
   const relations = checkRelations(checked, managed, loaded.external);
   diagnostics.push(...relations.diagnostics);
@@ -117,88 +118,6 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise
   for (const e of local.exclusions) into.exclusions.push(e);
   into.counts = local.counts;
   return true;
-}
-
-/** Top-level `*.yaml` / `*.yml` files of the tenant directory, sorted; undefined if it does not exist. */
-async function manifestFiles(dir: string, diagnostics: Diag[]): Promise<string[] | undefined> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    diagnostics.push(
-      error('missing_directory', `tenant directory '${dir}' does not exist or cannot be read`, {
-        hint: 'Pass the directory that holds the manifests, e.g. examples/tenants/acme.',
-      }),
-    );
-    return undefined;
-  }
-  const files: string[] = [];
-  for (const name of names.filter((n) => MANIFEST.test(n)).sort()) {
-    const file = join(dir, name);
-    const info = await stat(file).catch(() => undefined);
-    if (info?.isFile()) files.push(file);
-  }
-  if (files.length === 0) {
-    diagnostics.push(
-      error('no_manifests', `no manifest files (*.yaml, *.yml) in '${dir}'`, {
-        hint: 'Add a manifest such as tenant.yaml with sections like `clients:`.',
-      }),
-    );
-  }
-  return files;
-}
-
-async function loadEnvironment(
-  dir: string,
-  options: LoadOptions,
-  diagnostics: Diag[],
-): Promise<{ table: KeywordTable; file: string | undefined }> {
-  const missing = { table: { file: undefined, keywords: new Map() }, file: undefined };
-  const envDir = join(dir, 'environments');
-  if (!ENV_NAME.test(options.env)) {
-    diagnostics.push(
-      error('invalid_environment', `'${options.env}' is not a valid environment name`, {
-        hint: 'Environment names are letters, digits, dots, dashes and underscores, e.g. prod.',
-      }),
-    );
-    return missing;
-  }
-  const names = await readdir(envDir).catch(() => [] as string[]);
-  const available = names.filter((n) => MANIFEST.test(n)).map((n) => n.replace(MANIFEST, ''));
-  const name =
-    names.find((n) => n === `${options.env}.yaml`) ?? names.find((n) => n === `${options.env}.yml`);
-  if (name === undefined) {
-    const known = available.length > 0 ? `available: ${available.sort().join(', ')}` : 'there are none';
-    diagnostics.push(
-      error(
-        'missing_environment',
-        `no environment '${options.env}' in ${envDir} (${known})${didYouMean(options.env, available)}`,
-        {
-          hint: `Create ${join(envDir, `${options.env}.yaml`)} with a \`keywords:\` mapping, or pick another --env.`,
-        },
-      ),
-    );
-    return missing;
-  }
-  const file = join(envDir, name);
-  const root = await parseFile(file, diagnostics);
-  const parsed = keywordTable(file, root === 'failed' ? undefined : root, options.processEnv ?? process.env);
-  diagnostics.push(...parsed.diagnostics);
-  return { table: parsed.table, file };
-}
-
-/** The environment file's tree, undefined for an empty file, 'failed' when it could not be read or parsed. */
-async function parseFile(file: string, diagnostics: Diag[]): Promise<YNode | undefined | 'failed'> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
-    return 'failed';
-  }
-  const parsed = parseYamlFile(file, text);
-  diagnostics.push(...parsed.diagnostics);
-  return parsed.failed ? 'failed' : parsed.root;
 }
 
 /** One file's additions, kept apart until the file is known to parse. */

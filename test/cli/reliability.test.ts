@@ -90,6 +90,6 @@ describe('reliability', () => {
     await emu.faults([{ method: 'PATCH', path: '/api/v2/clients/*', nth: 1, status: 503 }]);
     const res = await tenantctl(['apply', dir2, '--env', 'test', '--auto-approve'], { env });
     expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(/retrying PATCH \/clients\/\S+ \(server error 503\)/);
+    expect(res.stderr).toMatch(/PATCH \/clients\/\S+: retrying in \d+\.\d s \(attempt 2 of 5\): server error 503/);
   });
 });

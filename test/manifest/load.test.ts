@@ -44,7 +44,10 @@ describe('loading a tenant directory', () => {
 
   it('reads only top-level *.yaml and *.yml files, accepts empty files and YAML aliases', async () => {
     const result = await load('layout');
-    expect(result.lines).toEqual([]);
+    // A YAML file in a subdirectory is not a manifest, and says so rather than being silently ignored.
+    expect(result.lines).toEqual([
+      'drafts/extra.yaml:1:1 warning [unread_file] drafts/extra.yaml is not read: only files at the top of the tenant directory are manifests (subdirectories hold environments/ and data files); move it up if it is a manifest',
+    ]);
     expect(result.desired.files).toEqual([
       `${fixture('layout')}/clients.yaml`,
       `${fixture('layout')}/empty.yaml`,

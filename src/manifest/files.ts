@@ -1,0 +1,170 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { isObject, type Json } from '../json.js';
+import { type Diag, error, warning } from './diagnostics.js';
+import { type KeywordTable, keywordTable } from './keyword-table.js';
+import { didYouMean } from './suggest.js';
+import { parseYamlFile, type YNode } from './yaml-tree.js';
+
+/** What tenantctl reads: `*.yaml` and `*.yml`, lower case, as every other YAML tool on a case-sensitive disk. */
+const MANIFEST = /\.ya?ml$/;
+const LOOKS_LIKE_YAML = /\.ya?ml$/i;
+const ENV_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** Directories never worth a warning: tools' own and version control's. */
+const IGNORED_DIRS = new Set(['node_modules', '.git', '.tenantctl']);
+/** Subdirectories are searched this deep for stray manifests; deeper trees are data, not a tenant. */
+const MAX_DEPTH = 3;
+
+/** Top-level `*.yaml` / `*.yml` files of the tenant directory, sorted; undefined if it does not exist. */
+export async function manifestFiles(dir: string, diagnostics: Diag[]): Promise<string[] | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    diagnostics.push(
+      error('missing_directory', `tenant directory '${dir}' does not exist or cannot be read`, {
+        hint: 'Pass the directory that holds the manifests, e.g. examples/tenants/acme.',
+      }),
+    );
+    return undefined;
+  }
+  const files: string[] = [];
+  for (const name of names.filter((n) => MANIFEST.test(n)).sort()) {
+    const file = join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isFile()) files.push(file);
+  }
+  if (files.length === 0) {
+    diagnostics.push(
+      error('no_manifests', `no manifest files (*.yaml, *.yml) in '${dir}'`, {
+        hint: 'Add a manifest such as tenant.yaml with sections like `clients:`.',
+      }),
+    );
+  }
+  return files;
+}
+
+/** Environment names in `environments/`, or undefined when there is no such directory. */
+async function environmentNames(envDir: string): Promise<string[] | undefined> {
+  const names = await readdir(envDir).catch(() => undefined);
+  return names?.filter((n) => MANIFEST.test(n)).map((n) => n.replace(MANIFEST, '')).sort();
+}
+
+export async function loadEnvironment(
+  dir: string,
+  options: { env?: string; processEnv?: Record<string, string | undefined> },
+  diagnostics: Diag[],
+): Promise<{ table: KeywordTable; file: string | undefined }> {
+  const missing = { table: { file: undefined, keywords: new Map() }, file: undefined };
+  const envDir = join(dir, 'environments');
+  const available = await environmentNames(envDir);
+  const { env } = options;
+  if (env === undefined) {
+    if (available === undefined) {
+      // No environments at all: keywords are simply unavailable, and each use says so where it is.
+      const none = {
+        message: `there is no environment: ${dir} has no environments/ directory`,
+        hint: 'Create environments/<env>.yaml with a `keywords:` mapping and pass --env <env>, or write the value itself.',
+      };
+      return { table: { ...missing.table, none }, file: undefined };
+    }
+    diagnostics.push(
+      error('missing_environment', `${dir} has environments: pass --env with one of ${listed(available)}`, {
+        hint: `e.g. --env ${available[0] ?? 'dev'}`,
+      }),
+    );
+    return missing;
+  }
+  if (!ENV_NAME.test(env)) {
+    diagnostics.push(
+      error('invalid_environment', `'${env}' is not a valid environment name`, {
+        hint: 'Environment names are letters, digits, dots, dashes and underscores, e.g. prod.',
+      }),
+    );
+    return missing;
+  }
+  const names = await readdir(envDir).catch(() => [] as string[]);
+  const name = names.find((n) => n === `${env}.yaml`) ?? names.find((n) => n === `${env}.yml`);
+  if (name === undefined) {
+    const message =
+      available === undefined
+        ? `no environment '${env}': ${dir} has no environments/ directory`
+        : `no environment '${env}' in ${envDir} (available: ${listed(available)})${didYouMean(env, available)}`;
+    diagnostics.push(
+      error('missing_environment', message, {
+        hint:
+          available === undefined
+            ? `Run without --env (no keywords), or create ${join(envDir, `${env}.yaml`)} with a \`keywords:\` mapping.`
+            : `Create ${join(envDir, `${env}.yaml`)} with a \`keywords:\` mapping, or pick another --env.`,
+      }),
+    );
+    return missing;
+  }
+  const file = join(envDir, name);
+  const root = await parseFile(file, diagnostics);
+  const parsed = keywordTable(file, root === 'failed' ? undefined : root, options.processEnv ?? process.env);
+  diagnostics.push(...parsed.diagnostics);
+  return { table: parsed.table, file };
+}
+
+const listed = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none: the directory is empty');
+
+/** The environment file's tree, undefined for an empty file, 'failed' when it could not be read or parsed. */
+async function parseFile(file: string, diagnostics: Diag[]): Promise<YNode | undefined | 'failed'> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
+    return 'failed';
+  }
+  const parsed = parseYamlFile(file, text);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.failed ? 'failed' : parsed.root;
+}
+
+
+/** `{ file: path }` values in declared items: the data files (a JWKS under keys/) manifests point at. */
+export function referencedFiles(bodies: Iterable<Json | undefined>, dir: string): Set<string> {
+  const found = new Set<string>();
+  const visit = (value: Json | undefined): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (isObject(value)) {
+      if (typeof value.file === 'string') found.add(resolve(dir, value.file));
+      Object.values(value).forEach(visit);
+    }
+  };
+  for (const body of bodies) visit(body);
+  return found;
+}
+
+/**
+ * Files that look like manifests but are not read, each named in a warning, so a file that was meant to
+ * count is never silently ignored: `*.YAML`/`*.YML` at the top level, and YAML files in subdirectories
+ * other than environments/ and the directories of files the manifests point at (keys/).
+ */
+export async function unreadFiles(dir: string, referenced: Set<string>): Promise<Diag[]> {
+  const dataDirs = new Set([...referenced].map((f) => dirname(f)));
+  const diagnostics: Diag[] = [];
+  const walk = async (at: string, depth: number): Promise<void> => {
+    const entries = await readdir(at, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = resolve(at, entry.name);
+      const shown = relative(resolve(dir), path).split(sep).join('/');
+      if (entry.isDirectory()) {
+        const skip = entry.name.startsWith('.') || IGNORED_DIRS.has(entry.name) || dataDirs.has(path);
+        if (depth === 0 && entry.name === 'environments') continue;
+        if (!skip && depth < MAX_DEPTH) await walk(path, depth + 1);
+      } else if (entry.isFile() && LOOKS_LIKE_YAML.test(entry.name) && !referenced.has(path)) {
+        if (depth === 0 && MANIFEST.test(entry.name)) continue;
+        const why =
+          depth === 0
+            ? `only lower-case *.yaml and *.yml files are read; rename it to ${entry.name.replace(LOOKS_LIKE_YAML, (e) => e.toLowerCase())} if it is a manifest`
+            : `only files at the top of the tenant directory are manifests (subdirectories hold environments/ and data files); move it up if it is a manifest`;
+        diagnostics.push(warning('unread_file', `${shown} is not read: ${why}`, { loc: { file: path, line: 1, col: 1 } }));
+      }
+    }
+  };
+  await walk(resolve(dir), 0);
+  return diagnostics;
+}
