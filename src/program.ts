@@ -8,6 +8,7 @@ import { Exit, type Io, type OutputFormat, output } from './commands/io.js';
 import { driftCommand, type PlanCommandOptions, planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { TenantctlError } from './errors.js';
+import { RISKY_CHANGES } from './plan/risk.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -90,14 +91,14 @@ function build(io: Io, setCode: (code: number) => void): Command {
     .option('--allow-delete', 'delete live objects missing from managed sections')
     .option(
       '--allow-lockout-risk',
-      'apply changes that could lock tenantctl out (blocking ACLs, key revokes)',
+      'apply the risky changes listed below, which are refused otherwise',
     )
     .addOption(targetOption())
     .addOption(emulatorOption())
     .addOption(outputOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json',
+      `\nRisky changes (refused without --allow-lockout-risk, also in a saved plan):\n${RISKY_CHANGES.map((r) => `  - ${r}`).join('\n')}\n\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json`,
     )
     .action(async (dir: string | undefined, opts: Omit<ApplyCommandOptions, 'env'> & { env?: string }) => {
       if (!opts.plan && !opts.env)

@@ -5,13 +5,14 @@ import { apply } from '../apply/apply.js';
 import { TenantctlError } from '../errors.js';
 import { parsePlan } from '../plan/file.js';
 import { staleReasons } from '../plan/stale.js';
-import type { Plan } from '../plan/types.js';
+import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
+import type { Live, Plan } from '../plan/types.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
 import { printPlan } from './plan.js';
 import { applyProgress } from './progress.js';
-import { makePlan, type PlanningOptions } from './planning.js';
+import { checkTenantBinding, makePlan, type PlanningOptions } from './planning.js';
 
 export interface ApplyCommandOptions extends PlanningOptions {
   plan?: string;
@@ -20,13 +21,29 @@ export interface ApplyCommandOptions extends PlanningOptions {
   output: OutputFormat;
 }
 
-/** Changes that could lock the operator out need an explicit flag; without it nothing is applied. */
-function refuseRisks(plan: Plan, options: ApplyCommandOptions) {
-  const risky = plan.changes.filter((c) => c.risk);
+/**
+ * Risks are recomputed from the changes themselves (a saved plan's markers are never trusted): changes to
+ * protected objects never run, and risky ones need an explicit flag; otherwise nothing is applied.
+ */
+function refuseRisks(plan: Plan, live: Live, options: ApplyCommandOptions) {
+  const forbidden = plan.changes.flatMap((c) => {
+    const reason = forbiddenReason(c, live);
+    return reason ? [`${c.address}: ${reason}`] : [];
+  });
+  if (forbidden.length > 0)
+    throw new TenantctlError(
+      'protected',
+      `refusing to apply: ${forbidden.length} change(s) touch objects tenantctl never changes; nothing was applied.\n  ${forbidden.join('\n  ')}`,
+      { hint: 'The plan file was edited or made for another deployer; make it again with `tenantctl plan --out FILE`.' },
+    );
+  const risky = plan.changes.flatMap((c) => {
+    const risk = riskOf(c);
+    return risk ? [`${c.title ?? c.address}: ${risk}`] : [];
+  });
   if (risky.length === 0 || options.allowLockoutRisk) return;
   throw new TenantctlError(
     'lockout_risk',
-    `refusing to apply: ${risky.length} change(s) could lock you out of the tenant; nothing was applied.\n  ${risky.map((c) => `${c.address}: ${c.risk}`).join('\n  ')}`,
+    `refusing to apply: ${risky.length} change(s) could lock you out of the tenant or destroy data; nothing was applied.\n  ${risky.join('\n  ')}`,
     { hint: 'Review them, then pass --allow-lockout-risk if you are sure.' },
   );
 }
@@ -68,11 +85,18 @@ export async function applyCommand(
   out: Out,
 ): Promise<number> {
   let plan: Plan;
+  let live: Live;
   let connection: Connection;
   if (options.plan) {
     // A saved plan is applied exactly as written, after checking that nothing it touches moved since.
     plan = await loadSavedPlan(options.plan, io);
     connection = await connect(io, out, { emulator: options.emulator });
+    try {
+      if (plan.boundTenant) checkTenantBinding({ domain: plan.boundTenant }, connection, plan.env ?? '');
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
     if (connection.endpoint.domain !== plan.tenant && connection.api.domain !== plan.tenant) {
       await connection.close();
       throw new TenantctlError(
@@ -80,8 +104,8 @@ export async function applyCommand(
         `the plan was made for tenant ${plan.tenant}, not ${connection.api.domain}`,
       );
     }
-    const live = await readLive(connection.api, {
-      kinds: plan.managedKinds,
+    live = await readLive(connection.api, {
+      kinds: [...new Set([...plan.managedKinds, ...kindsToCheck(plan.changes)])],
       managementAudience: connection.endpoint.audience,
     });
     const stale = staleReasons(plan, live);
@@ -97,12 +121,12 @@ export async function applyCommand(
     }
   } else {
     if (!dir) throw new TenantctlError('usage', 'apply needs a tenant directory or --plan FILE');
-    ({ plan, connection } = await makePlan(dir, options, io, out));
+    ({ plan, live, connection } = await makePlan(dir, options, io, out));
   }
   try {
     printPlan(plan, options.output, out);
     if (plan.changes.length === 0) return 0;
-    refuseRisks(plan, options);
+    refuseRisks(plan, live, options);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
     const progress = applyProgress(plan.changes.length, io, out);
     const result = await apply(plan, connection.api, { onDone: progress.done, onFail: progress.failed });

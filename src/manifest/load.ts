@@ -46,6 +46,7 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
     kinds: {},
     secrets: secretsOf(environment.table),
     files: environment.file === undefined ? files : [...files, environment.file],
+    ...(environment.table.tenant ? { tenant: environment.table.tenant } : {}),
   };
   for (const kind of KINDS) if (managed.has(kind)) desired.kinds[kind] = [];
   for (const item of checked) {
