@@ -9,6 +9,7 @@ import { driftCommand, type PlanCommandOptions, planCommand } from './commands/p
 import { type UnlockOptions, unlockCommand } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
 import { TenantctlError } from './errors.js';
+import { RISKY_CHANGES } from './plan/risk.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -93,7 +94,7 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     .option('--allow-delete', 'delete live objects missing from managed sections')
     .option(
       '--allow-lockout-risk',
-      'apply changes that could lock tenantctl out (blocking ACLs, key revokes)',
+      'apply the risky changes listed below, which are refused otherwise',
     )
     .option(
       '--lock-timeout <duration>',
@@ -105,7 +106,7 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     .addOption(outputOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json',
+      `\nRisky changes (refused without --allow-lockout-risk, also in a saved plan):\n${RISKY_CHANGES.map((r) => `  - ${r}`).join('\n')}\n\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json`,
     )
     .action(async (dir: string | undefined, opts: ApplyCommandOptions) =>
       setCode(await applyCommand(dir, opts, io, out)),

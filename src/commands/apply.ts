@@ -7,13 +7,14 @@ import { lockConnection } from '../lock/connection.js';
 import { parseDuration } from '../lock/duration.js';
 import { parsePlan } from '../plan/file.js';
 import { staleReasons } from '../plan/stale.js';
-import type { Plan } from '../plan/types.js';
+import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
+import type { Live, Plan } from '../plan/types.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
 import { planJson, printPlan } from './plan.js';
 import { applyProgress } from './progress.js';
-import { makePlan, type PlanningOptions } from './planning.js';
+import { checkTenantBinding, makePlan, type PlanningOptions } from './planning.js';
 
 export interface ApplyCommandOptions extends PlanningOptions {
   plan?: string;
@@ -32,13 +33,29 @@ function takeLock(dir: string | undefined, options: ApplyCommandOptions, io: Io,
     lockConnection(connection, { command, timeoutMs, env: io.env, note: (text) => out.note(out.errStyle.dim(text)) });
 }
 
-/** Changes that could lock the operator out need an explicit flag; without it nothing is applied. */
-function refuseRisks(plan: Plan, options: ApplyCommandOptions) {
-  const risky = plan.changes.filter((c) => c.risk);
+/**
+ * Risks are recomputed from the changes themselves (a saved plan's markers are never trusted): changes to
+ * protected objects never run, and risky ones need an explicit flag; otherwise nothing is applied.
+ */
+function refuseRisks(plan: Plan, live: Live, options: ApplyCommandOptions) {
+  const forbidden = plan.changes.flatMap((c) => {
+    const reason = forbiddenReason(c, live);
+    return reason ? [`${c.address}: ${reason}`] : [];
+  });
+  if (forbidden.length > 0)
+    throw new TenantctlError(
+      'protected',
+      `refusing to apply: ${forbidden.length} change(s) touch objects tenantctl never changes; nothing was applied.\n  ${forbidden.join('\n  ')}`,
+      { hint: 'The plan file was edited or made for another deployer; make it again with `tenantctl plan --out FILE`.' },
+    );
+  const risky = plan.changes.flatMap((c) => {
+    const risk = riskOf(c);
+    return risk ? [`${c.title ?? c.address}: ${risk}`] : [];
+  });
   if (risky.length === 0 || options.allowLockoutRisk) return;
   throw new TenantctlError(
     'lockout_risk',
-    `refusing to apply: ${risky.length} change(s) could lock you out of the tenant; nothing was applied.\n  ${risky.map((c) => `${c.address}: ${c.risk}`).join('\n  ')}`,
+    `refusing to apply: ${risky.length} change(s) could lock you out of the tenant or destroy data; nothing was applied.\n  ${risky.join('\n  ')}`,
     { hint: 'Review them, then pass --allow-lockout-risk if you are sure.' },
   );
 }
@@ -96,6 +113,7 @@ export async function applyCommand(
   out: Out,
 ): Promise<number> {
   let plan: Plan;
+  let live: Live;
   let connection: Connection;
   if (options.plan) {
     refuseWithSavedPlan(dir, options);
@@ -105,6 +123,12 @@ export async function applyCommand(
     out.setSecrets(plan.changes.flatMap((c) => c.sensitive ?? []).flatMap((s) => io.env[s.env] ?? []));
     const lock = takeLock(dir, options, io, out);
     connection = await connect(io, out, { emulator: options.emulator });
+    try {
+      if (plan.boundTenant) checkTenantBinding({ domain: plan.boundTenant }, connection, plan.env ?? '');
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
     if (connection.endpoint.domain !== plan.tenant && connection.api.domain !== plan.tenant) {
       await connection.close();
       throw new TenantctlError(
@@ -118,8 +142,8 @@ export async function applyCommand(
       await connection.close();
       throw error;
     }
-    const live = await readLive(connection.api, {
-      kinds: plan.managedKinds,
+    live = await readLive(connection.api, {
+      kinds: [...new Set([...plan.managedKinds, ...kindsToCheck(plan.changes)])],
       managementAudience: connection.endpoint.audience,
     });
     const stale = staleReasons(plan, live);
@@ -135,7 +159,7 @@ export async function applyCommand(
     }
   } else {
     if (!dir) throw new TenantctlError('usage', 'apply needs a tenant directory or --plan FILE');
-    ({ plan, connection } = await makePlan(dir, { ...options, beforeRead: takeLock(dir, options, io, out) }, io, out));
+    ({ plan, live, connection } = await makePlan(dir, { ...options, beforeRead: takeLock(dir, options, io, out) }, io, out));
   }
   try {
     const json = options.output === 'json';
@@ -148,7 +172,7 @@ export async function applyCommand(
       if (json) out.printJson({ plan: out.context.plan, result: none });
       return 0;
     }
-    refuseRisks(plan, options);
+    refuseRisks(plan, live, options);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
     const progress = applyProgress(plan.changes.length, io, out);
     const result = await apply(plan, connection.api, { onDone: progress.done, onFail: progress.failed });

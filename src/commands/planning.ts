@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { readLive } from '../api/read-live.js';
+import { TenantctlError } from '../errors.js';
 import type { Desired } from '../manifest/types.js';
 import { plan } from '../plan/plan.js';
 import { checkTargets, knownAddresses } from '../plan/targets.js';
@@ -26,11 +27,32 @@ export interface Planned {
   connection: Connection;
 }
 
+/** The domains a connection answers to: AUTH0_DOMAIN's host, and the emulator's own tenant domain. */
+function domainsOf(connection: Connection): string[] {
+  return [connection.endpoint.domain, connection.api.domain].map((d) => d.toLowerCase());
+}
+
+/** An environment file's `tenant:` is the only tenant these manifests may be planned or applied against. */
+export function checkTenantBinding(
+  binding: { domain: string; loc?: { file: string; line: number; col: number } } | undefined,
+  connection: Connection,
+  env: string | undefined,
+): void {
+  if (!binding || domainsOf(connection).includes(binding.domain)) return;
+  const where = binding.loc ? ` (${binding.loc.file}:${binding.loc.line}:${binding.loc.col})` : '';
+  throw new TenantctlError(
+    'tenant_binding',
+    `environment '${env}' is bound to tenant ${binding.domain}${where}, but AUTH0_DOMAIN is ${connection.endpoint.domain}; nothing was read or changed`,
+    { hint: `Point AUTH0_DOMAIN at ${binding.domain}, or pick the --env that belongs to ${connection.endpoint.domain}.` },
+  );
+}
+
 /** Manifests -> live tenant -> plan: the part plan, apply and drift share. Caller closes the connection. */
 export async function makePlan(dir: string, options: PlanningOptions, io: Io, out: Out): Promise<Planned> {
   const desired = await loadOrExit(resolve(io.cwd, dir), options.env, io, out);
   const connection = await connect(io, out, { emulator: options.emulator });
   try {
+    checkTenantBinding(desired.tenant, connection, options.env);
     await options.beforeRead?.(connection);
     const managed = Object.keys(desired.kinds) as (keyof Desired['kinds'])[];
     const started = Date.now();
@@ -48,13 +70,16 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
     return {
       desired,
       live,
-      plan: plan(desired, live, {
-        allowDelete: options.allowDelete,
-        env: options.env,
-        targets: options.target,
-        cwd: io.cwd,
-        dir,
-      }),
+      plan: {
+        ...plan(desired, live, {
+          allowDelete: options.allowDelete,
+          env: options.env,
+          targets: options.target,
+          cwd: io.cwd,
+          dir,
+        }),
+        ...(desired.tenant ? { boundTenant: desired.tenant.domain } : {}),
+      },
       connection,
     };
   } catch (error) {

@@ -5,10 +5,6 @@ import { defaultPlanKind } from '../plan/kind-plan.js';
 import { isRef, str } from './common.js';
 import type { KindHandler, KindPlanInput, KindPlanOutput } from './types.js';
 
-const RECREATE_RISK =
-  'the strategy cannot change in place: the connection is deleted and created again, and every user ' +
-  'stored in it is deleted with it';
-
 const OPTIONS_UNSEEN =
   "the tenant did not show this connection's options (the token needs read:connections_options); " +
   'tenantctl will not overwrite options it cannot see';
@@ -70,7 +66,7 @@ function clientDelta(desired: Json[], live: LiveClients, incoming: string[]): Js
 /**
  * The default plan, then enabled clients turned into a delta and kept exact: a declared `enabled_clients`
  * is the whole truth after apply, even when Auth0 enables the clients this run creates on every
- * connection. A replace carries a risk (apply needs --allow-lockout-risk): recreating deletes the users.
+ * connection. A replace deletes the users; src/plan/risk.ts marks it (apply needs --allow-lockout-risk).
  */
 export function planConnections(handler: KindHandler, input: KindPlanInput): KindPlanOutput {
   const out = defaultPlanKind(handler, input);
@@ -80,7 +76,6 @@ export function planConnections(handler: KindHandler, input: KindPlanInput): Kin
   for (const item of input.items) {
     const liveRaw = liveByKey.get(item.key);
     const change = changed.get(item.address);
-    if (change?.action === 'replace') change.risk = RECREATE_RISK;
     if (liveRaw === undefined || change?.action === 'replace') continue;
     if (change?.body?.options !== undefined && liveRaw.options === undefined)
       out.errors.push(`${item.address}: ${OPTIONS_UNSEEN}`);

@@ -1,5 +1,4 @@
 import type { JsonObject } from '../json.js';
-import { isObject } from '../json.js';
 import { defaultPlanKind } from '../plan/kind-plan.js';
 import type { Change } from '../plan/types.js';
 import { pick } from './common.js';
@@ -12,20 +11,8 @@ import type { KindHandler, KindPlanInput, KindPlanOutput } from './types.js';
  * remaining updates wait on each other in a cycle (a swap), one ACL first moves to a free temporary
  * priority. Updates are full PUTs, so every update carries the whole declared ACL.
  */
-const LOCKOUT_SCOPES = new Set(['management', 'tenant']);
-
 function priorityOf(body: JsonObject | undefined): number | undefined {
   return typeof body?.priority === 'number' ? body.priority : undefined;
-}
-
-/** An active block or redirect rule on a scope that covers /api/v2 can shut tenantctl out (§4.3). */
-export function lockoutRisk(body: JsonObject | undefined): string | undefined {
-  const rule = body?.rule;
-  if (!isObject(rule) || !isObject(rule.action) || body?.active === false) return undefined;
-  const scope = String(rule.scope);
-  const kind = rule.action.block === true ? 'block' : rule.action.redirect === true ? 'redirect' : undefined;
-  if (!kind || !LOCKOUT_SCOPES.has(scope)) return undefined;
-  return `an active ${kind} rule on scope '${scope}' applies to Management API calls, including tenantctl's own; if it matches this machine, tenantctl is locked out`;
 }
 
 function duplicatePriorities(input: KindPlanInput): string[] {
@@ -133,12 +120,6 @@ export function planNetworkAcls(handler: KindHandler, input: KindPlanInput): Kin
       return out;
     }
     reordered = true;
-  }
-  for (const c of out.changes) {
-    const risk = c.action === 'delete' ? undefined : lockoutRisk(c.body);
-    if (!risk) continue;
-    c.risk = risk;
-    out.warnings.push(`${c.address}: lock-out risk; apply refuses it without --allow-lockout-risk`);
   }
   const moves = out.changes.filter((c) => c.action !== 'create' && c.action !== 'delete');
   if (reordered || (moves.length > 1 && moves.some((c) => c.fields.some((f) => f.path === 'priority')))) {

@@ -46,6 +46,7 @@ function revokes(c: Ctx, keys: JsonObject[], afterDays: number): Change[] {
       ...base(c, key),
       action: 'delete',
       operation: 'revoke',
+      title: `revoke signing key ${String(key.kid)} (previous, ${days(age)} days old)`,
       fields: [{ path: 'previous key', from: String(key.kid) }],
       note: `previous key for ${days(age)} days (policy: revoke after ${afterDays}); revoking is permanent and tokens signed with it stop verifying`,
     });

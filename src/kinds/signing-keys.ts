@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TenantctlError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { canonicalJwks, customKeysSchema, readJwksFile } from './jwks.js';
@@ -60,11 +61,14 @@ export const signingKeys: KindHandler = {
       const res = await api.request({ method: 'POST', path: '/keys/signing/rotate' });
       return res.body as JsonObject;
     }
-    const res = await api.request({
-      method: 'PUT',
-      path: `/keys/signing/${encodeURIComponent(change.id ?? '')}/revoke`,
-    });
-    return res.body as JsonObject;
+    if (change.operation === 'revoke') {
+      const res = await api.request({
+        method: 'PUT',
+        path: `/keys/signing/${encodeURIComponent(change.id ?? '')}/revoke`,
+      });
+      return res.body as JsonObject;
+    }
+    throw new TenantctlError('apply_operation', `signing keys cannot run '${String(change.operation)}'`);
   },
   dependsOn: [],
   idOf: (live) => (typeof live.kid === 'string' ? live.kid : CUSTOM_KEYS_ID),

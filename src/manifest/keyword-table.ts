@@ -22,6 +22,8 @@ export interface KeywordTable {
   keywords: Map<string, Keyword>;
   /** Why there are no keywords at all (no environment), reported at each use. */
   none?: { message: string; hint: string };
+  /** `tenant: acme-prod.eu.auth0.com`: the only tenant this environment may be planned against. */
+  tenant?: { domain: string; loc: Loc };
 }
 
 export const NAME = '[A-Za-z_][A-Za-z0-9_]*';
@@ -49,14 +51,19 @@ export function keywordTable(
     return { table, diagnostics };
   }
   for (const entry of root.entries) {
+    if (entry.key === 'tenant') {
+      const tenant = tenantBinding(entry, diagnostics);
+      if (tenant) table.tenant = tenant;
+      continue;
+    }
     if (entry.key !== 'keywords') {
       diagnostics.push(
         error(
           'unknown_field',
-          `unknown key '${entry.key}' in an environment file${didYouMean(entry.key, ['keywords'])}`,
+          `unknown key '${entry.key}' in an environment file${didYouMean(entry.key, ['keywords', 'tenant'])}`,
           {
             loc: entry.keyLoc,
-            hint: 'An environment file has a single `keywords:` mapping.',
+            hint: 'An environment file has a `keywords:` mapping and optionally `tenant: <domain>`.',
           },
         ),
       );
@@ -79,6 +86,20 @@ export function keywordTable(
     }
   }
   return { table, diagnostics };
+}
+
+/** The tenant domain an environment is bound to: a bare host (and port), compared case-insensitively. */
+function tenantBinding(entry: YEntry, out: Diag[]): { domain: string; loc: Loc } | undefined {
+  const node = entry.value;
+  const value = node.type === 'scalar' && typeof node.value === 'string' ? node.value.trim().toLowerCase() : '';
+  if (/^[a-z0-9.-]+(:\d+)?$/.test(value)) return { domain: value, loc: node.loc };
+  out.push(
+    error('invalid_environment', "'tenant' must be the tenant's domain, e.g. acme-prod.eu.auth0.com", {
+      loc: node.loc,
+      hint: 'Write the domain alone, without https:// or a path: the domain AUTH0_DOMAIN names.',
+    }),
+  );
+  return undefined;
 }
 
 function defineKeyword(

@@ -54,6 +54,7 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
     secrets: secretsOf(environment.table),
     files: environment.file === undefined ? files : [...files, environment.file],
     ...(loaded.exclusions.length > 0 ? { exclude: loaded.exclusions } : {}),
+    ...(environment.table.tenant ? { tenant: environment.table.tenant } : {}),
   };
   const refused = new Set(excludedItems.map((d) => d.address));
   for (const kind of KINDS) if (managed.has(kind)) desired.kinds[kind] = [];

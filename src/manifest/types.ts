@@ -58,6 +58,8 @@ export interface Desired {
   /** Every sensitive value, for redaction of any text we print. */
   secrets: string[];
   files: string[];
+  /** The tenant the environment file binds these manifests to (`tenant:`), and where it says so. */
+  tenant?: { domain: string; loc: Loc };
 }
 
 export interface LoadResult {

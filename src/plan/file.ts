@@ -4,6 +4,7 @@ import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { KINDS } from '../kinds/types.js';
 import type { SensitiveValue } from '../manifest/types.js';
+import { riskOf } from './risk.js';
 import type { Change, Plan } from './types.js';
 
 function setAt(body: JsonObject, path: (string | number)[], value: (current: Json) => Json): boolean {
@@ -32,28 +33,45 @@ export function serializePlan(plan: Plan): string {
   return `${JSON.stringify({ ...plan, changes }, null, 2)}\n`;
 }
 
-const changeSchema = z.object({
-  address: z.string(),
-  kind: z.enum(KINDS),
-  key: z.string(),
-  action: z.enum(['create', 'update', 'delete', 'replace']),
-  id: z.string().optional(),
-  body: z.record(z.string(), z.unknown()).optional(),
-  fields: z.array(z.object({ path: z.string() }).passthrough()),
-  liveDigest: z.string().optional(),
-  operation: z.string().optional(),
-  risk: z.string().optional(),
-  note: z.string().optional(),
-  source: z.string().optional(),
-  sensitive: z
-    .array(z.object({ path: z.array(z.union([z.string(), z.number()])), env: z.string() }))
-    .optional(),
-});
+const OPERATIONS = ['rotate', 'revoke', 'move-priority'] as const;
 
-const planSchema = z.object({
+// Loose: fields this version does not know pass through untouched; the ones it relies on are checked.
+const changeSchema = z
+  .looseObject({
+    address: z.string(),
+    kind: z.enum(KINDS),
+    key: z.string(),
+    action: z.enum(['create', 'update', 'delete', 'replace']),
+    id: z.string().min(1).optional(),
+    body: z.record(z.string(), z.unknown()).optional(),
+    fields: z.array(z.object({ path: z.string() }).passthrough()),
+    liveDigest: z.string().optional(),
+    operation: z.enum(OPERATIONS).optional(),
+    // Display only: apply recomputes risks from the change itself (src/plan/risk.ts).
+    risk: z.string().optional(),
+    title: z.string().optional(),
+    note: z.string().optional(),
+    source: z.string().optional(),
+    sensitive: z
+      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), env: z.string() }))
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.address !== `${c.kind}/${c.key}`)
+      ctx.addIssue({ code: 'custom', path: ['address'], message: `must be '${c.kind}/${c.key}' (kind/key)` });
+    if (c.action !== 'create' && c.id === undefined)
+      ctx.addIssue({ code: 'custom', path: ['id'], message: `a ${c.action} needs the live object's id` });
+    if (c.action !== 'create' && c.liveDigest === undefined)
+      ctx.addIssue({ code: 'custom', path: ['liveDigest'], message: `a ${c.action} needs the digest of the live object` });
+    if ((c.action === 'create' || c.action === 'replace' || (c.action === 'update' && !c.operation)) && !c.body)
+      ctx.addIssue({ code: 'custom', path: ['body'], message: `a ${c.action} needs a body` });
+  });
+
+const planSchema = z.looseObject({
   version: z.literal(1),
   tenant: z.string(),
   env: z.string().optional(),
+  boundTenant: z.string().optional(),
   createdAt: z.string(),
   changes: z.array(changeSchema),
   skipped: z.array(z.object({ address: z.string() }).passthrough()),
@@ -65,6 +83,13 @@ const planSchema = z.object({
   counts: z.record(z.string(), z.object({ managed: z.number(), unmanaged: z.number(), skipped: z.number() })),
   targets: z.array(z.string()).optional(),
 });
+
+/** `changes.2.id: a delete needs the live object's id; ...`: every problem, so one edit fixes the file. */
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  const shown = issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+  const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
+  return `${shown.join('; ')}${more}`;
+}
 
 /** Read a plan file back; sensitive placeholders are filled from the environment or refused. */
 export function parsePlan(text: string, file: string, env: Record<string, string | undefined>): Plan {
@@ -78,24 +103,26 @@ export function parsePlan(text: string, file: string, env: Record<string, string
   }
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
     throw new TenantctlError(
       'plan_file',
-      `${file} is not a tenantctl plan (version 1): ${issue?.path.join('.')}: ${issue?.message}`,
+      `${file} is not a valid tenantctl plan (version 1); nothing was applied: ${describeIssues(parsed.error.issues)}`,
       {
-        hint: 'Make the plan again with this tenantctl version.',
+        hint: 'Plan files are applied whole or not at all; make the plan again with `tenantctl plan --out FILE`.',
       },
     );
   }
   const plan = parsed.data as unknown as Plan;
   const missing = new Set<string>();
-  const changes = plan.changes.map((c) =>
-    mapSensitive(c, (s, current) => {
+  const changes = plan.changes.map((c) => {
+    const { risk: _stored, ...change } = c;
+    const risk = riskOf(change);
+    const filled = mapSensitive(change, (s, current) => {
       const value = env[s.env];
       if (!isObject(current) || value === undefined) missing.add(s.env);
       return value ?? null;
-    }),
-  );
+    });
+    return risk ? { ...filled, risk } : filled;
+  });
   if (missing.size > 0) {
     throw new TenantctlError(
       'plan_file',

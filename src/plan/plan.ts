@@ -9,6 +9,7 @@ import { resolveDuplicates } from './duplicates.js';
 import { defaultPlanKind } from './kind-plan.js';
 import { dependencyOrder, sortChanges } from './order.js';
 import { refsIn } from './refs.js';
+import { riskOf } from './risk.js';
 import { applyTargets } from './targets.js';
 import type { Change, KindCount, Live, Plan } from './types.js';
 
@@ -158,7 +159,12 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
       hint: 'Fix the manifests or the tenant and plan again.',
     });
   }
-  const changes = sortChanges(targeted.changes);
+  const changes = sortChanges(targeted.changes).map((c) => {
+    const risk = riskOf(c);
+    return risk ? { ...c, risk } : c;
+  });
+  for (const c of changes)
+    if (c.risk) all.warnings.push(`${c.address}: lock-out risk; apply refuses it without --allow-lockout-risk`);
   const count = (actions: string[]) => changes.filter((c) => actions.includes(c.action)).length;
   return {
     version: 1,

@@ -40,8 +40,13 @@ export interface Change {
    * plan instead of the plain action.
    */
   operation?: string;
-  /** Why this change could lock the operator out; apply refuses it without --allow-lockout-risk. */
+  /**
+   * Why this change is risky (src/plan/risk.ts), for display only: apply recomputes it from the change and
+   * refuses without --allow-lockout-risk, whatever a plan file says here.
+   */
   risk?: string;
+  /** Shown instead of the address when the address alone misleads (`revoke signing key k1 (previous, 47 days old)`). */
+  title?: string;
   /** One line of context shown under the change (e.g. which API path a bulk change takes). */
   note?: string;
   /** Where the manifest declares the item (`file:line`), for errors that arrive after apply (bulk imports). */
@@ -66,6 +71,8 @@ export interface Plan {
   version: 1;
   tenant: string;
   env?: string;
+  /** The tenant the environment file binds the manifests to; apply --plan refuses any other. */
+  boundTenant?: string;
   createdAt: string;
   /** Changes in the order apply runs them. */
   changes: Change[];

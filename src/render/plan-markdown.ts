@@ -24,7 +24,7 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'):
             : `\`${f.path}\`: ${value(f, f.from, 60)} → ${value(f, f.to, 60)}`,
         )
         .join('<br>');
-      const action = c.operation ? `${c.action} (${c.operation})` : c.action;
+      const action = c.title ?? (c.operation ? `${c.action} (${c.operation})` : c.action);
       const risk = c.risk ? `<br>**lock-out risk:** ${c.risk}` : '';
       lines.push(`| ${action} | \`${cell(c.address)}\` | ${cell(fields + risk)} |`);
     }

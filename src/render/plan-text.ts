@@ -32,7 +32,9 @@ function changeLines(change: Change, style: Style, mode: 'plan' | 'drift'): stri
     : change.action === 'replace'
       ? style.dim(' (replace: a field that cannot change in place differs)')
       : '';
-  const lines = [`  ${paint(SYMBOL[change.action])} ${style.bold(change.address)}${what}`];
+  const lines = change.title
+    ? [`  ${paint(SYMBOL[change.action])} ${style.bold(change.title)} ${style.dim(`(${change.address})`)}`]
+    : [`  ${paint(SYMBOL[change.action])} ${style.bold(change.address)}${what}`];
   if (change.note) lines.push(style.dim(`      ${change.note}`));
   if (change.risk) lines.push(style.red(`      ! lock-out risk: ${change.risk}`));
   for (const field of change.fields) {
@@ -152,7 +154,7 @@ export function renderApplyText(result: ApplyResult, style: Style): string {
   if (result.applied.length > 0)
     lines.push(
       'Applied:',
-      ...capped(result.applied.map((c) => `  ${style.green('✓')} ${PAST[c.action]} ${c.address}`)),
+      ...capped(result.applied.map((c) => `  ${style.green('✓')} ${pastTense(c)}`)),
     );
   lines.push(
     'Failed:',
@@ -168,8 +170,15 @@ export function renderApplyText(result: ApplyResult, style: Style): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What a change did, in the past tense: the key a revoke removed, not only the policy it came from. */
+function pastTense(change: Change): string {
+  if (change.kind === 'signingKeys' && change.operation === 'revoke')
+    return `revoked signing key ${change.id ?? ''} (${change.address})`;
+  return `${PAST[change.action]} ${change.address}`;
+}
+
 export function progressLine(change: Change, state: 'done' | 'failed', style: Style): string {
   return state === 'done'
-    ? `  ${style.green('✓')} ${PAST[change.action]} ${change.address}\n`
-    : `  ${style.red('✗')} ${change.action} ${change.address}\n`;
+    ? `  ${style.green('✓')} ${pastTense(change)}\n`
+    : `  ${style.red('✗')} ${change.title ?? `${change.action} ${change.address}`}\n`;
 }

@@ -12,6 +12,7 @@ import { startTestEmulator, type TestEmulator } from './emulator.js';
  *   "plan": "Plan: 1 to add, 0 to change, 0 to destroy."  the plan's summary line
  *   "shows": ["~ clients/Web", "callbacks"]               text the plan must show (optional)
  *   "hides": ["clients/Other"]                             text the plan must not show (optional)
+ *   "applyFlags": ["--allow-lockout-risk"]                 extra flags for apply only (optional)
  *   "applyExit": 0                                         default 0
  *   "env": {"VAR": "value"}                                extra environment variables (optional)
  *   "control": [{"method": "POST", "path": "/__emulator/…", "body": {}}]   emulator set-up calls (optional)
@@ -24,6 +25,7 @@ interface Step {
   plan: string;
   shows?: string[];
   hides?: string[];
+  applyFlags?: string[];
   applyExit?: number;
   env?: Record<string, string>;
   /** Emulator control calls made before the step plans, e.g. to age signing keys (optional). */
@@ -61,7 +63,7 @@ export function scenarioSuite(kind: string, options: { rateLimit?: string } = {}
         expect(plan.stdout).toContain(step.plan);
         for (const text of step.shows ?? []) expect(plan.stdout).toContain(text);
         for (const text of step.hides ?? []) expect(plan.stdout).not.toContain(text);
-        const apply = await tenantctl(['apply', dir, '--env', 'test', '--auto-approve', ...flags], { env });
+        const apply = await tenantctl(['apply', dir, '--env', 'test', '--auto-approve', ...flags, ...(step.applyFlags ?? [])], { env });
         expect(apply.code, apply.stdout + apply.stderr).toBe(step.applyExit ?? 0);
         const again = await tenantctl(['plan', dir, '--env', 'test', '--detailed-exitcode', ...flags], { env });
         expect(again.stdout, 'the second plan must be empty').toContain('No changes. The tenant matches the manifests.');
