@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', 'schemas/'] },
+  { ignores: ['dist/', 'dist-bench/', 'dist-scripts/', 'node_modules/', 'coverage/', 'schemas/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

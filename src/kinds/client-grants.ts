@@ -1,15 +1,27 @@
 import { z } from 'zod';
 import type { JsonObject } from '../json.js';
-import { isRef, refTo, sortSets, str } from './common.js';
+import { isRef, pick, refTo, str } from './common.js';
+import { clientGrantsCatalog } from './fields/clientGrants.js';
+import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
+import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import type { KindContext, KindHandler } from './types.js';
 import { restCollection } from './rest.js';
 
-const itemSchema = z.strictObject({
-  client: z.string().min(1),
-  audience: z.string().min(1),
-  scope: z.array(z.string().min(1).max(280)).optional(),
-  subject_type: z.enum(['client', 'user']).optional(),
-});
+const spec: ItemSchemaSpec = {
+  unmanaged: {
+    organization_usage: 'organization wiring of grants is declared with organizations (handled by the #9 organization work)',
+    allow_any_organization: 'organization wiring of grants is declared with organizations (handled by the #9 organization work)',
+  },
+  // Grants name their client; the plan resolves the name to the live id.
+  extra: { client: z.string().min(1) },
+  declaredAs: { client_id: 'client' },
+  required: ['client', 'audience'],
+};
+
+const semantics: FieldSemantics = { sets: ['scope', 'authorization_details_types'] };
+
+/** API fields besides the client reference. */
+const FIELDS = managedFields(clientGrantsCatalog, spec);
 
 /** `Orders Service -> https://api/` (+ ` (user)`): a client may hold one grant per audience and subject type. */
 function grantKey(client: string, audience: string, subjectType: unknown): string {
@@ -23,7 +35,7 @@ function clientName(live: JsonObject, ctx: KindContext): string | undefined {
 export const clientGrants: KindHandler = {
   kind: 'clientGrants',
   label: 'client grant',
-  itemSchema,
+  itemSchema: itemSchemaOf(clientGrantsCatalog, spec),
   keyOf: (item) => grantKey(str(item.client), str(item.audience), item.subject_type),
   liveKeyOf(live, ctx) {
     const name = clientName(live, ctx);
@@ -41,29 +53,23 @@ export const clientGrants: KindHandler = {
     }
     return undefined;
   },
-  toApi(item) {
-    const out: JsonObject = { client_id: refTo('clients', str(item.client)), audience: str(item.audience) };
-    if (item.scope !== undefined) out.scope = item.scope;
-    if (item.subject_type !== undefined) out.subject_type = item.subject_type;
-    return out;
-  },
+  toApi: (item) => ({ client_id: refTo('clients', str(item.client)), ...pick(item, FIELDS) }),
   fromLive(live, ctx) {
-    const out: JsonObject = { audience: str(live.audience) };
+    const out: JsonObject = pick(live, FIELDS);
     const name = clientName(live, ctx);
     out.client_id = name === undefined ? str(live.client_id) : refTo('clients', name);
-    if (live.scope !== undefined) out.scope = live.scope;
     // An absent subject_type means `client` (older grants predate the field).
     out.subject_type = live.subject_type ?? 'client';
     return out;
   },
   canonicalize(body) {
-    const out = sortSets(body, ['scope']);
+    const out = canonicalFields(body, semantics);
     if (out.client_id !== undefined && !isRef(out.client_id) && typeof out.client_id !== 'string')
       delete out.client_id;
     return out;
   },
-  // client, audience and subject_type are immutable (OAS; deploy-cli strips them from updates) and form the key.
-  replaceFields: ['client_id', 'audience', 'subject_type'],
+  // client, audience, subject_type and default_for are create-only (OAS; deploy-cli strips them from updates).
+  replaceFields: ['client_id', 'audience', 'subject_type', 'default_for'],
   mapFields: [],
   dependsOn: ['clients', 'resourceServers'],
   ...restCollection({ path: '/client-grants', key: 'client_grants', idField: 'id', checkpoint: true }),

@@ -1,35 +1,39 @@
 import { z } from 'zod';
 import { pick, str } from './common.js';
+import { organizationsCatalog } from './fields/organizations.js';
+import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
 import type { KindHandler } from './types.js';
 import { restCollection } from './rest.js';
 
-const FIELDS = ['name', 'display_name', 'metadata', 'token_quota'] as const;
-
 /**
  * Names are the organization's login identifier: lowercase letters, digits, `_` and `-`, 1..50 characters
- * (OAS CreateOrganizationRequestContent, format organization-name). Metadata holds at most 25 string
- * values of at most 255 characters (OAS OrganizationMetadata).
+ * (OAS format organization-name, which the spec names but does not spell out).
  */
-const itemSchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(50)
-    .regex(/^[a-z0-9_-]+$/, 'must use only lowercase letters, digits, _ and -'),
-  display_name: z.string().min(1).max(255).optional(),
-  metadata: z
-    .record(z.string(), z.string().max(255))
-    .refine((m) => Object.keys(m).length <= 25, 'at most 25 keys')
-    .optional(),
-  token_quota: tokenQuotaSchema.optional(),
-});
+const spec: ItemSchemaSpec = {
+  unmanaged: {
+    enabled_connections: 'create-only here; enabled connections are declared by name with the #9 organization wiring',
+  },
+  overrides: {
+    name: z
+      .string()
+      .min(1)
+      .max(50)
+      .regex(/^[a-z0-9_-]+$/, 'must use only lowercase letters, digits, _ and -'),
+    // The API takes null values to delete keys; a manifest deletes a key by leaving it out.
+    metadata: z
+      .record(z.string(), z.string().max(255))
+      .refine((m) => Object.keys(m).length <= 25, 'at most 25 keys'),
+    token_quota: tokenQuotaSchema,
+  },
+};
 
+const FIELDS = managedFields(organizationsCatalog, spec);
 
 export const organizations: KindHandler = {
   kind: 'organizations',
   label: 'organization',
-  itemSchema,
+  itemSchema: itemSchemaOf(organizationsCatalog, spec),
   keyOf: (item) => str(item.name),
   liveKeyOf: (live) => str(live.name),
   references: () => [],

@@ -120,8 +120,9 @@ export interface KindHandler {
   /** Runs a change that carries an `operation` (rotate, revoke, move-priority...). */
   execute?(api: Api, change: Change, body: JsonObject | undefined): Promise<JsonObject | undefined>;
   /**
-   * Top-level fields only an env-bound keyword may set (passwords): a literal value in a manifest is a
-   * validation error, so secrets never sit in git.
+   * Fields (dotted paths for nested ones: `options.client_secret`) only an env-bound keyword may set
+   * (passwords, client secrets): a literal value in a manifest is a validation error, so secrets never
+   * sit in git.
    */
   secretFields?: string[];
   /** Applies a whole phase of this kind at once (bulk jobs); default: each change on its own. */

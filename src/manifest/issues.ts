@@ -172,11 +172,19 @@ function wordSize(
   };
 }
 
+const MAX_LISTED = 12;
+
 /** Unknown keys of a strict object, one wording per key. */
 export function wordUnknownKey(key: string, ctx: Pick<Context, 'issue' | 'accepted' | 'owner'>): Wording {
   const parent = fieldName(ctx.issue.path);
   const where = parent === '' ? '' : ` in '${parent}'`;
-  const list = ctx.accepted.length > 0 ? `; ${ctx.owner} accepts: ${ctx.accepted.join(', ')}` : '';
+  // Kinds accept dozens of fields: past a screenful the list helps less than the generated reference.
+  const list =
+    ctx.accepted.length === 0
+      ? ''
+      : ctx.accepted.length > MAX_LISTED
+        ? `; ${ctx.owner} accepts ${ctx.accepted.length} fields, listed in schemas/manifest.schema.json`
+        : `; ${ctx.owner} accepts: ${ctx.accepted.join(', ')}`;
   return {
     code: 'unknown_field',
     message: `unknown field '${key}'${where}${didYouMean(key, ctx.accepted)}`,

@@ -162,7 +162,7 @@ function hasBroken(node: YNode): boolean {
 /** A secret field written as a literal would put the secret in git: only env-bound keywords may set it. */
 function literalSecrets(handler: KindHandler, node: YNode, address: string): Diag[] {
   return (handler.secretFields ?? []).flatMap((field) => {
-    const at = locate(node, [field]);
+    const at = locate(node, field.split('.'));
     if (!at.exact || at.broken || at.secret) return [];
     return [
       error('literal_secret', `'${field}' of a ${handler.label} must come from an environment variable`, {

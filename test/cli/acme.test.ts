@@ -50,7 +50,7 @@ describe('the example tenant, staging', () => {
     expect(drift.code).toBe(2);
     expect(drift.stdout).toContain('~ clients/Acme Web');
     expect(drift.stdout).toMatch(
-      /callbacks\n\s+manifest: \["https:\/\/staging\.acme\.example\/auth\/silent","https:\/\/staging\.acme\.example\/callback"\]\n\s+live:\s+\["https:\/\/evil\.example\/cb"\]/,
+      /callbacks\n\s+manifest: \["https:\/\/staging\.acme\.example\/callback","https:\/\/staging\.acme\.example\/auth\/silent"\]\n\s+live:\s+\["https:\/\/evil\.example\/cb"\]/,
     );
 
     const json = await tenantctl(['drift', ACME, '--env', 'staging', '--output', 'json'], { env });

@@ -30,7 +30,7 @@ describe('the manifest JSON Schema for editors', () => {
     });
     const fields = defs.clients!.properties as Record<string, JsonObject>;
     expect(fields.callbacks).toEqual({
-      anyOf: [{ type: 'array', items: { anyOf: [{ type: 'string', minLength: 1 }, KEYWORD] } }, KEYWORD],
+      anyOf: [{ type: 'array', items: { anyOf: [{ type: 'string' }, KEYWORD] } }, KEYWORD],
     });
     expect(fields.app_type?.anyOf).toContainEqual(KEYWORD);
     expect(defs.keyword?.anyOf).toEqual([

@@ -22,7 +22,7 @@ describe('a tenant with many mistakes', () => {
       `apis.yaml:3:21 error [invalid_type] resourceServers/https://api.acme.example/orders: 'token_lifetime' must be an integer, got "3600s"`,
       "apis.yaml:6:9 error [unknown_field] resourceServers/https://api.acme.example/orders: unknown field 'desc' in 'scopes[0]'",
       "clients.yaml:3:5 error [unknown_field] clients/Orders Service: unknown field 'calbacks' (did you mean 'callbacks'?)",
-      'clients.yaml:4:15 error [invalid_value] clients/Orders Service: \'app_type\' must be one of: native, spa, regular_web, non_interactive, resource_server, express_configuration, rms, box, sso_integration, oag, got "web"',
+      'clients.yaml:4:15 error [invalid_value] clients/Orders Service: \'app_type\' must be one of: native, spa, regular_web, non_interactive, resource_server, express_configuration, rms, box, cloudbees, concur, dropbox, mscrm, echosign, egnyte, newrelic, office365, salesforce, sentry, sharepoint, slack, springcm, zendesk, zoom, sso_integration, oag, got "web"',
       `clients.yaml:6:28 error [invalid_type] clients/Orders Service: 'jwt_configuration.lifetime_in_seconds' must be an integer, got "3600s"`,
       `clients.yaml:7:5 error [duplicate_key] clients/Orders Service: client 'Orders Service' is already declared at ${dir}/clients.yaml:2`,
       "clients.yaml:9:5 error [missing_field] clients[2]: missing required field 'name'",
@@ -37,9 +37,7 @@ describe('a tenant with many mistakes', () => {
   it('points an unknown field at its key and lists the accepted fields', () => {
     expect(full('unknown_field')[1]).toBe(
       "clients.yaml:3:5 error [unknown_field] clients/Orders Service: unknown field 'calbacks' (did you mean 'callbacks'?)\n" +
-        '  hint: Remove the field or fix its spelling; a client accepts: name, app_type, description, callbacks, ' +
-        'allowed_logout_urls, web_origins, allowed_origins, grant_types, token_endpoint_auth_method, jwt_configuration, ' +
-        'client_metadata, oidc_conformant, is_first_party, token_quota.',
+        '  hint: Remove the field or fix its spelling; a client accepts 54 fields, listed in schemas/manifest.schema.json.',
     );
     expect(full('unknown_field')[0]).toContain(
       "hint: Remove the field or fix its spelling; 'scopes[0]' accepts: value, description.",

@@ -56,7 +56,7 @@ describe('plan', () => {
     const p = plan(
       desired({
         clients: [
-          { name: 'Web', callbacks: ['https://b', 'https://a'], jwt_configuration: { alg: 'RS256' } },
+          { name: 'Web', web_origins: ['https://b', 'https://a'], jwt_configuration: { alg: 'RS256' } },
         ],
       }),
       live({
@@ -64,7 +64,7 @@ describe('plan', () => {
           {
             client_id: 'W1',
             name: 'Web',
-            callbacks: ['https://a', 'https://b'],
+            web_origins: ['https://a', 'https://b'],
             grant_types: ['implicit'],
             jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36000, secret_encoded: false },
             is_first_party: true,
@@ -73,6 +73,18 @@ describe('plan', () => {
       }),
     );
     expect(p.changes).toEqual([]);
+  });
+
+  it('reads a reorder of callbacks or logout URLs as a change: the first callback is the default redirect', () => {
+    const p = plan(
+      desired({ clients: [{ name: 'Web', callbacks: ['https://b', 'https://a'], allowed_logout_urls: ['https://y', 'https://x'] }] }),
+      live({
+        clients: [
+          { client_id: 'W1', name: 'Web', callbacks: ['https://a', 'https://b'], allowed_logout_urls: ['https://x', 'https://y'] },
+        ],
+      }),
+    );
+    expect(p.changes.map((c) => c.fields.map((f) => f.path))).toEqual([['callbacks', 'allowed_logout_urls']]);
   });
 
   it('updates only the changed fields and names old and new values', () => {

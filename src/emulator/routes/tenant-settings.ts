@@ -75,6 +75,13 @@ function update(req: ApiRequest, ctx: Ctx) {
   applyPatch(next, rest);
   // A partial `flags` object changes only the flags it names (TestAccTenant_Main keeps the others).
   if (isObject(flags)) next.flags = { ...(isObject(next.flags) ? next.flags : {}), ...flags };
+  // Lifetimes written in minutes are kept and answered in hours, as floats (seed-digest: session durations).
+  for (const key of Object.keys(next)) {
+    const minutes = next[key];
+    if (!key.endsWith('_in_minutes') || typeof minutes !== 'number') continue;
+    next[key.slice(0, -'_in_minutes'.length)] = minutes / 60;
+    delete next[key];
+  }
   // An empty default_redirection_uri clears it: the key disappears (TestAccTenant_Main).
   if (next.default_redirection_uri === '') delete next.default_redirection_uri;
   e.data = next;

@@ -1,0 +1,56 @@
+import type { Json, JsonObject } from '../../json.js';
+import { isObject, stableStringify } from '../../json.js';
+
+/**
+ * What the spec cannot say about a kind's fields, applied the same way to both sides of a comparison.
+ * Paths are dotted (`options.client_secret`) and reach into nested objects.
+ */
+export interface FieldSemantics {
+  /** Arrays whose order the API gives no meaning: sorted on both sides, so a reorder is no change. */
+  sets?: string[];
+  /** Write-only fields: set only from env-bound keywords, sent on create, never read back nor compared. */
+  secrets?: string[];
+  /**
+   * Values the API holds for fields it leaves out of its answers: filled into live objects, so a manifest
+   * that declares the default sees no change.
+   */
+  liveDefaults?: Record<string, Json>;
+}
+
+const split = (path: string) => path.split('.');
+
+/** A copy of `body` with `fn` applied to the value at `path` (absent values are left alone). */
+function updateAt(body: JsonObject, path: string[], fn: (value: Json) => Json | undefined): JsonObject {
+  const [head, ...rest] = path;
+  if (head === undefined || !(head in body)) return body;
+  const out = { ...body };
+  const value = body[head] as Json;
+  if (rest.length === 0) {
+    const next = fn(value);
+    if (next === undefined) delete out[head];
+    else out[head] = next;
+  } else if (isObject(value)) {
+    out[head] = updateAt(value, rest, fn);
+  }
+  return out;
+}
+
+function sortedSet(value: Json): Json {
+  if (!Array.isArray(value)) return value;
+  return [...value].sort((a, b) => stableStringify(a).localeCompare(stableStringify(b)));
+}
+
+/** Drop secrets, sort sets: what both the manifest side and the live side look like before comparing. */
+export function canonicalFields(body: JsonObject, semantics: FieldSemantics): JsonObject {
+  let out = body;
+  for (const secret of semantics.secrets ?? []) out = updateAt(out, split(secret), () => undefined);
+  for (const set of semantics.sets ?? []) out = updateAt(out, split(set), sortedSet);
+  return out;
+}
+
+/** Fill the API's unstated defaults into a live object (top-level fields only). */
+export function withLiveDefaults(live: JsonObject, semantics: FieldSemantics): JsonObject {
+  const out = { ...live };
+  for (const [field, value] of Object.entries(semantics.liveDefaults ?? {})) out[field] ??= value;
+  return out;
+}
