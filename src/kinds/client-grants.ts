@@ -9,7 +9,13 @@ const itemSchema = z.strictObject({
   audience: z.string().min(1),
   scope: z.array(z.string().min(1).max(280)).optional(),
   subject_type: z.enum(['client', 'user']).optional(),
+  // Whether the grant may be used for organizations, and for any of them (OAS CreateClientGrantRequestContent).
+  organization_usage: z.enum(['deny', 'allow', 'require']).optional(),
+  allow_any_organization: z.boolean().optional(),
 });
+
+/** Plain fields of a grant, sent and compared as they are. */
+const ORGANIZATION_FIELDS = ['organization_usage', 'allow_any_organization'] as const;
 
 /** `Orders Service -> https://api/` (+ ` (user)`): a client may hold one grant per audience and subject type. */
 function grantKey(client: string, audience: string, subjectType: unknown): string {
@@ -45,6 +51,7 @@ export const clientGrants: KindHandler = {
     const out: JsonObject = { client_id: refTo('clients', str(item.client)), audience: str(item.audience) };
     if (item.scope !== undefined) out.scope = item.scope;
     if (item.subject_type !== undefined) out.subject_type = item.subject_type;
+    for (const f of ORGANIZATION_FIELDS) if (item[f] !== undefined) out[f] = item[f];
     return out;
   },
   fromLive(live, ctx) {
@@ -54,6 +61,7 @@ export const clientGrants: KindHandler = {
     if (live.scope !== undefined) out.scope = live.scope;
     // An absent subject_type means `client` (older grants predate the field).
     out.subject_type = live.subject_type ?? 'client';
+    for (const f of ORGANIZATION_FIELDS) if (live[f] !== undefined && live[f] !== null) out[f] = live[f];
     return out;
   },
   canonicalize(body) {

@@ -10,12 +10,13 @@ export const KINDS = [
   'resourceServers',
   'clients',
   'clientGrants',
-  'organizations',
   'connections',
   'networkAcls',
   'signingKeys',
-  'users',
   'roles',
+  'users',
+  // After users: members are users, found by email when an apply adds them.
+  'organizations',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
