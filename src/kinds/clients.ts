@@ -3,8 +3,21 @@ import type { Json } from '../json.js';
 import { isObject } from '../json.js';
 import { pick, sortSets, str } from './common.js';
 import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
+import {
+  canonicalCredentials,
+  credentialIdsInUse,
+  credentialsFromLive,
+  credentialsSchema,
+  credentialsToApi,
+  loadCredentialFiles,
+} from './client-credentials.js';
+import { planClients, withCredentials } from './client-credentials-plan.js';
+import { syncCredentials } from './client-credentials-sync.js';
 import type { KindHandler } from './types.js';
 import { restCollection } from './rest.js';
+
+// The global client ("All Applications") is left out of the list altogether, as deploy-cli does.
+const rest = restCollection({ path: '/clients', key: 'clients', idField: 'client_id', checkpoint: true, query: { is_global: false } });
 
 const FIELDS = [
   'name',
@@ -72,6 +85,15 @@ const itemSchema = z.strictObject({
   oidc_conformant: z.boolean().optional(),
   is_first_party: z.boolean().optional(),
   token_quota: tokenQuotaSchema.optional(),
+  credentials: credentialsSchema.optional(),
+}).superRefine((item, ctx) => {
+  // "The client_authentication_methods and token_endpoint_auth_method properties are mutually exclusive."
+  if (item.credentials?.length && item.token_endpoint_auth_method !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['token_endpoint_auth_method'],
+      message: 'cannot be set with credentials: the client authenticates with its credentials (private_key_jwt or mTLS)',
+    });
 });
 
 function canonicalJwt(value: Json | undefined): Json | undefined {
@@ -94,10 +116,21 @@ export const clients: KindHandler = {
       return 'tenantctl authenticates as this client';
     return undefined;
   },
-  toApi: (item) => pick(item, FIELDS),
-  fromLive: (live) => pick(live, FIELDS),
+  toApi(item) {
+    const out = pick(item, FIELDS);
+    if (item.credentials !== undefined) out.credentials = credentialsToApi(item.credentials);
+    return out;
+  },
+  fromLive(live) {
+    const out = pick(live, FIELDS);
+    out.credentials = credentialsFromLive(live.credentials, credentialIdsInUse(live.client_authentication_methods));
+    return out;
+  },
+  loadFiles: loadCredentialFiles,
   canonicalize(body) {
     const out = sortSets(pick(body, FIELDS), SETS);
+    const credentials = canonicalCredentials(body.credentials);
+    if (credentials !== undefined) out.credentials = credentials;
     const jwt = canonicalJwt(out.jwt_configuration);
     if (jwt !== undefined) out.jwt_configuration = jwt;
     const quota = canonicalQuota(out.token_quota);
@@ -106,10 +139,27 @@ export const clients: KindHandler = {
   },
   replaceFields: [],
   // A quota is compared whole, so a limit dropped from the manifest is dropped from the tenant too.
-  mapFields: ['client_metadata', 'token_quota'],
+  // Credentials compare by name: one dropped from the manifest is removed after the switch to the others.
+  mapFields: ['client_metadata', 'token_quota', 'credentials'],
   // A client declared without a quota has none: an old quota left behind would keep limiting it (§5).
   absentMeansNull: ['token_quota'],
   dependsOn: [],
-  // The global client ("All Applications") is left out of the list altogether, as deploy-cli does.
-  ...restCollection({ path: '/clients', key: 'clients', idField: 'client_id', checkpoint: true, query: { is_global: false } }),
+  plan: planClients,
+  ...rest,
+  list: async (api) => withCredentials(api, await rest.list(api)),
+  async create(api, body) {
+    const { credentials, ...fields } = body;
+    const created = await rest.create(api, fields);
+    if (isObject(credentials)) await syncCredentials(api, str(created.client_id), credentials);
+    return created;
+  },
+  async update(api, id, body) {
+    const { credentials, ...fields } = body;
+    // Back to a secret: the credentials go first, as the API refuses both methods at once.
+    const first = isObject(credentials) && !Object.values(credentials).some(isObject);
+    if (first) await syncCredentials(api, id, credentials);
+    const out = Object.keys(fields).length > 0 ? await rest.update(api, id, fields) : {};
+    if (isObject(credentials) && !first) await syncCredentials(api, id, credentials);
+    return out;
+  },
 };
