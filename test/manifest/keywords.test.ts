@@ -127,7 +127,7 @@ describe('keyword replacement', () => {
       "tenant.yaml:2:10 error [unknown_field] clients/Billing Job: unknown field 'app_typ' (did you mean 'app_type'?)\n" +
         '  hint: Remove the field or fix its spelling; a client accepts: name, app_type, description, callbacks, ' +
         'allowed_logout_urls, web_origins, allowed_origins, grant_types, token_endpoint_auth_method, jwt_configuration, ' +
-        "client_metadata, oidc_conformant, is_first_party, token_quota. The value comes from keyword 'CLIENTS' in the environment file.",
+        "client_metadata, oidc_conformant, is_first_party, token_quota, credentials. The value comes from keyword 'CLIENTS' in the environment file.",
     ]);
     expect(result.desired.kinds.clients?.map((c) => [c.address, c.loc])).toEqual([
       ['clients/Orders Service', { file: `${fixture('section-keyword')}/tenant.yaml`, line: 2, col: 10 }],

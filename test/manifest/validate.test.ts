@@ -39,7 +39,7 @@ describe('a tenant with many mistakes', () => {
       "clients.yaml:3:5 error [unknown_field] clients/Orders Service: unknown field 'calbacks' (did you mean 'callbacks'?)\n" +
         '  hint: Remove the field or fix its spelling; a client accepts: name, app_type, description, callbacks, ' +
         'allowed_logout_urls, web_origins, allowed_origins, grant_types, token_endpoint_auth_method, jwt_configuration, ' +
-        'client_metadata, oidc_conformant, is_first_party, token_quota.',
+        'client_metadata, oidc_conformant, is_first_party, token_quota, credentials.',
     );
     expect(full('unknown_field')[0]).toContain(
       "hint: Remove the field or fix its spelling; 'scopes[0]' accepts: value, description.",
