@@ -15,6 +15,7 @@ export const FILE_OF: Record<Kind, string> = {
   networkAcls: 'network-acls.yaml',
   signingKeys: 'signing-keys.yaml',
   users: 'users.yaml',
+  roles: 'roles.yaml',
 };
 
 /** The fields that name an item come first, so a reviewer sees what it is before what it holds. */

@@ -35,6 +35,28 @@ const RENAMES: Partial<Record<Kind, (body: JsonObject) => JsonObject | string>> 
     if (!isRef(client_id)) return 'its client is not in the tenant any more';
     return { client: names(client_id), ...rest };
   },
+  /** Role permissions compare as `{ api: [scopes] }`; manifests list them per API. */
+  roles({ permissions, ...rest }) {
+    if (!isObject(permissions)) return rest;
+    const list = Object.entries(permissions).map(([api, scopes]) => ({ api, scopes: scopes ?? [] }));
+    return { ...rest, permissions: list.sort((a, b) => (a.api < b.api ? -1 : 1)) };
+  },
+  /**
+   * Enabled connections compare as a map by name; manifests list them. Members are left out: the API
+   * names a member by email only, and a manifest member needs the connection that holds the user.
+   */
+  organizations({ connections, members: _members, ...rest }) {
+    if (!isObject(connections)) return rest;
+    const list = Object.entries(connections).map(([name, c]) => {
+      const { connection_id: _id, ...options } = isObject(c) ? c : {};
+      return { name, ...options };
+    });
+    return { ...rest, connections: list.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  },
+  /** The API never returns a credential's key material, so credentials cannot be written back. */
+  clients({ credentials: _credentials, client_authentication_methods: _methods, ...rest }) {
+    return rest;
+  },
   connections(body) {
     const unnamed = Array.isArray(body.enabled_clients)
       ? body.enabled_clients.filter((c) => !isRef(c))

@@ -8,10 +8,6 @@ import type { KindContext, KindHandler } from './types.js';
 import { restCollection } from './rest.js';
 
 const spec: ItemSchemaSpec = {
-  unmanaged: {
-    organization_usage: 'organization wiring of grants is declared with organizations (handled by the #9 organization work)',
-    allow_any_organization: 'organization wiring of grants is declared with organizations (handled by the #9 organization work)',
-  },
   // Grants name their client; the plan resolves the name to the live id.
   extra: { client: z.string().min(1) },
   declaredAs: { client_id: 'client' },

@@ -6,6 +6,16 @@ import { clientsCatalog } from './fields/clients.js';
 import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
 import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
+import {
+  canonicalCredentials,
+  credentialIdsInUse,
+  credentialsFromLive,
+  credentialsSchema,
+  credentialsToApi,
+  loadCredentialFiles,
+} from './client-credentials.js';
+import { planClients, withCredentials } from './client-credentials-plan.js';
+import { syncCredentials } from './client-credentials-sync.js';
 import type { KindHandler } from './types.js';
 import { restCollection } from './rest.js';
 
@@ -39,6 +49,21 @@ const semantics: FieldSemantics = {
 
 const FIELDS = managedFields(clientsCatalog, spec);
 
+// The global client ("All Applications") is left out of the list altogether, as deploy-cli does.
+const rest = restCollection({ path: '/clients', key: 'clients', idField: 'client_id', checkpoint: true, query: { is_global: false } });
+
+const itemSchema = itemSchemaOf(clientsCatalog, spec)
+  .extend({ credentials: credentialsSchema.optional() })
+  .superRefine((item, ctx) => {
+    // "The client_authentication_methods and token_endpoint_auth_method properties are mutually exclusive."
+    if (Array.isArray(item.credentials) && item.credentials.length > 0 && item.token_endpoint_auth_method !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token_endpoint_auth_method'],
+        message: 'cannot be set with credentials: the client authenticates with its credentials (private_key_jwt or mTLS)',
+      });
+  });
+
 function canonicalJwt(value: Json | undefined): Json | undefined {
   if (!isObject(value)) return value;
   // secret_encoded is read-only in practice (deploy-cli strips it from updates); never compare it.
@@ -49,7 +74,7 @@ function canonicalJwt(value: Json | undefined): Json | undefined {
 export const clients: KindHandler = {
   kind: 'clients',
   label: 'client',
-  itemSchema: itemSchemaOf(clientsCatalog, spec),
+  itemSchema,
   keyOf: (item) => str(item.name),
   liveKeyOf: (live) => str(live.name),
   references: () => [],
@@ -59,10 +84,21 @@ export const clients: KindHandler = {
       return 'tenantctl authenticates as this client';
     return undefined;
   },
-  toApi: (item) => pick(item, FIELDS),
-  fromLive: (live) => pick(live, FIELDS),
+  toApi(item) {
+    const out = pick(item, FIELDS);
+    if (item.credentials !== undefined) out.credentials = credentialsToApi(item.credentials);
+    return out;
+  },
+  fromLive(live) {
+    const out = pick(live, FIELDS);
+    out.credentials = credentialsFromLive(live.credentials, credentialIdsInUse(live.client_authentication_methods));
+    return out;
+  },
+  loadFiles: loadCredentialFiles,
   canonicalize(body) {
     const out = canonicalFields(pick(body, FIELDS), semantics);
+    const credentials = canonicalCredentials(body.credentials);
+    if (credentials !== undefined) out.credentials = credentials;
     const jwt = canonicalJwt(out.jwt_configuration);
     if (jwt !== undefined) out.jwt_configuration = jwt;
     const quota = canonicalQuota(out.token_quota);
@@ -72,11 +108,28 @@ export const clients: KindHandler = {
   // "resource_server_identifier" is accepted on create only (OAS): a different one is a different client.
   replaceFields: ['resource_server_identifier'],
   // A quota is compared whole, so a limit dropped from the manifest is dropped from the tenant too.
-  mapFields: ['client_metadata', 'token_quota'],
+  // Credentials compare by name: one dropped from the manifest is removed after the switch to the others.
+  mapFields: ['client_metadata', 'token_quota', 'credentials'],
   // A client declared without a quota has none: an old quota left behind would keep limiting it (§5).
   absentMeansNull: ['token_quota'],
   secretFields: semantics.secrets,
   dependsOn: [],
-  // The global client ("All Applications") is left out of the list altogether, as deploy-cli does.
-  ...restCollection({ path: '/clients', key: 'clients', idField: 'client_id', checkpoint: true, query: { is_global: false } }),
+  plan: planClients,
+  ...rest,
+  list: async (api) => withCredentials(api, await rest.list(api)),
+  async create(api, body) {
+    const { credentials, ...fields } = body;
+    const created = await rest.create(api, fields);
+    if (isObject(credentials)) await syncCredentials(api, str(created.client_id), credentials);
+    return created;
+  },
+  async update(api, id, body) {
+    const { credentials, ...fields } = body;
+    // Back to a secret: the credentials go first, as the API refuses both methods at once.
+    const first = isObject(credentials) && !Object.values(credentials).some(isObject);
+    if (first) await syncCredentials(api, id, credentials);
+    const out = Object.keys(fields).length > 0 ? await rest.update(api, id, fields) : {};
+    if (isObject(credentials) && !first) await syncCredentials(api, id, credentials);
+    return out;
+  },
 };

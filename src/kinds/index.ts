@@ -4,6 +4,7 @@ import { connections } from './connections.js';
 import { networkAcls } from './network-acls.js';
 import { organizations } from './organizations.js';
 import { resourceServers } from './resource-servers.js';
+import { roles } from './roles.js';
 import { signingKeys } from './signing-keys.js';
 import { tenant } from './tenant.js';
 import { users } from './users.js';
@@ -22,6 +23,7 @@ export const handlers = {
   networkAcls,
   signingKeys,
   users,
+  roles,
 } satisfies Record<Kind, KindHandler>;
 
 export function handlerFor(kind: Kind): KindHandler {

@@ -1,5 +1,20 @@
 import { z } from 'zod';
+import type { Api } from '../api/types.js';
+import type { JsonObject } from '../json.js';
+import { isObject } from '../json.js';
 import { pick, str } from './common.js';
+import { syncMembers } from './org-members.js';
+import {
+  canonicalWiring,
+  connectionsSchema,
+  listWiring,
+  membersSchema,
+  syncConnections,
+  WIRING_FIELDS,
+  wiringFromLive,
+  wiringReferences,
+  wiringToApi,
+} from './org-wiring.js';
 import { organizationsCatalog } from './fields/organizations.js';
 import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
@@ -12,7 +27,7 @@ import { restCollection } from './rest.js';
  */
 const spec: ItemSchemaSpec = {
   unmanaged: {
-    enabled_connections: 'create-only here; enabled connections are declared by name with the #9 organization wiring',
+    enabled_connections: 'create-only; enabled connections are declared by name as `connections` (org-wiring.ts)',
   },
   overrides: {
     name: z
@@ -30,18 +45,44 @@ const spec: ItemSchemaSpec = {
 
 const FIELDS = managedFields(organizationsCatalog, spec);
 
+const rest = restCollection({ path: '/organizations', key: 'organizations', idField: 'id', checkpoint: true, deleteAccepts: [404] });
+
+/** Sub-resources go to their own endpoints once the organization exists. */
+async function syncWiring(api: Api, id: string, body: JsonObject): Promise<void> {
+  if (isObject(body.connections)) await syncConnections(api, id, body.connections);
+  if (isObject(body.members)) await syncMembers(api, id, body.members);
+}
+
+function withoutWiring(body: JsonObject): JsonObject {
+  const { connections: _c, members: _m, ...fields } = body;
+  return fields;
+}
+
+
 export const organizations: KindHandler = {
   kind: 'organizations',
   label: 'organization',
-  itemSchema: itemSchemaOf(organizationsCatalog, spec),
+  itemSchema: itemSchemaOf(organizationsCatalog, spec).extend({
+    connections: connectionsSchema.optional(),
+    members: membersSchema.optional(),
+  }),
   keyOf: (item) => str(item.name),
   liveKeyOf: (live) => str(live.name),
-  references: () => [],
+  references: wiringReferences,
   protectedReason: () => undefined,
-  toApi: (item) => pick(item, FIELDS),
-  fromLive: (live) => pick(live, FIELDS),
+  toApi(item) {
+    const out = pick(item, FIELDS);
+    wiringToApi(item, out);
+    return out;
+  },
+  fromLive(live) {
+    const out = pick(live, FIELDS);
+    wiringFromLive(live, out);
+    return out;
+  },
   canonicalize(body) {
     const out = pick(body, FIELDS);
+    canonicalWiring(body, out);
     const quota = canonicalQuota(out.token_quota);
     if (quota !== undefined) out.token_quota = quota;
     return out;
@@ -50,10 +91,24 @@ export const organizations: KindHandler = {
   replaceFields: [],
   // Metadata keys dropped from the manifest are sent as null (the API's metadata values are string|null);
   // the quota is compared whole so a dropped limit is dropped from the tenant.
-  mapFields: ['metadata', 'token_quota'],
+  mapFields: ['metadata', 'token_quota', ...WIRING_FIELDS],
   // An organization declared without a quota has none (§5): PATCH `token_quota: null` removes it.
   absentMeansNull: ['token_quota'],
-  dependsOn: [],
+  // Enabled connections and member roles point at connections and roles, created first.
+  dependsOn: ['connections', 'roles'],
   // Deleting an organization twice answers 404 (mgmt-api.md §3.3): it is gone, which is what we wanted.
-  ...restCollection({ path: '/organizations', key: 'organizations', idField: 'id', checkpoint: true, deleteAccepts: [404] }),
+  idOf: rest.idOf,
+  remove: rest.remove,
+  list: async (api) => Promise.all((await rest.list(api)).map((org) => listWiring(api, org))),
+  async create(api, body) {
+    const created = await rest.create(api, withoutWiring(body));
+    await syncWiring(api, str(created.id), body);
+    return created;
+  },
+  async update(api, id, body) {
+    const fields = withoutWiring(body);
+    const out = Object.keys(fields).length > 0 ? await rest.update(api, id, fields) : {};
+    await syncWiring(api, id, body);
+    return out;
+  },
 };

@@ -10,11 +10,13 @@ export const KINDS = [
   'resourceServers',
   'clients',
   'clientGrants',
-  'organizations',
   'connections',
   'networkAcls',
   'signingKeys',
+  'roles',
   'users',
+  // After users: members are users, found by email when an apply adds them.
+  'organizations',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -28,6 +30,8 @@ export interface KindContext {
   clientNames: Map<string, string>;
   /** Live tenant settings flags, when the tenant settings were read (a kind depends on `tenant`). */
   tenantFlags?: JsonObject;
+  /** Live API identifier -> its scopes, when resource servers were read (role permissions point at them). */
+  liveScopes?: Map<string, Set<string>>;
 }
 
 /** A reference from one manifest item to another resource, checked offline and resolved at apply. */
@@ -36,6 +40,8 @@ export interface Reference {
   key: string;
   /** Where in the item the reference sits, for error locations. */
   path: (string | number)[];
+  /** A scope the referenced API must declare (a role's permission), checked offline like the key. */
+  scope?: string;
 }
 
 /** What a kind's own plan function gets: its declared items and its live objects. */

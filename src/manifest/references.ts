@@ -1,3 +1,4 @@
+import { isObject } from '../json.js';
 import { handlerFor } from '../kinds/index.js';
 import type { Kind } from '../kinds/types.js';
 import { type Diag, error, where } from './diagnostics.js';
@@ -43,7 +44,16 @@ export function checkRelations(items: CheckedItem[], managed: ReadonlySet<Kind>,
     for (const ref of item.references) {
       if (!managed.has(ref.kind)) continue;
       const targets = declared.get(ref.kind) ?? new Map<string, CheckedItem>();
-      if (targets.has(ref.key)) continue;
+      const target = targets.get(ref.key);
+      if (target && ref.scope !== undefined) {
+        const problem = missingScope(target, ref.scope);
+        if (problem) {
+          rejected.add(item);
+          diagnostics.push(problem(item, ref.loc));
+        }
+        continue;
+      }
+      if (target) continue;
       const label = handlerFor(ref.kind).label;
       rejected.add(item);
       diagnostics.push(
@@ -91,4 +101,18 @@ function samePriority(acl: CheckedItem, seen: Map<number, CheckedItem>): Diag[] 
       hint: 'Each network ACL needs its own priority (lower numbers are evaluated first): pick a free one.',
     }),
   ];
+}
+
+/** A role's permission names a scope its API must declare (POST /roles/{id}/permissions answers 404 otherwise). */
+function missingScope(api: CheckedItem, scope: string) {
+  if (!api.body) return undefined;
+  const scopes = Array.isArray(api.body.scopes) ? api.body.scopes : [];
+  const values = scopes.map((s) => (isObject(s) ? String(s.value) : ''));
+  if (values.includes(scope)) return undefined;
+  return (item: CheckedItem, loc: Loc) =>
+    error('undeclared_scope', `API '${api.key}' declares no scope '${scope}'${didYouMean(scope, values)}`, {
+      loc,
+      address: item.address,
+      hint: `Add the scope to the API's scopes (${where(api.loc)}) or fix the permission's name.`,
+    });
 }

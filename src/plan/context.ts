@@ -11,12 +11,20 @@ export function kindContext(live: Live): KindContext {
       clientNames.set(client.client_id, client.name);
   }
   const flags = live.kinds.tenant?.[0]?.flags;
+  const apis = live.kinds.resourceServers;
+  const liveScopes = apis && new Map(apis.map((rs) => [String(rs.identifier), scopeValues(rs)]));
   return {
     managementAudience: live.managementAudience,
     deployerClientId: live.deployerClientId,
     clientNames,
     ...(isObject(flags) ? { tenantFlags: flags } : {}),
+    ...(liveScopes ? { liveScopes } : {}),
   };
+}
+
+function scopeValues(rs: JsonObject): Set<string> {
+  const scopes = Array.isArray(rs.scopes) ? rs.scopes : [];
+  return new Set(scopes.map((s) => (isObject(s) ? String(s.value) : '')));
 }
 
 /** The comparable form of a live object: what both plan and the staleness check look at. */

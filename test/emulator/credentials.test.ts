@@ -101,3 +101,24 @@ describe('/api/v2/clients/{id}/credentials', () => {
     expect(listed.map((c) => c.id)).toEqual([ref?.id]);
   });
 });
+
+describe('credential limits', () => {
+  it('holds at most two per client, refuses the same key twice with 409, short keys with 400, and PATCHes expires_at with 201', async () => {
+    const c = (await emu.api('POST', '/api/v2/clients', { name: 'Limits' })).body as { client_id: string };
+    const base = `/api/v2/clients/${c.client_id}/credentials`;
+    const key = pem();
+    const first = await emu.api('POST', base, { credential_type: 'public_key', pem: key, expires_at: '2030-01-01T00:00:00.000Z' });
+    expect(first.status).toBe(201);
+    expect((first.body as { expires_at: string }).expires_at).toBe('2030-01-01T00:00:00.000Z');
+    expect((await emu.api('POST', base, { credential_type: 'public_key', pem: key })).status).toBe(409);
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect((await emu.api('POST', base, { credential_type: 'public_key', pem: short })).status).toBe(400);
+    expect((await emu.api('POST', base, { credential_type: 'public_key', pem: pem() })).status).toBe(201);
+    const third = await emu.api('POST', base, { credential_type: 'public_key', pem: pem() });
+    expect(third.status).toBe(400);
+    const id = (first.body as Credential).id;
+    const patched = await emu.api('PATCH', `${base}/${id}`, { expires_at: null });
+    expect(patched.status).toBe(201);
+    expect(patched.body).not.toHaveProperty('expires_at');
+  });
+});

@@ -112,3 +112,35 @@ describe('/api/v2/organizations', () => {
     expect((sorted.body as Org[]).map((o) => o.name)).toEqual(['o3', 'o2', 'o1']);
   });
 });
+
+describe('organization enabled connections and members', () => {
+  it('serves enabled connections (201, 409, offset envelope) and members with roles by checkpoint', async () => {
+    // Its own emulator: the file's beforeEach resets the shared one between steps of other tests.
+    const local = await startTestEmulator();
+    try {
+      const org = (await local.api('POST', '/api/v2/organizations', { name: 'wired' })).body as { id: string };
+      const con = (await local.api('POST', '/api/v2/connections', { name: 'wired-db', strategy: 'auth0' })).body as { id: string };
+      const base = `/api/v2/organizations/${org.id}`;
+      const added = await local.api('POST', `${base}/enabled_connections`, { connection_id: con.id, assign_membership_on_login: true });
+      expect(added.status).toBe(201);
+      expect(added.body).toMatchObject({ connection_id: con.id, show_as_button: true, is_signup_enabled: false, connection: { name: 'wired-db' } });
+      expect((await local.api('POST', `${base}/enabled_connections`, { connection_id: con.id })).status).toBe(409);
+      const listed = (await local.api('GET', `${base}/enabled_connections?include_totals=true`)).body as { total: number };
+      expect(listed.total).toBe(1);
+      expect((await local.api('PATCH', `${base}/enabled_connections/${con.id}`, { show_as_button: false })).status).toBe(200);
+
+      const user = (await local.api('POST', '/api/v2/users', { connection: 'wired-db', email: 'm@example.com', password: 'Very-Str0ng-Pass!' })).body as { user_id: string };
+      const role = (await local.api('POST', '/api/v2/roles', { name: 'member-role' })).body as { id: string };
+      expect((await local.api('POST', `${base}/members`, { members: [user.user_id] })).status).toBe(204);
+      const rolesPath = `${base}/members/${encodeURIComponent(user.user_id)}/roles`;
+      expect((await local.api('POST', rolesPath, { roles: [role.id] })).status).toBe(204);
+      expect((await local.api('POST', rolesPath, { roles: [role.id] })).status).toBe(409);
+      const page = (await local.api('GET', `${base}/members?take=1&fields=user_id,email,roles&include_fields=true`)).body;
+      expect(page).toEqual({ members: [{ user_id: user.user_id, email: 'm@example.com', roles: [{ id: role.id, name: 'member-role' }] }] });
+      expect((await local.api('DELETE', `${base}/enabled_connections/${con.id}`)).status).toBe(204);
+      expect((await local.api('GET', `${base}/enabled_connections/${con.id}`)).status).toBe(404);
+    } finally {
+      await local.close();
+    }
+  });
+});

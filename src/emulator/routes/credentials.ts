@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 import type { JsonObject } from '../../json.js';
 import { fail } from '../errors.js';
 import { newCredentialId } from '../ids.js';
@@ -27,12 +27,42 @@ function view(e: Entity): JsonObject {
   return rest;
 }
 
-/** Creates a credential for a client (also used for credentials given in full on POST /clients). */
+/** "Applications can have a maximum of two credentials configured" (seed-digest §4.6). */
+export const MAX_CREDENTIALS = 2;
+const RSA_BITS = { min: 2048, max: 4096 };
+
+/** The value that makes two credentials the same one: "The same credential can't be uploaded more than once." */
+const identityOf = (data: JsonObject): string =>
+  String(data.kid ?? data.thumbprint_sha256 ?? data.subject_dn ?? '');
+
+function checkKeySize(key: KeyObject): void {
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (key.asymmetricKeyType === 'rsa' && bits !== undefined && (bits < RSA_BITS.min || bits > RSA_BITS.max))
+    throw fail(400, `The RSA key must be between ${RSA_BITS.min} and ${RSA_BITS.max} bits long (got ${bits}).`, 'invalid_body');
+}
+
+/** An x509 certificate's expiry, for `parse_expiry_from_cert` (mutually exclusive with expires_at). */
+function expiryOf(body: Record<string, unknown>, pem: string | undefined): string | undefined {
+  if (body.parse_expiry_from_cert !== true) return typeof body.expires_at === 'string' ? body.expires_at : undefined;
+  if (body.expires_at !== undefined)
+    throw fail(400, 'parse_expiry_from_cert and expires_at are mutually exclusive.', 'invalid_body');
+  if (!pem?.includes('BEGIN CERTIFICATE'))
+    throw fail(400, 'parse_expiry_from_cert needs an X.509 certificate in pem.', 'invalid_body');
+  return new Date(new X509Certificate(pem).validTo).toISOString();
+}
+
+/**
+ * Creates a credential for a client (also used for credentials given in full on POST /clients): at most
+ * two per client (400), never the same key twice (409).
+ */
 export function createCredential(
   state: EmulatorState,
   clientId: string,
   body: Record<string, unknown>,
 ): Entity {
+  const existing = state.collections.clientCredentials.filter((e) => e.data.client_id === clientId);
+  if (existing.length >= MAX_CREDENTIALS)
+    throw fail(400, `A client can have at most ${MAX_CREDENTIALS} credentials; delete an unused one first.`, 'invalid_body');
   const now = new Date().toISOString();
   const data: JsonObject = { id: newCredentialId(), credential_type: body.credential_type as string };
   if (typeof body.name === 'string') data.name = body.name;
@@ -40,6 +70,7 @@ export function createCredential(
   if (data.credential_type === 'public_key') {
     if (!pem) throw fail(400, "Payload validation error: 'Missing required property: pem'.", 'invalid_body');
     const key = publicKeyFromPem(pem, 'pem');
+    checkKeySize(key);
     data.kid = typeof body.kid === 'string' ? body.kid : jwkThumbprint(key);
     data.alg = typeof body.alg === 'string' ? body.alg : 'RS256';
     // Kept (never shown) to verify Private Key JWT assertions at /oauth/token; the PEM itself is not kept.
@@ -55,9 +86,12 @@ export function createCredential(
   } else {
     throw fail(400, "Payload validation error: 'Missing required property: subject_dn'.", 'invalid_body');
   }
+  if (existing.some((e) => identityOf(e.data) === identityOf(data)))
+    throw fail(409, 'The credential already exists for this client.', 'credential_conflict');
   data.created_at = now;
   data.updated_at = now;
-  if (typeof body.expires_at === 'string') data.expires_at = body.expires_at;
+  const expires = expiryOf(body, pem);
+  if (expires !== undefined) data.expires_at = expires;
   data.client_id = clientId;
   return insert(state, 'clientCredentials', data);
 }
@@ -98,7 +132,10 @@ function update(req: ApiRequest, ctx: Ctx) {
   if (!e) throw notFound();
   applyPatch(e.data, validateBody(updateCredentialSchema, req.body));
   e.data.updated_at = new Date().toISOString();
-  return { status: 200, body: view(e) };
+  // `expires_at: null` makes the credential never expire.
+  if (e.data.expires_at === null) delete e.data.expires_at;
+  // The OAS documents 201 for this PATCH (seed-digest §1.2 notes the oddity).
+  return { status: 201, body: view(e) };
 }
 
 function remove(req: ApiRequest, ctx: Ctx) {

@@ -7,13 +7,15 @@ import { createOrganizationSchema, updateOrganizationSchema } from '../schemas/o
 import { applyPatch, insert, removeWhere } from '../store.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
+import { orgConnectionRoutes } from './org-connections.js';
+import { orgMemberRoutes } from './org-members.js';
+import { orgView as view } from './org-model.js';
 
 /** The recorded 404 for an unknown organization (mgmt-api.md §3.2). */
 const notFound = () => fail(404, 'No organization found by that id or name');
 const conflict = () => fail(409, 'An organization with this name already exists.');
 
 const all = (ctx: Ctx) => ctx.state.collections.organizations;
-const view = (e: Entity): JsonObject => structuredClone(e.data);
 
 function find(ctx: Ctx, id: string): Entity {
   const e = all(ctx).find((x) => x.data.id === id);
@@ -118,4 +120,6 @@ export const organizationRoutes: Route[] = [
   { method: 'GET', pattern: `${BASE}/{id}`, scopes: READ, handler: get },
   { method: 'PATCH', pattern: `${BASE}/{id}`, scopes: ['update:organizations'], handler: update },
   { method: 'DELETE', pattern: `${BASE}/{id}`, scopes: ['delete:organizations'], handler: remove },
+  ...orgConnectionRoutes,
+  ...orgMemberRoutes,
 ];

@@ -1,0 +1,3 @@
+import { scenarioSuite } from '../helpers/scenarios.js';
+
+scenarioSuite('org-wiring');
