@@ -202,8 +202,10 @@ Example:
 
   program
     .command('emulator')
-    .description('serve a local Management API emulator (for tests, demos and trying tenantctl out)')
+    .description('serve a local Auth0 Management API: a sandbox tenant for trying manifests, tests, CI and demos')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4010')
+    .option('--seed-from <dir>', 'start with the manifests in this directory already applied (needs --env)')
+    .option('--env <env>', 'the environment of --seed-from whose keywords apply')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--state <file>', 'persist the tenant to this JSON file')
     .option('--domain <domain>', 'tenant domain in tokens (default 127.0.0.1:<port>)')
@@ -230,6 +232,14 @@ Example:
     .addHelpText(
       'after',
       `
+What it is for: a local stand-in for an Auth0 tenant, answering /oauth/token, /.well-known/jwks.json and
+the /api/v2 endpoints tenantctl manages the way recorded real traffic shows (status codes, error bodies,
+server defaults, paging, rate limits). Point tenantctl (or any Management API client) at it to try
+manifests without a real tenant, to run tests and CI offline, or to rehearse failures with --faults. It
+is not a real tenant: no logins, emails or rules run, and its known differences are listed in
+src/emulator/README.md. With --state the tenant survives restarts; with --seed-from DIR --env ENV it
+starts with those manifests applied, a sandbox in one command.
+
 Faults (--faults): rules separated by ';', each made of
   [METHOD] [/path or /prefix*]     which requests (default: every /api/v2 request)
   STATUS | drop | latency=MS       answer that status with the API's error body, close the connection, or wait
@@ -238,11 +248,12 @@ Faults (--faults): rules separated by ';', each made of
 or a JSON array of rules: [{"method":"POST","path":"/api/v2/clients","status":"drop","when":"after"}]
 
 Examples:
+  tenantctl emulator --seed-from examples/tenants/acme --env dev --port 4010
   tenantctl emulator --rate-limit free
   tenantctl emulator --faults "POST /api/v2/clients drop after; 503 p=0.05; latency=100 p=1" --seed 42
   tenantctl emulator --tls --state .tenantctl/emulator.json   # then NODE_EXTRA_CA_CERTS=.tenantctl/emulator-ca.pem`,
     )
-    .action(async (opts) => setCode(await emulatorCommand(opts, out)));
+    .action(async (opts) => setCode(await emulatorCommand(opts, io, out)));
 
   return program;
 }

@@ -1,10 +1,12 @@
+import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type FaultRule, parseFaultSpec } from '../emulator/faults.js';
 import { startEmulator } from '../emulator/index.js';
 import { parseRateLimit, type ResetMode } from '../emulator/rate-limit.js';
 import { TenantctlError } from '../errors.js';
-import type { Out } from './io.js';
+import { seedEmulator } from './emulator-seed.js';
+import type { Io, Out } from './io.js';
 
 export interface EmulatorCommandOptions {
   port: string;
@@ -20,6 +22,8 @@ export interface EmulatorCommandOptions {
   seed?: string;
   tls?: boolean;
   tlsCert?: string;
+  seedFrom?: string;
+  env?: string;
 }
 
 /** Options that do not parse are usage errors, reported before anything listens. */
@@ -37,6 +41,23 @@ function seedOf(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+function portOf(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new Error(`expected a port number from 0 to 65535 (0 picks a free one), got "${text}"`);
+  return Number(text);
+}
+
+/** The state file's directory must exist: the emulator writes the file there after every change. */
+async function checkStateDir(state: string, cwd: string): Promise<void> {
+  const dir = dirname(resolve(cwd, state));
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new TenantctlError('usage', `--state: the directory ${dir} does not exist`, {
+      hint: `Create it first (mkdir -p ${dir}), or pass a --state path in an existing directory.`,
+    });
+  }
+}
+
 /**
  * Where `--tls` writes the certificate clients must trust: `--tls-cert`, else next to the state file (the
  * certificate lives in it, so the path stays valid across restarts), else a per-run temporary file.
@@ -49,13 +70,24 @@ function certPathOf(options: EmulatorCommandOptions): string {
 }
 
 /** Serve the emulator until interrupted; prints how to point tenantctl at it. */
-export async function emulatorCommand(options: EmulatorCommandOptions, out: Out): Promise<number> {
+export async function emulatorCommand(options: EmulatorCommandOptions, io: Io, out: Out): Promise<number> {
+  const port = checked('--port', () => portOf(options.port));
+  if (options.state) await checkStateDir(options.state, io.cwd);
+  if (options.seedFrom && !options.env)
+    throw new TenantctlError('usage', '--seed-from needs --env ENV: the environment whose keywords apply', {
+      hint: 'e.g. tenantctl emulator --seed-from examples/tenants/acme --env dev',
+    });
+  // tenantctl's own client trusts only the system's certificates; the seeding runs over plain HTTP.
+  if (options.seedFrom && options.tls)
+    throw new TenantctlError('usage', '--seed-from cannot be combined with --tls', {
+      hint: 'Seed once with --state FILE (no --tls), then restart with --tls --state FILE.',
+    });
   if (options.rateLimit) checked('--rate-limit', () => parseRateLimit(options.rateLimit ?? ''));
   const faults: FaultRule[] = options.faults ? checked('--faults', () => parseFaultSpec(options.faults ?? '')) : [];
   const seed = checked('--seed', () => seedOf(options.seed));
   const certPath = options.tls ? certPathOf(options) : undefined;
   const emulator = await startEmulator({
-    port: Number(options.port),
+    port,
     host: options.host,
     statePath: options.state,
     domain: options.domain,
@@ -68,6 +100,14 @@ export async function emulatorCommand(options: EmulatorCommandOptions, out: Out)
     seed,
     ...(certPath ? { tls: { certPath } } : {}),
   });
+  if (options.seedFrom && options.env) {
+    try {
+      await seedEmulator(emulator, { dir: options.seedFrom, env: options.env }, io, out);
+    } catch (error) {
+      await emulator.close();
+      throw error;
+    }
+  }
   // tenantctl, like any Node client, trusts the certificate through NODE_EXTRA_CA_CERTS: export it with the rest.
   const trust = certPath ? `NODE_EXTRA_CA_CERTS=${certPath} ` : '';
   out.print(

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { TenantctlError } from '../errors.js';
 import { importKeys } from './auth.js';
 import { arm, type FaultRule, noFaults, parseFaultSpec } from './faults.js';
 import { createRateLimiter, type ResetMode } from './rate-limit.js';
@@ -67,6 +68,57 @@ function tenantConfig(domain: string): TenantConfig {
   return { domain, tenantName, issuer: `https://${domain}/`, audience: `https://${domain}/api/v2/` };
 }
 
+/**
+ * What a request gets while the tenant is still being prepared (only with port 0, where the port, and so
+ * the tenant's names, are known only after listening): a JSON error body that says to come back.
+ */
+export const starting: RequestListener = (_req, res) => {
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+  res.end(
+    JSON.stringify({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'The emulator is still starting; retry in a moment.',
+      errorCode: 'emulator_starting',
+    }),
+  );
+};
+
+/** Listen, turning the socket errors a user can cause into one line that says what to change. */
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((e: NodeJS.ErrnoException) => {
+    throw listenError(e, port, host);
+  });
+}
+
+function listenError(e: NodeJS.ErrnoException, port: number, host: string): Error {
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return new TenantctlError('emulator_port_in_use', `port ${port} on ${host} is already in use`, {
+        hint: 'Stop what is listening there, or pick another port with --port (0 picks a free one).',
+      });
+    case 'EACCES':
+      return new TenantctlError('emulator_port_denied', `not allowed to listen on port ${port} on ${host}`, {
+        hint: 'Ports below 1024 need privileges: pick a higher --port (0 picks a free one).',
+      });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return new TenantctlError('emulator_bad_host', `cannot listen on host "${host}": it is not an address of this machine (${e.code})`, {
+        hint: 'Use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface).',
+      });
+    default:
+      return e;
+  }
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
   const limiter = createRateLimiter(
@@ -76,26 +128,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = noFaults(options.seed ?? randomInt(2 ** 32));
   faults.armed = arm(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? []));
   const log = options.quiet ? undefined : (line: string) => process.stderr.write(`[emulator] ${line}\n`);
-  // The port is only known after listening, and the tenant's names depend on it: until the state is
-  // ready, requests are turned away.
-  let handle: RequestListener = (_req, res) => {
-    res.statusCode = 503;
-    res.end();
-  };
+  let handle: RequestListener = starting;
   // With TLS the certificate is in the state, loaded below: until then handshakes fail, the same "not ready".
   const listener: RequestListener = (req, res) => handle(req, res);
   const secure = options.tls ? createHttpsServer({}, listener) : undefined;
   const server = secure ?? createServer(listener);
   server.keepAliveTimeout = 5000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  // A fixed port is known before listening, so the tenant (keys, certificate) is prepared first and the
+  // socket opens only when it can answer. Port 0 is known only after listening; nobody can know it before
+  // it is printed, and the few requests that could arrive in between get the 503 above.
+  const requested = options.port ?? 0;
+  if (requested === 0) await listen(server, 0, host);
+  const port = requested === 0 ? (server.address() as AddressInfo).port : requested;
   try {
     const tenant = tenantConfig(options.domain ?? `127.0.0.1:${port}`);
     const urlHost =
@@ -124,7 +169,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       writing = writing.catch(() => undefined).then(() => saveState(path, state));
       return writing;
     };
-    await persist();
 
     const stats = emptyStats();
     const deps: ServerDeps = {
@@ -150,6 +194,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       },
     };
     handle = createRequestHandler(deps);
+    if (requested !== 0) await listen(server, requested, host);
+    await persist();
 
     return {
       url,

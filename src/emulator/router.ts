@@ -1,5 +1,6 @@
 import { clientGrantRoutes } from './routes/client-grants.js';
 import { clientRoutes } from './routes/clients.js';
+import { connectionProvisioningRoutes } from './routes/connection-provisioning.js';
 import { connectionRoutes } from './routes/connections.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { networkAclRoutes } from './routes/network-acls.js';
@@ -21,6 +22,7 @@ export const ROUTES: readonly Route[] = [
   ...credentialRoutes,
   ...clientGrantRoutes,
   ...connectionRoutes,
+  ...connectionProvisioningRoutes,
   ...networkAclRoutes,
   ...signingKeyRoutes,
   ...tenantSettingsRoutes,

@@ -2,6 +2,7 @@ import type { JsonObject } from '../json.js';
 import { newClientGrantId, newClientId, newClientSecret, newConnectionId, newResourceServerId } from './ids.js';
 import { MANAGEMENT_API_SCOPES } from './mgmt-scopes.js';
 import { signingKeysFor } from './routes/client-defaults.js';
+import { withConnectionDefaults } from './routes/connection-defaults.js';
 import { freshTenantSettings } from './routes/tenant-settings.js';
 import type { Collections, TenantConfig } from './types.js';
 
@@ -146,20 +147,16 @@ export function deployerGrant(clientId: string, audience: string): JsonObject {
 export const DEFAULT_CONNECTION_NAME = 'Username-Password-Authentication';
 
 export function defaultConnection(): JsonObject {
-  return {
+  const data: JsonObject = {
     id: newConnectionId(),
     name: DEFAULT_CONNECTION_NAME,
     strategy: 'auth0',
-    options: {
-      mfa: { active: true, return_enroll_settings: true },
-      passwordPolicy: 'good',
-      strategy_version: 2,
-      brute_force_protection: true,
-    },
     realms: [DEFAULT_CONNECTION_NAME],
     is_domain_connection: false,
     enabled_clients: [],
   };
+  withConnectionDefaults(data);
+  return data;
 }
 
 export interface Seeded {

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../json.js';
+import { isObject, type JsonObject } from '../../json.js';
 import type { TenantConfig } from '../types.js';
 
 /**
@@ -70,4 +70,23 @@ export function clientDefaults(body: Record<string, unknown>, tenant: TenantConf
   };
   if (thirdParty) defaults.third_party_security_mode = 'permissive';
   return defaults;
+}
+
+/**
+ * `oidc_backchannel_logout` is the deprecated form of `oidc_logout` (OAS: "Deprecated. Use oidc_logout");
+ * the API keeps both in step, so a client written with either reads back with both, the back-channel
+ * logout URLs shared (seed-digest §4.19, §16.1 "both may appear"). `null` for either removes both.
+ */
+export function syncBackchannelLogout(data: JsonObject, body: Record<string, unknown>): void {
+  if (body.oidc_logout === null || body.oidc_backchannel_logout === null) {
+    delete data.oidc_logout;
+    delete data.oidc_backchannel_logout;
+    return;
+  }
+  if (isObject(body.oidc_logout) && Array.isArray(body.oidc_logout.backchannel_logout_urls)) {
+    data.oidc_backchannel_logout = { backchannel_logout_urls: structuredClone(body.oidc_logout.backchannel_logout_urls) };
+  } else if (isObject(body.oidc_backchannel_logout) && Array.isArray(body.oidc_backchannel_logout.backchannel_logout_urls)) {
+    const urls = structuredClone(body.oidc_backchannel_logout.backchannel_logout_urls);
+    data.oidc_logout = { ...(isObject(data.oidc_logout) ? data.oidc_logout : {}), backchannel_logout_urls: urls };
+  }
 }

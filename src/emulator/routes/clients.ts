@@ -7,7 +7,7 @@ import { createClientSchema, updateClientSchema } from '../schemas/clients.js';
 import { applyPatch, insert, removeWhere } from '../store.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
-import { clientDefaults } from './client-defaults.js';
+import { clientDefaults, syncBackchannelLogout } from './client-defaults.js';
 import { clientView, type Visibility, visibilityFor } from './client-view.js';
 import { enableOnAllConnections, forgetClient } from './connections.js';
 import { createCredential, requireCredentials } from './credentials.js';
@@ -72,6 +72,7 @@ function create(req: ApiRequest, ctx: Ctx) {
   const data: JsonObject = { client_id: newClientId(), client_secret: newClientSecret() };
   Object.assign(data, clientDefaults(body, ctx.tenant));
   applyPatch(data, body);
+  syncBackchannelLogout(data, body);
   checkAuthMethods(data);
   linkResourceServer(ctx, data);
   const e = insert(ctx.state, 'clients', data);
@@ -163,6 +164,7 @@ function update(req: ApiRequest, ctx: Ctx) {
   const { client_metadata: metadata, ...rest } = body;
   const next = structuredClone(e.data);
   applyPatch(next, rest);
+  syncBackchannelLogout(next, rest);
   // client_metadata merges key by key and `key: null` deletes the key (§7.3).
   if (isObject(metadata)) {
     const merged: JsonObject = isObject(next.client_metadata) ? next.client_metadata : {};

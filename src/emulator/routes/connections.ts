@@ -2,30 +2,15 @@ import { isObject, type JsonObject } from '../../json.js';
 import { fail } from '../errors.js';
 import { newConnectionId } from '../ids.js';
 import { listResponse } from '../pagination.js';
-import { CHECKPOINT_PARAMS, OFFSET_PARAMS, parseQuery, type QueryValues } from '../query.js';
+import { FIELD_PARAMS } from '../projection.js';
+import { CHECKPOINT_PARAMS, OFFSET_PARAMS, parseQuery } from '../query.js';
 import { createConnectionSchema, updateConnectionSchema } from '../schemas/connections.js';
 import { applyPatch, insert, removeWhere } from '../store.js';
 import type { ApiRequest, Ctx, EmulatorState, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
+import { withConnectionDefaults } from './connection-defaults.js';
+import { connectionView } from './connection-view.js';
 import { enabledClientsRoutes, findConnection, requireConnection } from './connection-clients.js';
-
-const FIELD_PARAMS = { fields: { type: 'string' }, include_fields: { type: 'boolean' } } as const;
-
-/**
- * What a read shows: `options` only to a token with read:connections_options (OAS ConnectionOptions: "In
- * order to return options in the response, the read:connections_options scope must be present"), the
- * deprecated `enabled_clients` only on single-connection responses (the list schema, ConnectionForList, has
- * none), and `fields`/`include_fields` applied last.
- */
-function view(e: Entity, req: ApiRequest, o: { list: boolean; q?: QueryValues }): JsonObject {
-  const data = structuredClone(e.data);
-  if (!req.scopes.has('read:connections_options')) delete data.options;
-  if (o.list) delete data.enabled_clients;
-  const fields = typeof o.q?.fields === 'string' ? o.q.fields.split(',').filter(Boolean) : [];
-  if (fields.length === 0) return data;
-  const include = o.q?.include_fields !== false;
-  return Object.fromEntries(Object.entries(data).filter(([k]) => fields.includes(k) === include));
-}
 
 function list(req: ApiRequest, ctx: Ctx) {
   const q = parseQuery(req.query, {
@@ -41,7 +26,7 @@ function list(req: ApiRequest, ctx: Ctx) {
       (strategies === undefined || strategies.includes(String(e.data.strategy))) &&
       (q.name === undefined || e.data.name === q.name),
   );
-  const render = (e: Entity) => view(e, req, { list: true, q });
+  const render = (e: Entity) => connectionView(e, req, { list: true, q });
   const body = listResponse(items, q, { key: 'connections', checkpoint: true, view: render });
   return { status: 200, body };
 }
@@ -49,7 +34,7 @@ function list(req: ApiRequest, ctx: Ctx) {
 function get(req: ApiRequest, ctx: Ctx) {
   const q = parseQuery(req.query, FIELD_PARAMS);
   const e = requireConnection(ctx, req.params.id as string);
-  return { status: 200, body: view(e, req, { list: false, q }) };
+  return { status: 200, body: connectionView(e, req, { list: false, q }) };
 }
 
 /** A semantic rule the schema cannot express (mgmt-api.md §3.2, REC). */
@@ -73,7 +58,8 @@ function create(req: ApiRequest, ctx: Ctx) {
   // realm" (OAS).
   if (!Array.isArray(data.realms) || data.realms.length === 0) data.realms = [name];
   data.enabled_clients = [...new Set((body.enabled_clients as string[] | undefined) ?? [])];
-  return { status: 201, body: view(insert(ctx.state, 'connections', data), req, { list: false }) };
+  withConnectionDefaults(data);
+  return { status: 201, body: connectionView(insert(ctx.state, 'connections', data), req, { list: false }) };
 }
 
 function update(req: ApiRequest, ctx: Ctx) {
@@ -95,7 +81,7 @@ function update(req: ApiRequest, ctx: Ctx) {
   if (body.enabled_clients !== undefined)
     next.enabled_clients = [...new Set((body.enabled_clients as string[] | null) ?? [])];
   e.data = next;
-  return { status: 200, body: view(e, req, { list: false }) };
+  return { status: 200, body: connectionView(e, req, { list: false }) };
 }
 
 /** 202 with `deleted_at` while users are removed in the background; 204 once it is gone (§3.3, OAS). */

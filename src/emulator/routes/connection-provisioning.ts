@@ -1,0 +1,77 @@
+import { fail } from '../errors.js';
+import { listResponse } from '../pagination.js';
+import { FIELD_PARAMS } from '../projection.js';
+import { CHECKPOINT_PARAMS, parseQuery } from '../query.js';
+import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
+import { requireConnection } from './connection-clients.js';
+import { connectionView } from './connection-view.js';
+
+/**
+ * The connection sub-resources a deploy tool reads on every run, for a tenant where none is configured:
+ * the client side of enabled connections, and the SCIM / directory-provisioning listings. Provisioning is
+ * never configured here (no SCIM endpoint or directory sync runs in the emulator), so the tenant-wide
+ * listings are empty and the per-connection reads are the API's documented 404s.
+ */
+
+/** GET /clients/{id}/connections: `{connections: [ConnectionForList], next?}` (OAS), checkpoint only. */
+function clientConnections(req: ApiRequest, ctx: Ctx) {
+  const q = parseQuery(req.query, { ...CHECKPOINT_PARAMS, ...FIELD_PARAMS, strategy: { type: 'list' } });
+  const id = req.params.id as string;
+  if (!ctx.state.collections.clients.some((e) => e.data.client_id === id))
+    throw fail(404, 'The client does not exist', 'inexistent_client');
+  const strategies = Array.isArray(q.strategy) && q.strategy.length > 0 ? q.strategy : undefined;
+  const items = ctx.state.collections.connections.filter(
+    (e) =>
+      ((e.data.enabled_clients as string[] | undefined) ?? []).includes(id) &&
+      (strategies === undefined || strategies.includes(String(e.data.strategy))),
+  );
+  const view = (e: Entity) => connectionView(e, req, { list: true, q });
+  // Always the checkpoint envelope, even without from/take (ListClientConnectionsResponseContent).
+  const body = listResponse(items, { ...q, take: q.take ?? 50 }, { key: 'connections', checkpoint: true, view });
+  return { status: 200, body };
+}
+
+const emptyListing = (key: string) => (req: ApiRequest) => {
+  parseQuery(req.query, CHECKPOINT_PARAMS);
+  return { status: 200, body: { [key]: [] } };
+};
+
+/** The connection must exist first (404 "The connection does not exist"), then its configuration. */
+const notConfigured = (message: string) => (req: ApiRequest, ctx: Ctx) => {
+  requireConnection(ctx, req.params.id as string);
+  throw fail(404, message);
+};
+
+const CONNECTION = '/api/v2/connections/{id}';
+export const connectionProvisioningRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/api/v2/clients/{id}/connections',
+    scopes: ['read:connections'],
+    handler: clientConnections,
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v2/connections-directory-provisionings',
+    scopes: ['read:directory_provisionings'],
+    handler: emptyListing('directory_provisionings'),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v2/connections-scim-configurations',
+    scopes: ['read:scim_config'],
+    handler: emptyListing('scim_configurations'),
+  },
+  {
+    method: 'GET',
+    pattern: `${CONNECTION}/directory-provisioning`,
+    scopes: ['read:directory_provisionings'],
+    handler: notConfigured('Directory provisioning configuration not found'),
+  },
+  {
+    method: 'GET',
+    pattern: `${CONNECTION}/scim-configuration`,
+    scopes: ['read:scim_config'],
+    handler: notConfigured('Not Found'),
+  },
+];
