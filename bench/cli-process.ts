@@ -13,4 +13,7 @@ const code = await run(process.argv.slice(2), {
 });
 const usage = process.resourceUsage();
 const cpuS = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-process.send?.({ code, peakRssMb: Math.round(usage.maxRSS / 1024), cpuS }, () => process.exit(code));
+// Pipes are written asynchronously: let stdout drain before exiting, or a large plan arrives cut short.
+process.stdout.write('', () => {
+  process.send?.({ code, peakRssMb: Math.round(usage.maxRSS / 1024), cpuS }, () => process.exit(code));
+});
