@@ -117,8 +117,8 @@ async function main() {
     };
     console.error(`apply routes: ${JSON.stringify(applied.stats.byRoute)}`);
     console.error(`emulator CPU ${round((await emu.stop()).cpuS, 1)} s`);
-    check(result.noop_writes === 0, `the second apply wrote ${result.noop_writes} times`);
     console.log(JSON.stringify(result));
+    check(result.noop_writes === 0, `the second apply wrote ${result.noop_writes} times`);
   } finally {
     await emu.stop();
     await rm(work, { recursive: true, force: true });
