@@ -1,7 +1,7 @@
 /**
  * One CLI command in its own process, as a user runs it, for a benchmark. Started with `fork` and the
  * command's arguments; its output goes to this process's stdout, and when the command is done it sends
- * `{code, peakRssMb}` (exit code, peak RSS in MB) and exits with the command's code.
+ * `{code, peakRssMb, cpuS}` (exit code, peak RSS in MB, CPU seconds) and exits with the command's code.
  */
 import { run } from '../src/program.js';
 
@@ -11,4 +11,9 @@ const code = await run(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
 });
-process.send?.({ code, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, () => process.exit(code));
+const usage = process.resourceUsage();
+const cpuS = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+// Pipes are written asynchronously: let stdout drain before exiting, or a large plan arrives cut short.
+process.stdout.write('', () => {
+  process.send?.({ code, peakRssMb: Math.round(usage.maxRSS / 1024), cpuS }, () => process.exit(code));
+});

@@ -10,7 +10,8 @@ import { arm, type FaultRule, noFaults, parseFaultSpec } from './faults.js';
 import { createRateLimiter, type ResetMode } from './rate-limit.js';
 import { createRequestHandler, type ServerDeps } from './server.js';
 import { ageSigningKeys } from './signing-keys.js';
-import { adoptState, createState, loadState, resetState, saveState } from './state.js';
+import { adoptState, createState, loadState, resetState } from './state.js';
+import { createStateWriter } from './state-writer.js';
 import { emptyStats } from './stats.js';
 import { tlsHosts, tlsMaterial } from './tls.js';
 import type { EmulatorState, TenantConfig } from './types.js';
@@ -161,14 +162,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const url = `${secure ? 'https' : 'http'}://${urlHost}:${port}`;
 
-    // Writes are chained so renames land in order; a failed write does not block later ones.
-    let writing: Promise<void> = Promise.resolve();
-    const persist = (): Promise<void> => {
-      const path = options.statePath;
-      if (!path) return Promise.resolve();
-      writing = writing.catch(() => undefined).then(() => saveState(path, state));
-      return writing;
-    };
+    const writer = options.statePath ? createStateWriter(options.statePath, state) : undefined;
+    const persist = (): Promise<void> => writer?.persist() ?? Promise.resolve();
+    await persist();
 
     const stats = emptyStats();
     const deps: ServerDeps = {
@@ -213,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await writing.catch(() => undefined);
+        await writer?.flush();
       },
     };
   } catch (e) {

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { TenantctlError } from '../errors.js';
 import { isObject } from '../json.js';
 import {
   deployerClient,
@@ -54,9 +54,18 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  const parsed: unknown = JSON.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
   if (!isObject(parsed) || parsed.version !== 1 || !isObject(parsed.collections)) {
-    throw new Error(`${path} is not an emulator state file`);
+    // Saves are atomic (state-writer.ts), so this file was damaged or written by something else.
+    throw new TenantctlError(
+      'emulator_state',
+      `${path} is not a readable emulator state file: delete it (or pass another --state file) to start from a fresh emulator tenant`,
+    );
   }
   const state = parsed as unknown as EmulatorState;
   // Collections added after a state file was written start empty.
@@ -71,13 +80,6 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
   state.collections.userPermissions ??= [];
   ensureSigningKeys(state);
   return state;
-}
-
-/** Write to a temporary file next to the target, then rename: readers never see a half-written state. */
-export async function saveState(path: string, state: EmulatorState): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, JSON.stringify(state));
-  await rename(tmp, path);
 }
 
 /**

@@ -1,0 +1,52 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
+import { tenantctl, writeTenant } from '../helpers/cli.js';
+
+describe('emulator state file', () => {
+  it('a corrupt .tenantctl/emulator.json gives one line naming the file and what to do, exit 1', async () => {
+    const dir = await writeTenant({ 'tenant.yaml': 'clients: []\n', 'environments/dev.yaml': 'keywords: {}\n' });
+    await mkdir(join(dir, '.tenantctl'));
+    await writeFile(join(dir, '.tenantctl', 'emulator.json'), '{"version":1,"collec');
+    const res = await tenantctl(['plan', dir, '--env', 'dev', '--emulator'], { cwd: dir });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain('emulator.json is not a readable emulator state file: delete it');
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('every write that was answered is in the state file, even when many arrive together', async () => {
+    const dir = await writeTenant({});
+    const statePath = join(dir, 'state.json');
+    const emu = await startEmulator({ quiet: true, statePath });
+    const token = await fetch(`${emu.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: emu.clientId,
+        client_secret: emu.clientSecret,
+        audience: emu.audience,
+      }),
+    }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
+    const names = Array.from({ length: 30 }, (_, i) => `Persisted ${i}`);
+    const answers = await Promise.all(
+      names.map((name) =>
+        fetch(`${emu.url}/api/v2/clients`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(names.map(() => 201));
+    // Read before close: an answered write must already be on disk.
+    const saved = JSON.parse(await readFile(statePath, 'utf8')) as {
+      collections: { clients: { data: { name: string } }[] };
+    };
+    await emu.close();
+    const savedNames = saved.collections.clients.map((c) => c.data.name);
+    for (const name of names) expect(savedNames).toContain(name);
+  });
+});
