@@ -118,8 +118,10 @@ export const clients: KindHandler = {
   ...rest,
   list: async (api) => withCredentials(api, await rest.list(api)),
   async create(api, body) {
-    const { credentials, ...fields } = body;
+    // POST /clients takes no client_secret (OAS: update body only): the declared secret follows in a PATCH.
+    const { credentials, client_secret: secret, ...fields } = body;
     const created = await rest.create(api, fields);
+    if (typeof secret === 'string') await rest.update(api, str(created.client_id), { client_secret: secret });
     if (isObject(credentials)) await syncCredentials(api, str(created.client_id), credentials);
     return created;
   },

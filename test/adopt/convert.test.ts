@@ -55,6 +55,21 @@ describe('tenantctl convert deploy-cli', () => {
     await appliesAndConverges(res.out, { ENV: 'staging' });
   });
 
+  it('converts tenant.yaml with its config: mappings become keywords, excluded clients become exclude:', async () => {
+    const res = await convert(['examples/deploy-cli/yaml/tenant.yaml', '--config', 'examples/deploy-cli/yaml/config.json']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/tenant\.yaml:\d+ +tenant: error_page: hosted pages/);
+    expect(res.stdout).toMatch(/tenant\.yaml:\d+ +databases: custom database scripts/);
+    expect(res.stdout).toMatch(/tenant\.yaml:\d+ +emailTemplates: email templates/);
+    expect(res.stdout).toContain('Mappings no converted file uses: NOT_USED');
+    const exclude = await readFile(join(res.out, 'exclude.yaml'), 'utf8');
+    expect(exclude).toContain('Hand Made Tool');
+    const keywords = await readFile(join(res.out, 'environments/staging.yaml'), 'utf8');
+    expect(keywords).toContain('ENV: staging');
+    expect(await readFile(join(res.out, 'clients.yaml'), 'utf8')).not.toContain('Hand Made Tool');
+    await appliesAndConverges(res.out);
+  });
+
   it('reads a ##KEY## that starts an unquoted YAML value as a keyword, not a comment', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
     const file = join(dir, 'tenant.yaml');
