@@ -38,7 +38,9 @@ interface PlanJson {
 
 const reads = (s: Stats) =>
   Object.entries(s.byRoute).reduce((n, [route, c]) => (route.startsWith('GET ') ? n + c : n), 0);
-const writes = (s: Stats) => s.total - reads(s);
+/** Every apply takes and releases the tenant's lock (one API create, one delete): not writes of the plan. */
+const LOCK_WRITES = 2;
+const writes = (s: Stats) => s.total - reads(s) - LOCK_WRITES;
 /** One write per change, except users: each import job (one POST) carries many. */
 const minWrites = (plan: PlanJson, s: Stats) =>
   plan.changes.filter((c) => c.kind !== 'users').length + (s.byRoute['POST /api/v2/jobs/users-imports'] ?? 0);

@@ -42,6 +42,9 @@ const BLOCK_MANAGEMENT = [
   '',
 ].join('\n');
 
+/** A refused apply still takes and releases the tenant's lock (an API create and delete), and writes nothing else. */
+const LOCK_ONLY = ['POST /api/v2/resource-servers', 'DELETE /api/v2/resource-servers/{id}'];
+
 describe('apply --plan recomputes risks', () => {
   it('refuses a blocking management-scope ACL whose risk marker was edited out of the plan file', async () => {
     const { file, saved } = await savePlan({ 'security.yaml': BLOCK_MANAGEMENT });
@@ -55,7 +58,7 @@ describe('apply --plan recomputes risks', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refusing to apply: 1 change(s) could lock you out');
     expect(refused.stderr).toContain("networkAcls/Block all but the office: an active block rule on scope 'management'");
-    expect(await writes()).toEqual([]);
+    expect(await writes()).toEqual(LOCK_ONLY);
     expect((await emu.api('GET', '/api/v2/network-acls')).body).toEqual([]);
 
     const allowed = await tenantctl(['apply', '--plan', file, '--allow-lockout-risk'], { env });
@@ -120,13 +123,13 @@ describe('apply --plan recomputes risks', () => {
     expect(credentials.stderr).toContain(
       `clients/${String(deployer.name)}: never planned: tenantctl authenticates as this client`,
     );
-    expect(await writes()).toEqual([]);
+    expect(await writes()).toEqual(LOCK_ONLY);
 
     await writeFile(file, JSON.stringify({ ...saved, changes: [deleteGrant], managedKinds: ['clients', 'clientGrants'] }));
     const grant = await tenantctl(['apply', '--plan', file, '--allow-lockout-risk'], { env });
     expect(grant.code).toBe(1);
     expect(grant.stderr).toContain("never planned: tenantctl's own grant to the Management API");
-    expect(await writes()).toEqual([]);
+    expect(await writes()).toEqual(LOCK_ONLY);
     expect((await emu.api('GET', '/api/v2/client-grants')).body).toEqual(grants);
   });
 });
