@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type ApiClient, createApiClient } from '../api/client.js';
 import { type Endpoint, parseDomain } from '../api/domain.js';
 import { type Credentials, createTokenProvider, type RetryHook } from '../api/token.js';
-import { startEmulator } from '../emulator/index.js';
+import { type RunningEmulator, startEmulator } from '../emulator/index.js';
 import { TenantctlError } from '../errors.js';
 import type { Io, Out } from './io.js';
 
@@ -35,6 +35,17 @@ function credentialsFrom(env: Io['env']): Credentials {
   });
 }
 
+/** An API client for an emulator running in this process, as its deployer (embedded and `--seed-from`). */
+export function emulatorClient(emulator: RunningEmulator): { api: ApiClient; endpoint: Endpoint } {
+  const endpoint = parseDomain(emulator.url, emulator.audience);
+  const tokens = createTokenProvider(endpoint, {
+    kind: 'secret',
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+  });
+  return { api: createApiClient({ endpoint: { ...endpoint, domain: emulator.domain }, tokens }), endpoint };
+}
+
 /**
  * The tenant to talk to: the one AUTH0_DOMAIN names, or with --emulator an in-process emulator whose
  * state lives in .tenantctl/emulator.json, so `apply` and a later `drift` see the same tenant.
@@ -55,13 +66,7 @@ export async function connect(io: Io, out: Out, options: ConnectOptions): Promis
         `Using the embedded emulator (state in .tenantctl/emulator.json) as tenant ${emulator.domain}\n`,
       ),
     );
-    const endpoint = parseDomain(emulator.url, emulator.audience);
-    const tokens = createTokenProvider(endpoint, {
-      kind: 'secret',
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    });
-    const api = createApiClient({ endpoint: { ...endpoint, domain: emulator.domain }, tokens });
+    const { api, endpoint } = emulatorClient(emulator);
     return {
       api,
       endpoint,

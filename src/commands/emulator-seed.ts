@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
-import { createApiClient } from '../api/client.js';
-import { parseDomain } from '../api/domain.js';
 import { readLive } from '../api/read-live.js';
-import { createTokenProvider } from '../api/token.js';
 import { apply } from '../apply/apply.js';
 import type { RunningEmulator } from '../emulator/index.js';
 import { TenantctlError } from '../errors.js';
 import { plan } from '../plan/plan.js';
 import { renderApplyText } from '../render/plan-text.js';
 import type { Io, Out } from './io.js';
+import { emulatorClient } from './connect.js';
 import { loadOrExit } from './load.js';
 
 /**
@@ -24,13 +22,7 @@ export async function seedEmulator(
   out: Out,
 ): Promise<void> {
   const desired = await loadOrExit(resolve(io.cwd, source.dir), source.env, io, out);
-  const endpoint = parseDomain(emulator.url, emulator.audience);
-  const tokens = createTokenProvider(endpoint, {
-    kind: 'secret',
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
-  });
-  const api = createApiClient({ endpoint: { ...endpoint, domain: emulator.domain }, tokens });
+  const { api, endpoint } = emulatorClient(emulator);
   try {
     const kinds = Object.keys(desired.kinds) as (keyof typeof desired.kinds)[];
     const live = await readLive(api, { kinds, managementAudience: endpoint.audience });
