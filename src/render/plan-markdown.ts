@@ -1,8 +1,20 @@
-import type { FieldChange, Plan } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
+import { fieldLines } from './field-lines.js';
 import { countsLine, driftLine, NOT_IN_MANIFESTS, notInManifests, summaryLine } from './plan-text.js';
-import { show } from './values.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A field line in a table cell: the field's path in code, indentation kept as non-breaking spaces. */
+function codeLine(line: string): string {
+  const indent = line.length - line.trimStart().length;
+  const text = line.trimStart();
+  const colon = text.indexOf(':');
+  const body = indent === 0 && colon > 0 ? `\`${text.slice(0, colon)}\`${text.slice(colon)}` : text;
+  return `${'&nbsp;'.repeat(indent * 2)}${escapeHtml(body)}`;
+}
+
+/** Values are user data: `<script>` in a description must not become markup in a PR comment. */
+const escapeHtml = (text: string) => text.replace(/&(?!nbsp;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** For pull-request comments and CI step summaries. */
 export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'): string {
@@ -15,14 +27,8 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'):
   if (plan.changes.length > 0) {
     lines.push('| Action | Resource | Fields |', '| --- | --- | --- |');
     for (const c of plan.changes) {
-      const value = (f: FieldChange, v: FieldChange['to'], max: number) =>
-        f.sensitive ? '(sensitive)' : show(v, max);
       const fields = c.fields
-        .map((f) =>
-          c.action === 'create'
-            ? `\`${f.path}\`: ${value(f, f.to, 80)}`
-            : `\`${f.path}\`: ${value(f, f.from, 60)} → ${value(f, f.to, 60)}`,
-        )
+        .map((f) => fieldLines(f, c.action, mode).map(codeLine).join('<br>'))
         .join('<br>');
       const action = c.title ?? (c.operation ? `${c.action} (${c.operation})` : c.action);
       const risk = c.risk ? `<br>**lock-out risk:** ${c.risk}` : '';

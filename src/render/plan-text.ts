@@ -1,7 +1,7 @@
 import type { ApplyResult } from '../apply/apply.js';
-import type { Change, FieldChange, Plan } from '../plan/types.js';
+import type { Change, Plan } from '../plan/types.js';
 import type { Style } from './style.js';
-import { show } from './values.js';
+import { fieldLines } from './field-lines.js';
 
 /** Thousands of user changes would bury the rest of a plan: show this many per kind in text. */
 const PER_KIND = 200;
@@ -10,7 +10,7 @@ const PER_KIND = 200;
 const LIST_MAX = 50;
 
 function capped(items: string[]): string[] {
-  return items.length <= LIST_MAX ? items : [...items.slice(0, LIST_MAX), `  … and ${items.length - LIST_MAX} more`];
+  return items.length <= LIST_MAX ? items : [...items.slice(0, LIST_MAX), `  (${items.length - LIST_MAX} more, not listed)`];
 }
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
@@ -23,6 +23,13 @@ export function summaryLine(plan: Plan): string {
 
 function colourFor(style: Style, action: Change['action']) {
   return action === 'create' ? style.green : action === 'update' ? style.yellow : style.red;
+}
+
+/** `+ item` green and `- item` red, so added and removed list items stand out. */
+function paintItem(line: string, style: Style): string {
+  if (line.startsWith('  + ')) return `  ${style.green('+')}${line.slice(3)}`;
+  if (line.startsWith('  - ')) return `  ${style.red('-')}${line.slice(3)}`;
+  return line;
 }
 
 function changeLines(change: Change, style: Style, mode: 'plan' | 'drift'): string[] {
@@ -38,15 +45,7 @@ function changeLines(change: Change, style: Style, mode: 'plan' | 'drift'): stri
   if (change.note) lines.push(style.dim(`      ${change.note}`));
   if (change.risk) lines.push(style.red(`      ! lock-out risk: ${change.risk}`));
   for (const field of change.fields) {
-    const value = (v: FieldChange['to']) => (field.sensitive ? '(sensitive)' : show(v));
-    if (change.action === 'create') lines.push(`      ${field.path}: ${value(field.to)}`);
-    else if (mode === 'drift') {
-      lines.push(
-        `      ${field.path}`,
-        `        manifest: ${value(field.to)}`,
-        `        live:     ${value(field.from)}`,
-      );
-    } else lines.push(`      ${field.path}: ${value(field.from)} ${style.dim('→')} ${value(field.to)}`);
+    for (const line of fieldLines(field, change.action, mode)) lines.push(`      ${paintItem(line, style)}`);
   }
   if (change.action === 'delete' && mode === 'drift')
     lines.push('      exists in the tenant but not in the manifests');
@@ -65,7 +64,7 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
     if (n <= PER_KIND) lines.push(...changeLines(change, style, mode));
   }
   for (const [kind, n] of shown) {
-    if (n > PER_KIND) lines.push(style.dim(`  … and ${n - PER_KIND} more ${kind} change(s); --output json lists every change`));
+    if (n > PER_KIND) lines.push(style.dim(`  (${n - PER_KIND} more ${kind} change(s) not shown; --output json lists every change)`));
   }
   const wouldDelete = notInManifests(plan);
   const protectedOnes = plan.skipped.filter((s) => s.reason === 'protected');
