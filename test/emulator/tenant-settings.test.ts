@@ -34,6 +34,31 @@ describe('/api/v2/tenants/settings', () => {
     expect(s.flags.enable_sso).toBe(true);
   });
 
+  it('a fresh tenant prints the full key set: support fields, sessions, session cookie, mtls and every flag', async () => {
+    const s = await read();
+    expect(s).toMatchObject({
+      support_email: 'support@mycompany.org',
+      support_url: 'https://mycompany.org/support',
+      allowed_logout_urls: [],
+      acr_values_supported: [],
+      default_audience: '',
+      sessions: { oidc_logout_prompt_enabled: true },
+      session_cookie: { mode: 'persistent' },
+      mtls: { enable_endpoint_aliases: false },
+      pushed_authorization_requests_supported: false,
+      customize_mfa_in_postlogin_action: false,
+      allow_organization_name_in_authentication_api: false,
+      change_password: { enabled: false, html: '' },
+    });
+    for (const flag of ['remove_alg_from_jwks', 'use_scope_descriptions_for_consent', 'disable_fields_map_fix'])
+      expect(s.flags[flag]).toBe(false);
+    // Kept on PATCH unless replaced; null removes a default key like any other.
+    await emu.api('PATCH', PATH, { support_email: 'help@acme.test', mtls: null });
+    const after = await read();
+    expect(after).toMatchObject({ support_email: 'help@acme.test', session_cookie: { mode: 'persistent' } });
+    expect(after).not.toHaveProperty('mtls');
+  });
+
   it('selects top-level fields with fields/include_fields', async () => {
     const only = await emu.api('GET', `${PATH}?fields=friendly_name,session_lifetime&include_fields=true`);
     expect(Object.keys(only.body as object).sort()).toEqual(['friendly_name', 'session_lifetime']);

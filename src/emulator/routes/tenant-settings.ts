@@ -6,13 +6,18 @@ import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
 
 /**
- * A fresh tenant's settings: the keys and defaults every recorded answer shows before a test changes them
- * (TestAccTenant_Main, TestAccTenantDefaults, TestAccTenantDefaultTokenQuota), with the OAS defaults
- * (session lifetimes in hours: 168/72/72/24, friendly_name and picture_url).
+ * A fresh tenant's settings: the full key set a 2026 tenant prints (TestAccTenantDefaults' first read: support
+ * fields, `sessions`, `session_cookie`, `mtls`, the protocol switches and every flag), with the OAS
+ * TenantSettings defaults as values (session lifetimes in hours 168/72/72/24, `session_cookie.mode`
+ * persistent, `sessions.oidc_logout_prompt_enabled` true, the example friendly name, logo and support
+ * fields). `null` removes a key (TestAccTenant_Main); the rest of the API's key handling is in `update`.
  */
 export function freshTenantSettings(): JsonObject {
   return {
-    change_password: { enabled: false },
+    allowed_logout_urls: [],
+    acr_values_supported: [],
+    change_password: { enabled: false, html: '' },
+    default_audience: '',
     default_directory: 'Username-Password-Authentication',
     enabled_locales: ['en'],
     flags: {
@@ -21,26 +26,41 @@ export function freshTenantSettings(): JsonObject {
       allow_legacy_ro_grant_types: true,
       allow_other_legacy_grant_types: true,
       disable_impersonation: true,
+      disable_management_api_sms_obfuscation: false,
       enable_dynamic_client_registration: true,
+      enable_public_signup_user_exists_error: false,
       enable_sso: true,
       universal_login: true,
+      use_scope_descriptions_for_consent: false,
+      no_disclose_enterprise_connections: false,
       revoke_refresh_token_grant: false,
+      disable_fields_map_fix: false,
+      mfa_show_factor_list_on_enrollment: false,
+      remove_alg_from_jwks: false,
       disable_clickjack_protection_headers: false,
     },
     friendly_name: 'My Company',
-    guardian_mfa_page: { enabled: false },
+    guardian_mfa_page: { enabled: false, html: '' },
     idle_session_lifetime: 72,
     ephemeral_session_lifetime: 72,
     idle_ephemeral_session_lifetime: 24,
     picture_url: 'https://mycompany.org/logo.png',
     sandbox_version: '22',
     session_lifetime: 168,
+    support_email: 'support@mycompany.org',
+    support_url: 'https://mycompany.org/support',
+    sessions: { oidc_logout_prompt_enabled: true },
     oidc_logout: { rp_logout_end_session_endpoint_discovery: true },
+    allow_organization_name_in_authentication_api: false,
+    customize_mfa_in_postlogin_action: false,
+    pushed_authorization_requests_supported: false,
+    mtls: { enable_endpoint_aliases: false },
     universal_login: { colors: { page_background: '#FF4F40', primary: '#2A2E35' } },
     resource_parameter_profile: 'audience',
     phone_consolidated_experience: false,
     client_id_metadata_document_supported: true,
     dynamic_client_registration_security_mode: 'permissive',
+    session_cookie: { mode: 'persistent' },
   };
 }
 
