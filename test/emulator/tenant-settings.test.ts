@@ -48,7 +48,7 @@ describe('/api/v2/tenants/settings', () => {
       pushed_authorization_requests_supported: false,
       customize_mfa_in_postlogin_action: false,
       allow_organization_name_in_authentication_api: false,
-      change_password: { enabled: false, html: '' },
+      change_password: { enabled: false },
     });
     for (const flag of ['remove_alg_from_jwks', 'use_scope_descriptions_for_consent', 'disable_fields_map_fix'])
       expect(s.flags[flag]).toBe(false);

@@ -8,8 +8,9 @@ import type { Ctx, Entity } from '../types.js';
  * what they point at still exists: a deleted connection or user drops out without bookkeeping elsewhere.
  *   `_connections`: `{connection_id, assign_membership_on_login, show_as_button, is_signup_enabled}`
  *   `_members`: `{user_id, created_at?, seq, roles: [role id]}` (seq orders checkpoint cursors)
+ *   `_client_grants`: the ids of the client grants associated with it
  */
-export const HIDDEN = ['_connections', '_members'] as const;
+export const HIDDEN = ['_connections', '_members', '_client_grants'] as const;
 
 export const orgNotFound = () => fail(404, 'No organization found by that id or name');
 
@@ -36,6 +37,12 @@ export interface OrgMember {
 export const connectionsOf = (org: Entity): OrgConnection[] =>
   (org.data._connections ?? []) as unknown as OrgConnection[];
 export const membersOf = (org: Entity): OrgMember[] => (org.data._members ?? []) as unknown as OrgMember[];
+
+export const grantIdsOf = (org: Entity): string[] => (org.data._client_grants ?? []) as string[];
+
+export function setGrantIds(org: Entity, ids: string[]): void {
+  org.data._client_grants = ids;
+}
 
 export function setConnections(org: Entity, list: OrgConnection[]): void {
   org.data._connections = list as unknown as JsonObject[];

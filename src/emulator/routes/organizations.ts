@@ -7,6 +7,7 @@ import { createOrganizationSchema, updateOrganizationSchema } from '../schemas/o
 import { applyPatch, insert, removeWhere } from '../store.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
+import { orgClientGrantRoutes } from './org-client-grants.js';
 import { orgConnectionRoutes } from './org-connections.js';
 import { orgMemberRoutes } from './org-members.js';
 import { orgView as view } from './org-model.js';
@@ -122,4 +123,5 @@ export const organizationRoutes: Route[] = [
   { method: 'DELETE', pattern: `${BASE}/{id}`, scopes: ['delete:organizations'], handler: remove },
   ...orgConnectionRoutes,
   ...orgMemberRoutes,
+  ...orgClientGrantRoutes,
 ];

@@ -16,7 +16,7 @@ export function freshTenantSettings(): JsonObject {
   return {
     allowed_logout_urls: [],
     acr_values_supported: [],
-    change_password: { enabled: false, html: '' },
+    change_password: { enabled: false },
     default_audience: '',
     default_directory: 'Username-Password-Authentication',
     enabled_locales: ['en'],
@@ -40,7 +40,7 @@ export function freshTenantSettings(): JsonObject {
       disable_clickjack_protection_headers: false,
     },
     friendly_name: 'My Company',
-    guardian_mfa_page: { enabled: false, html: '' },
+    guardian_mfa_page: { enabled: false },
     idle_session_lifetime: 72,
     ephemeral_session_lifetime: 72,
     idle_ephemeral_session_lifetime: 24,
