@@ -14,6 +14,20 @@ export interface ListOptions {
   view: (e: Entity) => JsonObject;
   /** Position of an entity in the list order (default: its creation `seq`); cursors resume after it. */
   orderKey?: (e: Entity) => number;
+  /** Offset paging reaches only the first 1000 records (endpoints whose OAS says checkpoints must be used beyond). */
+  offsetCap?: boolean;
+}
+
+/** Offset paging reaches only the first 1000 records on capped endpoints (mgmt-api.md §2.2). */
+export const OFFSET_CAP = 1000;
+
+/** The 400 for a page that would reach past the cap, however many records exist (§2.2, the recorded wording). */
+export function checkOffsetCap(page: number, perPage: number): void {
+  if (page * perPage + perPage > OFFSET_CAP)
+    throw fail(
+      400,
+      `Requesting page ${page} exceeds the allowed maximum of ${OFFSET_CAP} records. To fetch results beyond ${OFFSET_CAP}, use the checkpoint pagination method.`,
+    );
 }
 
 /** Checkpoint cursors are opaque to clients; ours carry the creation sequence to resume after. */
@@ -46,6 +60,7 @@ export function listResponse(entities: Entity[], q: QueryValues, o: ListOptions)
   }
   const perPage = typeof q.per_page === 'number' ? q.per_page : DEFAULT_PAGE;
   const pageNo = typeof q.page === 'number' ? q.page : 0;
+  if (o.offsetCap) checkOffsetCap(pageNo, perPage);
   const start = pageNo * perPage;
   const items = entities.slice(start, start + perPage).map(o.view);
   if (q.include_totals === true) return { total: entities.length, start, limit: perPage, [o.key]: items };

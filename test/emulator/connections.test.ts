@@ -121,6 +121,18 @@ describe('/api/v2/connections', () => {
     expect(byName).toEqual([{ name: 'A2', strategy: 'auth0' }]);
   });
 
+  it('offset paging of connections and organizations stops at 1000 records; checkpoints go on', async () => {
+    for (const path of [BASE, '/api/v2/organizations']) {
+      const past = await emu.api('GET', `${path}?page=10&per_page=100`);
+      expect(past.status).toBe(400);
+      expect(past.body).toMatchObject({
+        message: expect.stringContaining('Requesting page 10 exceeds the allowed maximum of 1000 records'),
+      });
+      expect((await emu.api('GET', `${path}?page=9&per_page=100`)).status).toBe(200);
+      expect((await emu.api('GET', `${path}?take=100`)).status).toBe(200);
+    }
+  });
+
   it('changes enabled clients through /clients and through enabled_clients alike', async () => {
     const web = await createClient('Web');
     const worker = await createClient('Worker');

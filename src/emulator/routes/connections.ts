@@ -27,7 +27,8 @@ function list(req: ApiRequest, ctx: Ctx) {
       (q.name === undefined || e.data.name === q.name),
   );
   const render = (e: Entity) => connectionView(e, req, { list: true, q });
-  const body = listResponse(items, q, { key: 'connections', checkpoint: true, view: render });
+  // "Checkpoint pagination must be used if you need to retrieve more than 1000 connections" (OAS).
+  const body = listResponse(items, q, { key: 'connections', checkpoint: true, view: render, offsetCap: true });
   return { status: 200, body };
 }
 

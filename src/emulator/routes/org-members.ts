@@ -1,12 +1,12 @@
 import type { JsonObject } from '../../json.js';
 import { fail } from '../errors.js';
-import { listResponse } from '../pagination.js';
+import { checkOffsetCap, listResponse } from '../pagination.js';
 import { CHECKPOINT_PARAMS, OFFSET_PARAMS, parseQuery } from '../query.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { findUser } from '../users/store.js';
 import { arr, obj, str, validateBody } from '../validate.js';
 import { findOrg, membersOf, type OrgMember, setMembers } from './org-model.js';
-import { byName, OFFSET_CAP, roleView } from './role-model.js';
+import { byName, roleView } from './role-model.js';
 
 /**
  * /organizations/{id}/members and /members/{user_id}/roles (OAS): members page by checkpoint (`from`/`take`,
@@ -56,11 +56,7 @@ function list(req: ApiRequest, ctx: Ctx) {
   if (!checkpoint) {
     const perPage = typeof q.per_page === 'number' ? q.per_page : 50;
     const page = typeof q.page === 'number' ? q.page : 0;
-    if (page * perPage + perPage > OFFSET_CAP)
-      throw fail(
-        400,
-        `Requesting page ${page} exceeds the allowed maximum of 1000 records. To fetch results beyond 1000, use the checkpoint pagination method.`,
-      );
+    checkOffsetCap(page, perPage);
   }
   const fields = typeof q.fields === 'string' ? q.fields.split(',').map((f) => f.trim()) : undefined;
   const include = q.include_fields !== false;

@@ -50,7 +50,9 @@ function list(req: ApiRequest, ctx: Ctx) {
   });
   const items = sorted(all(ctx), q.sort);
   // Checkpoint paging returns `{organizations, next?}` (TestOrganizationManager_ListCheckpointPagination).
-  return { status: 200, body: listResponse(items, q, { key: 'organizations', checkpoint: true, view }) };
+  // Offset paging stops at 1000 organizations (OAS: checkpoints "must be used" beyond).
+  const body = listResponse(items, q, { key: 'organizations', checkpoint: true, view, offsetCap: true });
+  return { status: 200, body };
 }
 
 function get(req: ApiRequest, ctx: Ctx) {
