@@ -47,6 +47,9 @@ function list(req: ApiRequest, ctx: Ctx) {
     ...CHECKPOINT_PARAMS,
     page: { type: 'integer', minimum: 0, maximum: 1000 },
     sort: { type: 'string', maxLength: 15 },
+    // Adds each organization's association with that client; organization-client associations (Early
+    // Access) are not emulated, so no organization carries one and the list is the plain list.
+    include_client_association_for: { type: 'string', minLength: 1 },
   });
   const items = sorted(all(ctx), q.sort);
   // Checkpoint paging returns `{organizations, next?}` (TestOrganizationManager_ListCheckpointPagination).

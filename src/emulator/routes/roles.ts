@@ -32,7 +32,8 @@ import {
 } from './role-model.js';
 
 function list(req: ApiRequest, ctx: Ctx) {
-  const q = offsetQuery(req, { name_filter: { type: 'string' } });
+  // The deploy tool lists `type=tenant` roles; every role here is a tenant role (anchor-deploy-cli.md export).
+  const q = offsetQuery(req, { name_filter: { type: 'string' }, type: { type: 'string' } });
   const filter = typeof q.name_filter === 'string' ? q.name_filter.toLowerCase() : '';
   const items = rolesOf(ctx.state)
     .filter((e) => String(e.data.name).toLowerCase().includes(filter))
