@@ -67,4 +67,14 @@ describe('connection sub-resources', () => {
     const unknown = await emu.api('GET', '/api/v2/connections/con_0000000000000000/scim-configuration');
     expect(unknown).toMatchObject({ status: 404, body: { message: 'The connection does not exist' } });
   });
+
+  it('lists no synchronized groups or SCIM tokens for a connection without provisioning', async () => {
+    const id = await connection('Db-Three', 'auth0', []);
+    const groups = await emu.api('GET', `/api/v2/connections/${id}/directory-provisioning/synchronized-groups?take=5`);
+    expect(groups).toMatchObject({ status: 200, body: { groups: [] } });
+    const tokens = await emu.api('GET', `/api/v2/connections/${id}/scim-configuration/tokens`);
+    expect(tokens).toMatchObject({ status: 200, body: [] });
+    const unknown = await emu.api('GET', '/api/v2/connections/con_0000000000000000/scim-configuration/tokens');
+    expect(unknown).toMatchObject({ status: 404, body: { message: 'The connection does not exist' } });
+  });
 });

@@ -10,7 +10,8 @@ import { connectionView } from './connection-view.js';
  * The connection sub-resources a deploy tool reads on every run, for a tenant where none is configured:
  * the client side of enabled connections, and the SCIM / directory-provisioning listings. Provisioning is
  * never configured here (no SCIM endpoint or directory sync runs in the emulator), so the tenant-wide
- * listings are empty and the per-connection reads are the API's documented 404s.
+ * listings and the per-connection synchronized groups and SCIM tokens are empty, and the per-connection
+ * configurations are the API's documented 404s.
  */
 
 /** GET /clients/{id}/connections: `{connections: [ConnectionForList], next?}` (OAS), checkpoint only. */
@@ -34,6 +35,13 @@ function clientConnections(req: ApiRequest, ctx: Ctx) {
 const emptyListing = (key: string) => (req: ApiRequest) => {
   parseQuery(req.query, CHECKPOINT_PARAMS);
   return { status: 200, body: { [key]: [] } };
+};
+
+/** A per-connection listing with nothing configured: empty once the connection exists (OAS 404 before). */
+const emptyForConnection = (body: () => unknown, params = CHECKPOINT_PARAMS) => (req: ApiRequest, ctx: Ctx) => {
+  parseQuery(req.query, params);
+  requireConnection(ctx, req.params.id as string);
+  return { status: 200, body: body() };
 };
 
 /** The connection must exist first (404 "The connection does not exist"), then its configuration. */
@@ -73,5 +81,18 @@ export const connectionProvisioningRoutes: Route[] = [
     pattern: `${CONNECTION}/scim-configuration`,
     scopes: ['read:scim_config'],
     handler: notConfigured('Not Found'),
+  },
+  // ListSynchronizedGroupsResponseContent `{groups, next?}` and GetScimTokensResponseContent (a bare array).
+  {
+    method: 'GET',
+    pattern: `${CONNECTION}/directory-provisioning/synchronized-groups`,
+    scopes: ['read:directory_provisionings'],
+    handler: emptyForConnection(() => ({ groups: [] })),
+  },
+  {
+    method: 'GET',
+    pattern: `${CONNECTION}/scim-configuration/tokens`,
+    scopes: ['read:scim_token'],
+    handler: emptyForConnection(() => [], {}),
   },
 ];
