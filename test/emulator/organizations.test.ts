@@ -143,4 +143,25 @@ describe('organization enabled connections and members', () => {
       await local.close();
     }
   });
+
+  it("lists a user's organizations (offset envelope) and answers 404 for an unknown user", async () => {
+    const org = await createOrg({ name: 'members-of' });
+    await createOrg({ name: 'other' });
+    const user = (await emu.api('POST', '/api/v2/users', {
+      connection: 'Username-Password-Authentication',
+      email: 'u@example.com',
+      password: 'Very-Str0ng-Pass!',
+    })).body as { user_id: string };
+    const path = `/api/v2/users/${encodeURIComponent(user.user_id)}/organizations`;
+    expect((await emu.api('GET', path)).body).toEqual([]);
+    await emu.api('POST', `/api/v2/organizations/${org.id}/members`, { members: [user.user_id] });
+    expect((await emu.api('GET', `${path}?include_totals=true`)).body).toEqual({
+      organizations: [{ id: org.id, name: 'members-of' }],
+      start: 0,
+      limit: 50,
+      total: 1,
+    });
+    const unknown = await emu.api('GET', '/api/v2/users/auth0%7Cnobody/organizations');
+    expect(unknown).toMatchObject({ status: 404, body: { message: 'The user does not exist.' } });
+  });
 });

@@ -5,7 +5,7 @@ import { CHECKPOINT_PARAMS, OFFSET_PARAMS, parseQuery } from '../query.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { findUser } from '../users/store.js';
 import { arr, obj, str, validateBody } from '../validate.js';
-import { findOrg, membersOf, type OrgMember, setMembers } from './org-model.js';
+import { findOrg, membersOf, type OrgMember, orgView, setMembers } from './org-model.js';
 import { byName, roleView } from './role-model.js';
 
 /**
@@ -130,6 +130,17 @@ function removeRoles(req: ApiRequest, ctx: Ctx) {
   return { status: 204 };
 }
 
+/** GET /users/{id}/organizations (OAS): the organizations the user is a member of, offset paged. */
+function userOrganizations(req: ApiRequest, ctx: Ctx) {
+  const q = parseQuery(req.query, { ...OFFSET_PARAMS, page: { type: 'integer', minimum: 0, maximum: 1000 } });
+  const user = findUser(ctx.state, decodeURIComponent(req.params.id as string));
+  if (!user) throw fail(404, 'The user does not exist.', 'inexistent_user');
+  const orgs = ctx.state.collections.organizations.filter((org) =>
+    liveMembers(ctx, org).some((m) => m.user_id === user.data.user_id),
+  );
+  return { status: 200, body: listResponse(orgs, q, { key: 'organizations', checkpoint: false, view: orgView }) };
+}
+
 const BASE = '/api/v2/organizations/{id}/members';
 export const orgMemberRoutes: Route[] = [
   { method: 'GET', pattern: BASE, scopes: ['read:organization_members'], handler: list },
@@ -138,4 +149,10 @@ export const orgMemberRoutes: Route[] = [
   { method: 'GET', pattern: `${BASE}/{user_id}/roles`, scopes: ['read:organization_member_roles'], handler: listRoles },
   { method: 'POST', pattern: `${BASE}/{user_id}/roles`, scopes: ['create:organization_member_roles'], handler: assignRoles },
   { method: 'DELETE', pattern: `${BASE}/{user_id}/roles`, scopes: ['delete:organization_member_roles'], handler: removeRoles },
+  {
+    method: 'GET',
+    pattern: '/api/v2/users/{id}/organizations',
+    scopes: ['read:users', 'read:organizations'],
+    handler: userOrganizations,
+  },
 ];
