@@ -8,6 +8,7 @@ import { manifestItem } from '../export/manifest-form.js';
 import type { JsonObject } from '../json.js';
 import { handlers, KINDS, type Kind } from '../kinds/index.js';
 import { exportUsers } from '../kinds/users/read.js';
+import { withLiveRoles } from '../kinds/users/roles-read.js';
 import { didYouMean } from '../manifest/suggest.js';
 import { kindContext } from '../plan/context.js';
 import { connect } from './connect.js';
@@ -93,7 +94,7 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
       managementAudience: connection.endpoint.audience,
     });
     // Users through an export job whatever their number: search stops at 1000 (mgmt-api.md §8).
-    if (kinds.includes('users')) live.kinds.users = await exportUsers(connection.api);
+    if (kinds.includes('users')) live.kinds.users = await withLiveRoles(connection.api, await exportUsers(connection.api));
     const ctx = kindContext(live);
     const bindings = new Map<string, string>();
     await mkdir(outDir, { recursive: true });

@@ -1,35 +1,51 @@
 import { z } from 'zod';
 import type { JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-import { pick, str } from './common.js';
+import { pick, refTo, str } from './common.js';
+import { usersCatalog } from './fields/users.js';
+import { itemSchemaOf, type ItemSchemaSpec } from './fields/zod.js';
 import type { KindHandler } from './types.js';
 import { applyUsersPhase } from './users/apply.js';
 import { USER_FIELDS, userKey } from './users/config.js';
 import { planUsers } from './users/plan.js';
 import { listUsers } from './users/read.js';
+import { withLiveRoles } from './users/roles-read.js';
 
-// Any JSON values; a recursive JSON schema would need $defs, which the generated manifest schema does not carry.
-const metadata = z.record(z.string(), z.unknown());
+const spec: ItemSchemaSpec = {
+  unmanaged: {
+    client_id: 'only valid when the email changes, and the email is part of a user\'s key: it never changes in place',
+  },
+  overrides: {
+    // Part of the key: required, and never null.
+    email: z.email(),
+    /** Write-only: sent on create, never compared; only from an env-bound keyword (`secretFields`). */
+    password: z.string().min(1),
+  },
+  required: ['connection', 'email'],
+};
 
-/** Field limits from the API (mgmt-api.md §8.1: names 1..150, name/nickname 1..300, username 1..128). */
-const itemSchema = z.strictObject({
-  connection: z.string().min(1),
-  email: z.email(),
-  username: z.string().min(1).max(128).optional(),
-  name: z.string().min(1).max(300).optional(),
-  given_name: z.string().min(1).max(150).optional(),
-  family_name: z.string().min(1).max(150).optional(),
-  nickname: z.string().min(1).max(300).optional(),
-  picture: z.string().min(1).optional(),
-  blocked: z.boolean().optional(),
-  email_verified: z.boolean().optional(),
-  user_metadata: metadata.optional(),
-  app_metadata: metadata.optional(),
-  /** Write-only: sent on create, never compared; only from an env-bound keyword (`secretFields`). */
-  password: z.string().min(1).optional(),
+/**
+ * Request options rather than user state: sent with the create, never read back, so never compared.
+ * `user_id` is the id's part after `provider|`: the API takes it on create only, so the plan refuses a
+ * declared one that differs from the live user's (plan.ts) instead of planning a change it cannot make.
+ */
+const CREATE_ONLY = ['user_id', 'verify_email', 'verify_phone_number'];
+
+const itemSchema = itemSchemaOf(usersCatalog, spec).extend({
+  /** The user's roles by name, the exact set; left out, the user's roles are not managed. */
+  roles: z
+    .array(z.string().min(1))
+    .refine((list) => new Set(list).size === list.length, 'each role is listed once')
+    .optional(),
 });
 
 const COMPARED = ['connection', ...USER_FIELDS] as const;
+
+/** Roles compare as a set of references, so a role declared or created in the same plan resolves at apply. */
+const roleRefs = (names: unknown) =>
+  (Array.isArray(names) ? names.map(String) : [])
+    .sort((a, b) => a.localeCompare(b))
+    .map((name) => refTo('roles', name));
 
 const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 
@@ -42,25 +58,41 @@ export const users: KindHandler = {
     typeof live.connection === 'string' && typeof live.email === 'string'
       ? userKey(live.connection, live.email)
       : undefined,
-  references: (item) => [{ kind: 'connections', key: str(item.connection), path: ['connection'] }],
+  references: (item) => [
+    { kind: 'connections', key: str(item.connection), path: ['connection'] },
+    ...(Array.isArray(item.roles) ? item.roles : []).map((name, i) => ({
+      kind: 'roles' as const,
+      key: String(name),
+      path: ['roles', i],
+    })),
+  ],
   protectedReason: () => undefined,
-  toApi: (item) => pick(item, [...COMPARED, 'password']),
-  fromLive: (live) => pick(live, COMPARED),
-  // The password is write-only and never read back, so it is never compared: no perpetual diff.
+  toApi(item) {
+    const out = pick(item, [...COMPARED, 'password', ...CREATE_ONLY]);
+    if (item.roles !== undefined) out.roles = roleRefs(item.roles);
+    return out;
+  },
+  fromLive(live) {
+    const out = pick(live, COMPARED);
+    if (Array.isArray(live.roles)) out.roles = roleRefs(live.roles);
+    return out;
+  },
+  // The password and create-only options are never read back, so never compared: no perpetual diff.
   // Auth0 stores emails in lower case (mgmt-api.md §8.1).
   canonicalize(body) {
-    const out = pick(body, COMPARED);
+    const out = pick(body, [...COMPARED, 'roles']);
     if (typeof out.email === 'string') out.email = out.email.toLowerCase();
     return out;
   },
   replaceFields: [],
   mapFields: ['user_metadata', 'app_metadata'],
   secretFields: ['password'],
-  dependsOn: ['connections'],
+  // Roles first: a user's roles may be created in the same apply.
+  dependsOn: ['connections', 'roles'],
   plan: planUsers,
   applyPhase: applyUsersPhase,
   idOf: (live) => str(live.user_id),
-  list: listUsers,
+  list: async (api) => withLiveRoles(api, await listUsers(api)),
   async create(api, body) {
     const res = await api.request({ method: 'POST', path: '/users', body });
     return isObject(res.body) ? res.body : ({} as JsonObject);

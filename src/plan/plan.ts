@@ -4,6 +4,7 @@ import type { Kind, KindContext, KindPlanOutput } from '../kinds/types.js';
 import { relative } from 'node:path';
 import type { Desired, Loc } from '../manifest/types.js';
 import { exclusionMatcher } from '../manifest/exclude.js';
+import { didYouMean } from '../manifest/suggest.js';
 import { kindContext } from './context.js';
 import { resolveDuplicates } from './duplicates.js';
 import { defaultPlanKind } from './kind-plan.js';
@@ -42,10 +43,15 @@ function resolveRefs(
     const [kind, ...rest] = ref.split('/');
     const key = rest.join('/');
     const handler = handlers[kind as Kind];
-    const found = (live.kinds[kind as Kind] ?? []).filter((o) => handler.liveKeyOf(o, ctx) === key);
+    const objects = live.kinds[kind as Kind] ?? [];
+    const found = objects.filter((o) => handler.liveKeyOf(o, ctx) === key);
     if (found.length === 1 && found[0]) refs[ref] = handler.idOf(found[0]);
     else {
-      const problem = found.length === 0 ? 'does not exist in the tenant or the manifests' : 'is ambiguous in the tenant';
+      const keys = () => objects.flatMap((o) => handler.liveKeyOf(o, ctx) ?? []);
+      const problem =
+        found.length === 0
+          ? `does not exist in the tenant or the manifests${didYouMean(key, keys())}`
+          : 'is ambiguous in the tenant';
       // One line per item that names it, so each can point at its own place in the manifests.
       for (const user of changes.filter((c) => refsIn(c.body).includes(ref)))
         errors.push(`${user.address}: ${handler.label} '${key}' ${problem}`);

@@ -163,9 +163,6 @@ function assignRoleUsers(req: ApiRequest, ctx: Ctx) {
   return { status: 200, body: {} };
 }
 
-// ---- /users/{id}/roles ----
-
-
 const ROLES = '/api/v2/roles';
 const READ_MEMBERS = ['read:users', 'read:roles', 'read:role_members'];
 

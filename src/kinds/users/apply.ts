@@ -7,54 +7,67 @@ import type { Change } from '../../plan/types.js';
 import type { PhaseResult } from '../types.js';
 import { bulkThreshold } from './config.js';
 import { importUsers, whereDeclared } from './import.js';
-import { connectionOfKey, emailOfKey, importRecord, routeChanges } from './route.js';
+import { findUserId } from './lookup.js';
+import { roleDelta, type RoleDelta } from './roles.js';
+import { type RoleWork, syncRoles } from './roles-apply.js';
+import { connectionOfKey, emailOfKey, importRecord, routeChanges, writesUser } from './route.js';
 
 const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 
 /**
  * After a create whose outcome is unknown, look the user up by email (strongly consistent, unlike search;
- * mgmt-api.md §8.1) and adopt it rather than create it twice.
+ * mgmt-api.md §8.1) and adopt it rather than create it twice. Returns the user's id.
  */
-async function createOnce(api: Api, change: Change, body: JsonObject): Promise<void> {
+async function createOnce(api: Api, change: Change, body: JsonObject): Promise<string | undefined> {
   try {
-    await api.request({ method: 'POST', path: '/users', body });
+    const res = await api.request({ method: 'POST', path: '/users', body });
+    return isObject(res.body) && typeof res.body.user_id === 'string' ? res.body.user_id : undefined;
   } catch (error) {
     if (!(error instanceof UncertainWriteError)) throw error;
-    const res = await api.request({ method: 'GET', path: '/users-by-email', query: { email: emailOfKey(change.key) } });
-    const connection = connectionOfKey(change.key);
-    const found = (Array.isArray(res.body) ? res.body.filter(isObject) : []).some((u) =>
-      (Array.isArray(u.identities) ? u.identities.filter(isObject) : []).some((i) => i.connection === connection),
-    );
-    if (!found) await api.request({ method: 'POST', path: '/users', body });
+    const found = await findUserId(api, { email: emailOfKey(change.key), connection: connectionOfKey(change.key) });
+    if (found) return found;
+    const res = await api.request({ method: 'POST', path: '/users', body });
+    return isObject(res.body) && typeof res.body.user_id === 'string' ? res.body.user_id : undefined;
   }
 }
 
-async function one(api: Api, change: Change, body: JsonObject | undefined): Promise<void> {
+async function one(api: Api, change: Change, body: JsonObject | undefined): Promise<string | undefined> {
   if (change.action === 'create') return createOnce(api, change, body ?? {});
   if (change.action === 'update') {
     await api.request({ method: 'PATCH', path: userPath(change.id ?? ''), body: body ?? {} });
-    return;
+    return change.id;
   }
   await api.request({ method: 'DELETE', path: userPath(change.id ?? '') });
+  return change.id;
+}
+
+/** The user's own fields: its roles go through the role endpoints. */
+function withoutRoles(body: JsonObject | undefined): JsonObject | undefined {
+  if (body?.roles === undefined) return body;
+  const { roles: _roles, ...rest } = body;
+  return rest;
 }
 
 /**
- * A phase of user changes: the ones `routeChanges` sends to import jobs go there, the rest one call each
+ * The users themselves: the changes `routeChanges` sends to import jobs go there, the rest one call each
  * (the api client's queue bounds how many run at once). Failures name the manifest line of the user.
+ * Returns the ids of the users written through /api/v2/users (import jobs do not say theirs).
  */
-export async function applyUsersPhase(
+async function writeUsers(
   api: Api,
   list: { change: Change; body: JsonObject | undefined }[],
-): Promise<PhaseResult> {
-  const bodies = new Map(list.map((x) => [x.change, x.body]));
+  result: PhaseResult,
+): Promise<Map<Change, string>> {
+  const bodies = new Map(list.map((x) => [x.change, withoutRoles(x.body)]));
   const { bulk, single } = routeChanges(
     list.map((x) => x.change),
     bulkThreshold(),
   );
-  const result: PhaseResult = { applied: [], failed: [] };
+  const ids = new Map<Change, string>();
   const perUser = single.map(async (change) => {
     try {
-      await one(api, change, bodies.get(change));
+      const id = await one(api, change, bodies.get(change));
+      if (id) ids.set(change, id);
       result.applied.push(change);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -66,5 +79,31 @@ export async function applyUsersPhase(
   });
   const recordOf = (change: Change) => importRecord(change, bodies.get(change) ?? {});
   await Promise.all([...perUser, importUsers(api, { changes: bulk, recordOf }, result)]);
+  return ids;
+}
+
+/**
+ * A phase of user changes: the users first, then their roles for the users written without a failure
+ * (and for updates of roles alone), additions batched per role.
+ */
+export async function applyUsersPhase(
+  api: Api,
+  list: { change: Change; body: JsonObject | undefined }[],
+): Promise<PhaseResult> {
+  const deltas = new Map<Change, RoleDelta>();
+  for (const { change, body } of list) {
+    const delta = roleDelta(change, body);
+    if (delta) deltas.set(change, delta);
+  }
+  const written: PhaseResult = { applied: [], failed: [] };
+  const ids = await writeUsers(api, list.filter((x) => writesUser(x.change)), written);
+  const result: PhaseResult = { applied: [], failed: written.failed };
+  const work: RoleWork[] = [];
+  for (const change of [...written.applied, ...list.map((x) => x.change).filter((c) => !writesUser(c))]) {
+    const delta = deltas.get(change);
+    if (delta) work.push({ change, delta, id: ids.get(change) ?? change.id });
+    else result.applied.push(change);
+  }
+  await syncRoles(api, work, result);
   return result;
 }

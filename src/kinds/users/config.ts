@@ -26,6 +26,8 @@ export const USER_FIELDS = [
   'email_verified',
   'user_metadata',
   'app_metadata',
+  'phone_number',
+  'phone_verified',
 ] as const;
 
 /**
@@ -42,6 +44,13 @@ export const UPSERTABLE = [
   'picture',
   'user_metadata',
 ];
+
+/**
+ * What an import record may carry besides the email (bulk-user-import-schema, mgmt-api.md §8.2). A create
+ * declaring anything else (a phone number, verify_email) goes through POST /users, the only call that
+ * takes it.
+ */
+export const IMPORTABLE = ['user_id', 'username', 'blocked', ...UPSERTABLE];
 
 /** The key of a user: its connection's name and its (lower-case) email. */
 export function userKey(connection: string, email: string): string {
