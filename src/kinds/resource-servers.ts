@@ -38,6 +38,7 @@ export const resourceServers: KindHandler = {
   kind: 'resourceServers',
   label: 'resource server',
   itemSchema: itemSchemaOf(resourceServersCatalog, spec),
+  fields: { catalog: resourceServersCatalog, spec, semantics },
   keyOf: (item) => str(item.identifier),
   liveKeyOf: (live) => str(live.identifier),
   references: () => [],
