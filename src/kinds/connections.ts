@@ -53,7 +53,7 @@ const spec: ItemSchemaSpec = {
 };
 
 const semantics: FieldSemantics = {
-  sets: ['realms', 'options.domain_aliases', 'options.non_persistent_attrs', 'options.password_dictionary.dictionary'],
+  sets: ['realms', 'enabled_clients', 'options.domain_aliases', 'options.non_persistent_attrs', 'options.password_dictionary.dictionary'],
   secrets: OPTION_SECRETS.map((path) => `options.${path}`),
 };
 

@@ -3,6 +3,7 @@ import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { pick, str } from './common.js';
 import type { Field } from './fields/field.js';
+import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
 import { networkAclsCatalog } from './fields/networkAcls.js';
 import { fieldSchema, itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import { planNetworkAcls } from './network-acl-plan.js';
@@ -74,15 +75,13 @@ const FIELDS = managedFields(networkAclsCatalog, spec);
 /** Signals of a rule's match (sorted as sets): those the catalog lists, and the curated lists. */
 export const SIGNALS = Object.keys(matchField(ruleField.properties!.match!).properties ?? {});
 
-const sortValues = (v: Json | undefined): Json | undefined =>
-  Array.isArray(v) ? [...v].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))) : v;
-
 /** Signal values are OR-ed sets (rule-evaluation docs, §4.3): their order carries no meaning. */
+const semantics: FieldSemantics = {
+  sets: SIGNALS.flatMap((signal) => [`rule.match.${signal}`, `rule.not_match.${signal}`]),
+};
+
 function canonicalMatch(m: Json | undefined): JsonObject | undefined {
-  if (!isObject(m)) return undefined;
-  const out: JsonObject = {};
-  for (const signal of SIGNALS) if (m[signal] !== undefined) out[signal] = sortValues(m[signal]) as Json;
-  return out;
+  return isObject(m) ? pick(m, SIGNALS) : undefined;
 }
 
 function canonicalRule(r: Json | undefined): Json | undefined {
@@ -99,7 +98,7 @@ export const networkAcls: KindHandler = {
   kind: 'networkAcls',
   label: 'network ACL',
   itemSchema: itemSchemaOf(networkAclsCatalog, spec),
-  fields: { catalog: networkAclsCatalog, spec },
+  fields: { catalog: networkAclsCatalog, spec, semantics },
   keyOf: (item) => str(item.description),
   liveKeyOf: (live) => (typeof live.description === 'string' ? live.description : undefined),
   references: () => [],
@@ -110,7 +109,7 @@ export const networkAcls: KindHandler = {
   canonicalize(body) {
     const out = pick(body, FIELDS);
     if (out.rule !== undefined) out.rule = canonicalRule(out.rule) as Json;
-    return out;
+    return canonicalFields(out, semantics);
   },
   replaceFields: [],
   // The rule is replaced whole by PUT: compare it whole, so a removed signal shows as a change.

@@ -1,8 +1,8 @@
 import type { Kind } from '../types.js';
-import type { KindCatalog } from './field.js';
+import type { KindCatalog, VariantCatalog } from './field.js';
 import { clientGrantsCatalog } from './clientGrants.js';
 import { clientsCatalog } from './clients.js';
-import { connectionsCatalog } from './connections.js';
+import { connectionsCatalog, connectionsVariants } from './connections.js';
 import { networkAclsCatalog } from './networkAcls.js';
 import { organizationsCatalog } from './organizations.js';
 import { resourceServersCatalog } from './resourceServers.js';
@@ -22,3 +22,6 @@ export const CATALOGS: Partial<Record<Kind, KindCatalog>> = {
   users: usersCatalog,
   organizations: organizationsCatalog,
 };
+
+/** Fields whose shape depends on another field's value. */
+export const VARIANTS: Partial<Record<Kind, VariantCatalog>> = { connections: connectionsVariants };
