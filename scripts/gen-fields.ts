@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Field, KindCatalog } from '../src/kinds/fields/field.js';
+import type { Field, KindCatalog, VariantCatalog } from '../src/kinds/fields/field.js';
 
 /**
  * Writes src/kinds/fields/<kind>.ts from the official Management API OpenAPI spec: every field of each
@@ -14,8 +14,18 @@ import type { Field, KindCatalog } from '../src/kinds/fields/field.js';
 
 type Schema = Record<string, unknown>;
 
+/**
+ * Shapes of one field that depend on another field's value: the spec's per-value create bodies (named
+ * `<prefix><Variant>`) each fix `discriminator` with a `const` and give `field` its own shape.
+ */
+interface Variants {
+  prefix: string;
+  discriminator: string;
+  field: string;
+}
+
 /** Each kind's request bodies: [method, path] of its create (if any) and its update. */
-const SOURCES: Record<string, { create?: [string, string]; update: [string, string]; extra?: Record<string, string> }> = {
+const SOURCES: Record<string, { create?: [string, string]; update: [string, string]; variants?: Variants }> = {
   tenant: { update: ['patch', '/tenants/settings'] },
   resourceServers: { create: ['post', '/resource-servers'], update: ['patch', '/resource-servers/{id}'] },
   clients: { create: ['post', '/clients'], update: ['patch', '/clients/{id}'] },
@@ -24,8 +34,9 @@ const SOURCES: Record<string, { create?: [string, string]; update: [string, stri
   connections: {
     create: ['post', '/connections'],
     update: ['patch', '/connections/{id}'],
-    // Database connections' own options, typed where the generic options object is free-form.
-    extra: { auth0Options: 'ConnectionOptionsAuth0' },
+    // Each strategy's own options (CreateConnectionRequestContentAuth0, ...SAML, ...): the generic body
+    // leaves them open.
+    variants: { prefix: 'CreateConnectionRequestContent', discriminator: 'strategy', field: 'options' },
   },
   networkAcls: { create: ['post', '/network-acls'], update: ['patch', '/network-acls/{id}'] },
   users: { create: ['post', '/users'], update: ['patch', '/users/{id}'] },
@@ -68,13 +79,38 @@ function main(): void {
       required: create?.required ?? [],
       fields: create ? mergeFields(create.properties ?? {}, update.properties ?? {}) : (update.properties ?? {}),
     };
-    const extras = Object.entries(source.extra ?? {}).map(
-      ([name, ref]) => [name, convert({ $ref: `#/components/schemas/${ref}` }, [])] as const,
-    );
+    const variants = source.variants ? variantsOf(source.variants, components, convert) : undefined;
     const file = join(root, 'src', 'kinds', 'fields', `${kind}.ts`);
-    writeFileSync(file, render(kind, catalog, extras));
+    writeFileSync(file, render(kind, catalog, variants));
     process.stdout.write(`${kind}: ${Object.keys(catalog.fields).length} fields -> ${file}\n`);
   }
+}
+
+/** The property `name` of a schema, looking through allOf. */
+function propertyOf(schema: Schema, name: string, components: Record<string, Schema>): Schema | undefined {
+  const resolved = typeof schema.$ref === 'string' ? components[schema.$ref.split('/').at(-1) ?? ''] : schema;
+  const own = (resolved?.properties as Record<string, Schema> | undefined)?.[name];
+  if (own !== undefined) return own;
+  for (const sub of (resolved?.allOf as Schema[] | undefined) ?? []) {
+    const found = propertyOf(sub, name, components);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** value of the discriminator -> the name of its shape; shape name -> the shape (shared shapes once). */
+function variantsOf(v: Variants, components: Record<string, Schema>, convert: ReturnType<typeof converter>): VariantCatalog {
+  const out: VariantCatalog = { discriminator: v.discriminator, field: v.field, byValue: {}, shapes: {} };
+  for (const [name, schema] of Object.entries(components)) {
+    if (!name.startsWith(v.prefix) || name === v.prefix) continue;
+    const value = propertyOf(schema, v.discriminator, components)?.const;
+    const shape = propertyOf(schema, v.field, components);
+    const ref = typeof shape?.$ref === 'string' ? shape.$ref.split('/').at(-1) : undefined;
+    if (typeof value !== 'string' || ref === undefined) continue;
+    out.byValue[value] = ref;
+    out.shapes[ref] ??= convert({ $ref: `#/components/schemas/${ref}` }, []);
+  }
+  return out;
 }
 
 /** Create fields, then update-only ones; a field only in the create body is create-only. */
@@ -120,7 +156,7 @@ function converter(components: Record<string, Schema>) {
     const alternatives = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
     let field: Field;
     if (Array.isArray(schema.allOf)) {
-      field = (schema.allOf as Schema[]).map((s) => convert(s, stack)).reduce(allOf, { type: 'object' } as Field);
+      field = (schema.allOf as Schema[]).map((s) => convert(s, stack)).reduce(allOf);
     } else if (alternatives) {
       const shapes = alternatives.map((s) => convert(s, stack));
       const nonNull = shapes.filter((s) => !(s.type === 'any' && s.nullable));
@@ -161,9 +197,13 @@ function converter(components: Record<string, Schema>) {
   return convert;
 }
 
-/** Every shape at once: an object with the keys of all of them. */
+/**
+ * Every shape at once: objects get the keys of all of them; a part without a type of its own only adds
+ * bounds (`allOf: [{$ref: ConnectionClientSecret}, {maxLength: 512}]` is a string).
+ */
 function allOf(a: Field, b: Field): Field {
-  const out: Field = { ...a, ...b, type: 'object' };
+  const type = b.type === 'any' && b.oneOf === undefined ? a.type : b.type;
+  const out: Field = { ...a, ...b, type: type === 'any' && (a.properties || b.properties) ? 'object' : type };
   if (a.properties || b.properties) out.properties = { ...a.properties, ...b.properties };
   const required = [...(a.required ?? []), ...(b.required ?? [])];
   if (required.length > 0) out.required = [...new Set(required)];
@@ -180,11 +220,11 @@ function inferType(schema: Schema): string {
   return 'any';
 }
 
-function render(kind: string, catalog: KindCatalog, extras: (readonly [string, Field])[]): string {
+function render(kind: string, catalog: KindCatalog, variants: VariantCatalog | undefined): string {
   const lines = [
     '// Generated by scripts/gen-fields.ts from the official Management API OpenAPI spec. Do not edit:',
     '// rerun `npm run gen:fields` instead.',
-    `import type { ${extras.length > 0 ? 'Field, ' : ''}KindCatalog } from './field.js';`,
+    `import type { KindCatalog${variants ? ', VariantCatalog' : ''} } from './field.js';`,
     '',
     `export const ${kind}Catalog: KindCatalog = {`,
     `  source: ${JSON.stringify(catalog.source)},`,
@@ -193,10 +233,27 @@ function render(kind: string, catalog: KindCatalog, extras: (readonly [string, F
     ...Object.entries(catalog.fields).map(([name, field]) => `    ${JSON.stringify(name)}: ${JSON.stringify(field)},`),
     '  },',
     '};',
-    ...extras.flatMap(([name, field]) => ['', `export const ${name}: Field = ${JSON.stringify(field)};`]),
+    ...(variants ? renderVariants(kind, variants) : []),
     '',
   ];
   return lines.join('\n');
+}
+
+function renderVariants(kind: string, v: VariantCatalog): string[] {
+  return [
+    '',
+    `/** \`${v.field}\` per \`${v.discriminator}\`. */`,
+    `export const ${kind}Variants: VariantCatalog = {`,
+    `  discriminator: ${JSON.stringify(v.discriminator)},`,
+    `  field: ${JSON.stringify(v.field)},`,
+    '  byValue: {',
+    ...Object.entries(v.byValue).map(([value, name]) => `    ${JSON.stringify(value)}: ${JSON.stringify(name)},`),
+    '  },',
+    '  shapes: {',
+    ...Object.entries(v.shapes).map(([name, field]) => `    ${JSON.stringify(name)}: ${JSON.stringify(field)},`),
+    '  },',
+    '};',
+  ];
 }
 
 try {

@@ -32,6 +32,7 @@ export const clientGrants: KindHandler = {
   kind: 'clientGrants',
   label: 'client grant',
   itemSchema: itemSchemaOf(clientGrantsCatalog, spec),
+  fields: { catalog: clientGrantsCatalog, spec, semantics },
   keyOf: (item) => grantKey(str(item.client), str(item.audience), item.subject_type),
   liveKeyOf(live, ctx) {
     const name = clientName(live, ctx);

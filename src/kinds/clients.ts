@@ -75,6 +75,7 @@ export const clients: KindHandler = {
   kind: 'clients',
   label: 'client',
   itemSchema,
+  fields: { catalog: clientsCatalog, spec, semantics },
   keyOf: (item) => str(item.name),
   liveKeyOf: (live) => str(live.name),
   references: () => [],

@@ -1,79 +1,127 @@
 import { z } from 'zod';
 import type { Api } from '../api/types.js';
 import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
 import { pick, refTo, str } from './common.js';
 import { clientKey, planConnections } from './connection-plan.js';
+import type { Field } from './fields/field.js';
+import { connectionsCatalog, connectionsVariants } from './fields/connections.js';
+import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
+import { unionShape, variantShape, withoutKeys } from './fields/variants.js';
+import { fieldSchema, itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import type { KindHandler } from './types.js';
 
-const FIELDS = [
-  'name',
-  'strategy',
-  'display_name',
-  'is_domain_connection',
-  'show_as_button',
-  'realms',
-  'metadata',
-  'options',
-  'enabled_clients',
-] as const;
+/**
+ * Option values that are secrets (OAS: client secrets of social and enterprise providers, Apple's private
+ * key, Google Workspace admin tokens, the SAML signing and decryption keys, SMS gateway secrets): only
+ * from env-bound keywords, sent but never read back into a comparison or printed.
+ */
+const OPTION_SECRETS = [
+  'client_secret',
+  'app_secret',
+  'admin_access_token',
+  'admin_refresh_token',
+  'twilio_token',
+  'signing_key.key',
+  'decryptionKey',
+  'gateway_authentication.secret',
+];
 
-const toggle = <T extends z.ZodRawShape>(extra: T) => z.strictObject({ enable: z.boolean(), ...extra });
+/** Option keys manifests cannot declare (nested, so fields:coverage lists them apart). */
+const UNMANAGED_OPTIONS: Record<string, string> = {
+  configuration: 'the API stores these custom-database values encrypted and never shows them, so they cannot be compared',
+};
+
+const spec: ItemSchemaSpec = {
+  overrides: {
+    name: z
+      .string()
+      .max(128)
+      .regex(
+        /^[a-zA-Z0-9](-[a-zA-Z0-9]|[a-zA-Z0-9])*$/,
+        'must start and end with a letter or digit, with single hyphens between (no spaces)',
+      ),
+    // Client names; the exact set of clients the connection is enabled for.
+    enabled_clients: z
+      .array(z.string().min(1))
+      .refine((list) => new Set(list).size === list.length, 'client names must be unique'),
+    // The API takes null values to delete keys; a manifest deletes a key by leaving it out.
+    metadata: z
+      .record(z.string(), z.string().max(255))
+      .refine((m) => Object.keys(m).length <= 10, 'at most 10 keys'),
+  },
+};
+
+const semantics: FieldSemantics = {
+  sets: ['realms', 'enabled_clients', 'options.domain_aliases', 'options.non_persistent_attrs', 'options.password_dictionary.dictionary'],
+  secrets: OPTION_SECRETS.map((path) => `options.${path}`),
+};
+
+const FIELDS = managedFields(connectionsCatalog, spec);
+
+/** One strategy's options as a manifest declares them. */
+function optionsShape(shape: Field): Field {
+  // No option is required: an update sends the live options with the declared keys changed, so a manifest
+  // declares only the options it manages (a create missing one the API needs is refused by the API).
+  const { required: _all, ...own } = withoutKeys(shape, Object.keys(UNMANAGED_OPTIONS));
+  const key = own.properties?.decryptionKey;
+  // The PEM string form only: a secret comes whole from one env-bound keyword, never as a mapping.
+  const pem = key?.oneOf?.find((alt) => alt.type === 'string');
+  return pem ? { ...own, properties: { ...own.properties, decryptionKey: pem } } : own;
+}
+
+const byStrategy = new Map<string, z.ZodObject>();
+
+/** The item schema of one strategy; undefined for a strategy the spec describes no options for. */
+function strategySchema(strategy: unknown): z.ZodObject | undefined {
+  const shape = variantShape(connectionsVariants, strategy);
+  if (shape === undefined) return undefined;
+  const key = String(strategy);
+  let schema = byStrategy.get(key);
+  if (schema === undefined) {
+    const options = fieldSchema(optionsShape(shape));
+    schema = itemSchemaOf(connectionsCatalog, { ...spec, overrides: { ...spec.overrides, options } });
+    byStrategy.set(key, schema);
+  }
+  return schema;
+}
 
 /**
- * The database-connection options that matter (OAS ConnectionOptionsAuth0). Only declared keys are
- * compared; the rest of the live options is kept as it is (see `update`).
+ * Editors see every strategy's option keys at once (the generic body leaves options open); the check
+ * then holds the options to the declared strategy's own, once the item is otherwise valid.
  */
-const optionsSchema = z.strictObject({
-  passwordPolicy: z.enum(['none', 'low', 'fair', 'good', 'excellent']).nullable().optional(),
-  password_complexity_options: z.strictObject({ min_length: z.number().int().min(1).max(128) }).optional(),
-  password_history: toggle({ size: z.number().int().min(0).max(24).optional() }).optional(),
-  password_no_personal_info: toggle({}).optional(),
-  password_dictionary: toggle({ dictionary: z.array(z.string().max(50)).optional() }).optional(),
-  brute_force_protection: z.boolean().optional(),
-  requires_username: z.boolean().optional(),
-  validation: z
-    .strictObject({
-      username: z.strictObject({ min: z.number().int().min(1), max: z.number().int().max(128) }),
-    })
-    .optional(),
-  disable_signup: z.boolean().optional(),
-  disable_self_service_change_password: z.boolean().optional(),
-  non_persistent_attrs: z.array(z.string().max(255)).max(96).optional(),
-  mfa: z
-    .strictObject({ active: z.boolean().optional(), return_enroll_settings: z.boolean().optional() })
-    .optional(),
-});
-
-const itemSchema = z.strictObject({
-  // OAS CreateConnectionRequestContent.name; immutable once created (the update schema has no name).
-  name: z
-    .string()
-    .max(128)
-    .regex(
-      /^[a-zA-Z0-9](-[a-zA-Z0-9]|[a-zA-Z0-9])*$/,
-      'must start and end with a letter or digit, with single hyphens between (no spaces)',
-    ),
-  // Database connections only: other strategies carry secrets in options (client_secret, twilio_token).
-  strategy: z.literal('auth0'),
-  display_name: z.string().max(128).optional(),
-  is_domain_connection: z.boolean().optional(),
-  show_as_button: z.boolean().optional(),
-  realms: z.array(z.string().min(1)).optional(),
-  metadata: z
-    .record(z.string(), z.string().max(255))
-    .refine((m) => Object.keys(m).length <= 10, 'at most 10 keys')
-    .optional(),
-  options: optionsSchema.optional(),
-  // Client names; the exact set of clients the connection is enabled for.
-  enabled_clients: z
-    .array(z.string().min(1))
-    .refine((list) => new Set(list).size === list.length, 'client names must be unique')
-    .optional(),
+const anyOptions = fieldSchema(
+  optionsShape(unionShape([connectionsCatalog.fields.options!, ...Object.values(connectionsVariants.shapes)])),
+);
+const itemSchema = itemSchemaOf(connectionsCatalog, {
+  ...spec,
+  overrides: { ...spec.overrides, options: anyOptions },
+}).check((payload) => {
+  const item = payload.value as JsonObject;
+  const own = strategySchema(item.strategy);
+  if (payload.issues.length > 0 || own === undefined || item.options === undefined) return;
+  for (const issue of own.safeParse(item).error?.issues ?? []) payload.issues.push({ ...issue, input: item } as never);
 });
 
 function sortedClients(value: Json | undefined): Json | undefined {
   if (!Array.isArray(value)) return value;
   return [...value].sort((a, b) => clientKey(a).localeCompare(clientKey(b)));
+}
+
+/** Sets `path` in `to` from `from` where `to` has no value there (nested objects are copied, not shared). */
+function keepAbsent(from: JsonObject, to: JsonObject, path: string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined || from[head] === undefined) return;
+  if (rest.length === 0) {
+    to[head] ??= from[head];
+    return;
+  }
+  const inner = from[head];
+  if (!isObject(inner)) return;
+  const target = isObject(to[head]) ? { ...to[head] } : to[head] === undefined ? {} : undefined;
+  if (target === undefined) return;
+  keepAbsent(inner, target, rest);
+  if (Object.keys(target).length > 0) to[head] = target;
 }
 
 const path = (id: string, rest = '') => `/connections/${encodeURIComponent(id)}${rest}`;
@@ -90,6 +138,19 @@ async function enabledClientIds(api: Api, id: string): Promise<string[]> {
 }
 
 /**
+ * PATCH replaces `options` whole (OAS patch_connections_by_id), and a plan never carries a secret the
+ * manifest does not declare: the secrets the tenant holds are read just before the PATCH and sent back,
+ * so changing a social connection's scopes keeps its client secret.
+ */
+async function withLiveSecrets(api: Api, id: string, options: JsonObject): Promise<JsonObject> {
+  const res = await api.request({ method: 'GET', path: path(id) });
+  const live = isObject(res.body) && isObject(res.body.options) ? res.body.options : {};
+  const out = { ...options };
+  for (const secret of OPTION_SECRETS) keepAbsent(live, out, secret.split('.'));
+  return out;
+}
+
+/**
  * Enabled clients go through `/connections/{id}/clients` (GET to read, PATCH `[{client_id, status}]` to
  * change), not the connection's `enabled_clients` array: the OAS marks that array DEPRECATED on create,
  * update and read, the list answer (ConnectionForList) no longer carries it, and a real PATCH /connections
@@ -101,6 +162,11 @@ export const connections: KindHandler = {
   kind: 'connections',
   label: 'connection',
   itemSchema,
+  itemSchemaFor: (raw) => strategySchema((raw as JsonObject | null)?.strategy) ?? itemSchema,
+  fields: { catalog: connectionsCatalog, spec, semantics, unmanagedNested: Object.fromEntries(
+      Object.entries(UNMANAGED_OPTIONS).map(([key, reason]) => [`options.${key}`, reason]),
+    ),
+  },
   keyOf: (item) => str(item.name),
   liveKeyOf: (live) => str(live.name),
   references: (item) =>
@@ -127,8 +193,7 @@ export const connections: KindHandler = {
     return out;
   },
   canonicalize(body) {
-    const out = pick(body, FIELDS);
-    if (Array.isArray(out.realms)) out.realms = [...out.realms].sort();
+    const out = canonicalFields(pick(body, FIELDS), semantics);
     const clients = sortedClients(out.enabled_clients);
     if (clients !== undefined) out.enabled_clients = clients;
     return out;
@@ -136,6 +201,7 @@ export const connections: KindHandler = {
   // A connection cannot change its strategy in place; recreating it deletes its users (connection-plan.ts).
   replaceFields: ['strategy'],
   mapFields: ['metadata'],
+  secretFields: semantics.secrets,
   plan: planConnections,
   // Clients first: a connection may enable a client created in the same run. The tenant's flags tell
   // whether Auth0 enables new clients on every connection by itself.
@@ -165,6 +231,7 @@ export const connections: KindHandler = {
    */
   async update(api, id, body) {
     const { enabled_clients: delta, ...rest } = body;
+    if (isObject(rest.options)) rest.options = await withLiveSecrets(api, id, rest.options);
     let updated: JsonObject = { id };
     if (Object.keys(rest).length > 0) {
       const res = await api.request({ method: 'PATCH', path: path(id), body: rest });

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { pick, str } from './common.js';
+import type { Field } from './fields/field.js';
+import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
+import { networkAclsCatalog } from './fields/networkAcls.js';
+import { fieldSchema, itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import { planNetworkAcls } from './network-acl-plan.js';
 import type { KindHandler } from './types.js';
 import { restCollection } from './rest.js';
@@ -11,86 +15,73 @@ import { restCollection } from './rest.js';
  * PUT, a full replace: a PATCH `rule` must be complete anyway. Priorities are unique (409), so the plan
  * orders its requests (network-acl-plan.ts) and the kind runs sequentially.
  */
-const FIELDS = ['description', 'active', 'priority', 'rule'] as const;
-export const SIGNALS = [
-  'asns',
-  'geo_country_codes',
-  'geo_subdivision_codes',
-  'ipv4_cidrs',
-  'ipv6_cidrs',
-  'ja3_fingerprints',
-  'ja4_fingerprints',
-  'user_agents',
-  'hostnames',
-  'connecting_ipv4_cidrs',
-  'connecting_ipv6_cidrs',
-  'auth0_managed',
-] as const;
+/**
+ * What NetworkAclMatch does not say and the API enforces (mgmt-api.md §4.2/§4.3): at most 10 values per
+ * signal (20 for hostnames and the connecting_* signals), and the curated `auth0_managed` lists. Value
+ * formats (CIDRs, codes, host names) are checked with their own wording in src/manifest/field-formats.ts.
+ */
+const WIDE_SIGNALS = ['hostnames', 'connecting_ipv4_cidrs', 'connecting_ipv6_cidrs'];
+const auth0Managed: Field = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 10,
+  items: { type: 'string', pattern: '^auth0\\.[^.\\s]+$' },
+};
 
-const values = <T extends z.ZodType>(item: T, max: number) => z.array(item).min(1).max(max);
-const text = z.string().min(1);
-const match = z.strictObject({
-  asns: values(z.number().int(), 10).optional(),
-  geo_country_codes: values(z.string().regex(/^[A-Z]{2}$/, 'must be two upper-case letters (ISO 3166-1)'), 10).optional(),
-  geo_subdivision_codes: values(z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'must look like US-NY (ISO 3166-2)'), 10).optional(),
-  ipv4_cidrs: values(text, 10).optional(),
-  ipv6_cidrs: values(text, 10).optional(),
-  ja3_fingerprints: values(text, 10).optional(),
-  ja4_fingerprints: values(text, 10).optional(),
-  user_agents: values(text, 10).optional(),
-  hostnames: values(text, 20).optional(),
-  connecting_ipv4_cidrs: values(text, 20).optional(),
-  connecting_ipv6_cidrs: values(text, 20).optional(),
-  auth0_managed: values(z.string().regex(/^auth0\.[^.\s]+$/, 'must name a curated list like auth0.low_reputation'), 10).optional(),
+function matchField(match: Field): Field {
+  const properties: Record<string, Field> = {};
+  for (const [signal, field] of Object.entries({ ...match.properties, auth0_managed: auth0Managed }))
+    properties[signal] = { ...field, maxItems: WIDE_SIGNALS.includes(signal) ? 20 : 10 };
+  return { ...match, properties };
+}
+
+const ruleField = networkAclsCatalog.fields.rule!;
+const ACTIONS = ['block', 'allow', 'log', 'redirect'] as const;
+
+const rule = fieldSchema({
+  ...ruleField,
+  properties: {
+    ...ruleField.properties,
+    match: matchField(ruleField.properties!.match!),
+    not_match: matchField(ruleField.properties!.not_match!),
+  },
+}).superRefine((value, ctx) => {
+  const r = value as JsonObject;
+  const a = isObject(r.action) ? r.action : {};
+  // "Only one action type … should be specified"; redirect_uri goes with redirect only (§4.3).
+  const set = ACTIONS.filter((k) => a[k] === true);
+  const issue = (message: string, path: string[]) => ctx.addIssue({ code: 'custom', message, path });
+  if (set.length !== 1) issue('exactly one of block, allow, log or redirect must be true', ['action']);
+  else if (a.redirect === true && a.redirect_uri === undefined) issue('redirect needs a redirect_uri', ['action']);
+  else if (a.redirect !== true && a.redirect_uri !== undefined)
+    issue('redirect_uri is only allowed with redirect: true', ['action']);
+  if (r.match === undefined && r.not_match === undefined) issue('a rule needs match or not_match', []);
 });
 
-const action = z
-  .strictObject({
-    block: z.literal(true).optional(),
-    allow: z.literal(true).optional(),
-    log: z.literal(true).optional(),
-    redirect: z.literal(true).optional(),
-    redirect_uri: z.string().min(1).max(2000).optional(),
-  })
-  .superRefine((a, ctx) => {
-    // "Only one action type … should be specified"; redirect_uri goes with redirect only (§4.3).
-    const set = (['block', 'allow', 'log', 'redirect'] as const).filter((k) => a[k] === true);
-    if (set.length !== 1)
-      ctx.addIssue({ code: 'custom', message: 'exactly one of block, allow, log or redirect must be true' });
-    else if (a.redirect === true && a.redirect_uri === undefined)
-      ctx.addIssue({ code: 'custom', message: 'redirect needs a redirect_uri' });
-    else if (a.redirect !== true && a.redirect_uri !== undefined)
-      ctx.addIssue({ code: 'custom', message: 'redirect_uri is only allowed with redirect: true' });
-  });
+const spec: ItemSchemaSpec = {
+  overrides: {
+    // The key: never empty.
+    description: z.string().min(1).max(255),
+    // Priorities are whole numbers in practice (the spec says number); the plan orders by them.
+    priority: z.number().int().min(1).max(100),
+    rule,
+  },
+  // `active` defaults to true here (toApi); priority is how the plan orders requests, so it is required.
+  required: ['description', 'priority', 'rule'],
+};
 
-const rule = z
-  .strictObject({
-    action,
-    match: match.optional(),
-    not_match: match.optional(),
-    scope: z.enum(['management', 'authentication', 'tenant', 'dynamic_client_registration']),
-  })
-  .superRefine((r, ctx) => {
-    if (r.match === undefined && r.not_match === undefined)
-      ctx.addIssue({ code: 'custom', message: 'a rule needs match or not_match' });
-  });
+const FIELDS = managedFields(networkAclsCatalog, spec);
 
-const itemSchema = z.strictObject({
-  description: z.string().min(1).max(255),
-  priority: z.number().int().min(1).max(100),
-  active: z.boolean().optional(),
-  rule,
-});
-
-const sortValues = (v: Json | undefined): Json | undefined =>
-  Array.isArray(v) ? [...v].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))) : v;
+/** Signals of a rule's match (sorted as sets): those the catalog lists, and the curated lists. */
+export const SIGNALS = Object.keys(matchField(ruleField.properties!.match!).properties ?? {});
 
 /** Signal values are OR-ed sets (rule-evaluation docs, §4.3): their order carries no meaning. */
+const semantics: FieldSemantics = {
+  sets: SIGNALS.flatMap((signal) => [`rule.match.${signal}`, `rule.not_match.${signal}`]),
+};
+
 function canonicalMatch(m: Json | undefined): JsonObject | undefined {
-  if (!isObject(m)) return undefined;
-  const out: JsonObject = {};
-  for (const signal of SIGNALS) if (m[signal] !== undefined) out[signal] = sortValues(m[signal]) as Json;
-  return out;
+  return isObject(m) ? pick(m, SIGNALS) : undefined;
 }
 
 function canonicalRule(r: Json | undefined): Json | undefined {
@@ -106,7 +97,8 @@ function canonicalRule(r: Json | undefined): Json | undefined {
 export const networkAcls: KindHandler = {
   kind: 'networkAcls',
   label: 'network ACL',
-  itemSchema,
+  itemSchema: itemSchemaOf(networkAclsCatalog, spec),
+  fields: { catalog: networkAclsCatalog, spec, semantics },
   keyOf: (item) => str(item.description),
   liveKeyOf: (live) => (typeof live.description === 'string' ? live.description : undefined),
   references: () => [],
@@ -117,7 +109,7 @@ export const networkAcls: KindHandler = {
   canonicalize(body) {
     const out = pick(body, FIELDS);
     if (out.rule !== undefined) out.rule = canonicalRule(out.rule) as Json;
-    return out;
+    return canonicalFields(out, semantics);
   },
   replaceFields: [],
   // The rule is replaced whole by PUT: compare it whole, so a removed signal shows as a change.

@@ -26,9 +26,9 @@ import { restCollection } from './rest.js';
  * (OAS format organization-name, which the spec names but does not spell out).
  */
 const spec: ItemSchemaSpec = {
-  unmanaged: {
-    enabled_connections: 'create-only; enabled connections are declared by name as `connections` (org-wiring.ts)',
-  },
+  // Enabled connections are declared by name as `connections` and kept exact through their own endpoint
+  // (org-wiring.ts); the create body's enabled_connections takes ids.
+  declaredAs: { enabled_connections: 'connections' },
   overrides: {
     name: z
       .string()
@@ -62,6 +62,7 @@ function withoutWiring(body: JsonObject): JsonObject {
 export const organizations: KindHandler = {
   kind: 'organizations',
   label: 'organization',
+  fields: { catalog: organizationsCatalog, spec },
   itemSchema: itemSchemaOf(organizationsCatalog, spec).extend({
     connections: connectionsSchema.optional(),
     members: membersSchema.optional(),

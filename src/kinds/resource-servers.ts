@@ -17,8 +17,9 @@ const spec: ItemSchemaSpec = {
   },
 };
 
-// The HS256 signing secret is write-only: sent on create, never shown, never compared.
-const semantics: FieldSemantics = { secrets: ['signing_secret'] };
+// The HS256 signing secret is write-only: sent on create, never shown, never compared. Scopes are a set
+// (canonicalScopes sorts them by value).
+const semantics: FieldSemantics = { secrets: ['signing_secret'], sets: ['scopes'] };
 
 const FIELDS = managedFields(resourceServersCatalog, spec);
 
@@ -38,6 +39,7 @@ export const resourceServers: KindHandler = {
   kind: 'resourceServers',
   label: 'resource server',
   itemSchema: itemSchemaOf(resourceServersCatalog, spec),
+  fields: { catalog: resourceServersCatalog, spec, semantics },
   keyOf: (item) => str(item.identifier),
   liveKeyOf: (live) => str(live.identifier),
   references: () => [],

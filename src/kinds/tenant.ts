@@ -73,6 +73,7 @@ export const tenant: KindHandler = {
   kind: 'tenant',
   label: 'tenant settings',
   itemSchema,
+  fields: { catalog: tenantCatalog, spec },
   singleton: true,
   keyOf: () => TENANT_SETTINGS_KEY,
   liveKeyOf: () => TENANT_SETTINGS_KEY,

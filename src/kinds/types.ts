@@ -3,6 +3,9 @@ import type { Api } from '../api/types.js';
 import type { JsonObject } from '../json.js';
 import type { DesiredItem } from '../manifest/types.js';
 import type { Change, Skip } from '../plan/types.js';
+import type { KindCatalog } from './fields/field.js';
+import type { FieldSemantics } from './fields/semantics.js';
+import type { ItemSchemaSpec } from './fields/zod.js';
 
 /** Every manifest section, in dependency-friendly order. */
 export const KINDS = [
@@ -69,12 +72,28 @@ export interface PhaseResult {
   failed: { change: Change; error: Error }[];
 }
 
+/** A kind's field catalog and what its module says beyond it: read by fields:coverage and docs/fields.md. */
+export interface KindFields {
+  catalog: KindCatalog;
+  spec: ItemSchemaSpec;
+  semantics?: FieldSemantics;
+  /** Nested fields (dotted paths) manifests cannot declare, each with its reason. */
+  unmanagedNested?: Record<string, string>;
+}
+
 export interface KindHandler {
   kind: Kind;
   /** Singular, for messages: `client grant`. */
   label: string;
   /** Schema of one manifest item (manifest field names, after keyword replacement). */
   itemSchema: z.ZodType;
+  /**
+   * The schema of this raw item when its fields depend on its own values (a connection's `options` on its
+   * `strategy`): validation reports issues and did-you-mean hints against it. Defaults to `itemSchema`.
+   */
+  itemSchemaFor?(raw: unknown): z.ZodType;
+  /** Where the kind's fields come from, when it is built from the field catalog. */
+  fields?: KindFields;
   /** Natural key of a manifest item. */
   keyOf(item: JsonObject): string;
   /** Natural key of a live object, or undefined if it cannot be keyed (e.g. a grant of an unknown client). */

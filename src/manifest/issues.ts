@@ -183,11 +183,11 @@ export function wordUnknownKey(key: string, ctx: Pick<Context, 'issue' | 'accept
     ctx.accepted.length === 0
       ? ''
       : ctx.accepted.length > MAX_LISTED
-        ? `; ${ctx.owner} accepts ${ctx.accepted.length} fields, listed in schemas/manifest.schema.json`
+        ? `; ${ctx.owner} accepts ${ctx.accepted.length} fields`
         : `; ${ctx.owner} accepts: ${ctx.accepted.join(', ')}`;
   return {
     code: 'unknown_field',
     message: `unknown field '${key}'${where}${didYouMean(key, ctx.accepted)}`,
-    hint: `Remove the field or fix its spelling${list}.`,
+    hint: `Remove the field or fix its spelling${list}. Every field is listed in docs/fields.md.`,
   };
 }

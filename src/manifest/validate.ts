@@ -49,17 +49,18 @@ export function checkItem(
   index: number,
 ): { item: CheckedItem; diagnostics: Diag[] } {
   const raw = toJson(node);
-  const result = handler.itemSchema.safeParse(raw);
+  const schema = handler.itemSchemaFor?.(raw) ?? handler.itemSchema;
+  const result = schema.safeParse(raw);
   // An issue under a failed keyword replacement is a consequence of that failure, already reported.
   const issues = (result.error?.issues ?? []).filter((issue) => !locate(node, issue.path).broken);
   const secretKey = secretInKey(handler, node, raw);
   // An address is printed everywhere (plans, progress, errors): one built from a secret would print it.
-  const key = secretKey.length > 0 ? undefined : keyOf(handler, raw, node, issues);
+  const key = secretKey.length > 0 ? undefined : keyOf({ handler, schema }, raw, node, issues);
   const address = key === undefined ? `${handler.kind}[${index}]` : `${handler.kind}/${key}`;
   const literal = literalSecrets(handler, node, address);
   const reported = new Set(issues.map((issue) => issue.path.join('.')));
   const rules = [...literal, ...secretKey.map((d) => ({ ...d, address })), ...checkFormats(handler.kind, raw, node, address, reported)];
-  const diagnostics = [...issues.flatMap((issue) => describe({ handler, issue, node, raw, address })), ...rules];
+  const diagnostics = [...issues.flatMap((issue) => describe({ handler, schema, issue, node, raw, address })), ...rules];
   const valid = result.success && !hasBroken(node) && rules.length === 0;
   const body = valid && isObject(result.data) ? (result.data as JsonObject) : undefined;
   const item: CheckedItem = {
@@ -82,9 +83,14 @@ export function checkItem(
  * The key, computed from the raw item when its key fields (the schema's required fields) are present and
  * valid, so that errors in other fields can still name the resource.
  */
-function keyOf(handler: KindHandler, raw: Json, node: YNode, issues: Issue[]): string | undefined {
+function keyOf(
+  { handler, schema }: { handler: KindHandler; schema: z.ZodType },
+  raw: Json,
+  node: YNode,
+  issues: Issue[],
+): string | undefined {
   if (!isObject(raw)) return undefined;
-  const usable = requiredFields(handler.itemSchema).every(
+  const usable = requiredFields(schema).every(
     (field) =>
       raw[field] !== undefined &&
       !locate(node, [field]).broken &&
@@ -95,14 +101,16 @@ function keyOf(handler: KindHandler, raw: Json, node: YNode, issues: Issue[]): s
 
 interface DescribeArgs {
   handler: KindHandler;
+  /** The item's own schema (handler.itemSchemaFor), which the hints speak of. */
+  schema: z.ZodType;
   issue: Issue;
   node: YNode;
   raw: Json;
   address: string;
 }
 
-function describe({ handler, issue, node, raw, address }: DescribeArgs): Diag[] {
-  const schema = schemaAt(handler.itemSchema, issue.path);
+function describe({ handler, schema: itemSchema, issue, node, raw, address }: DescribeArgs): Diag[] {
+  const schema = schemaAt(itemSchema, issue.path);
   const accepted = objectFields(schema);
   const owner = issue.path.length === 0 ? `a ${handler.label}` : `'${fieldName(issue.path)}'`;
   if (issue.code === 'unrecognized_keys') {

@@ -40,3 +40,12 @@ export interface KindCatalog {
   required: string[];
   fields: Record<string, Field>;
 }
+
+/** The shapes one field takes per value of another (a connection's `options` per `strategy`). */
+export interface VariantCatalog {
+  discriminator: string;
+  field: string;
+  /** Discriminator value -> the name of its shape in `shapes` (sandbox strategies share one). */
+  byValue: Record<string, string>;
+  shapes: Record<string, Field>;
+}
