@@ -53,6 +53,7 @@ export const users: KindHandler = {
   kind: 'users',
   label: 'user',
   itemSchema,
+  fields: { catalog: usersCatalog, spec },
   keyOf: (item) => userKey(str(item.connection), str(item.email)),
   liveKeyOf: (live) =>
     typeof live.connection === 'string' && typeof live.email === 'string'
