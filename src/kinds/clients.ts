@@ -23,6 +23,8 @@ const spec: ItemSchemaSpec = {
   unmanaged: {
     oidc_backchannel_logout: 'deprecated alias of oidc_logout: declaring both would fight over one setting',
     allowed_clients: 'client ids differ per tenant and are not resolved from names yet',
+    // Reads answer it with credential ids only, so a declared one would differ forever; `credentials` sets it.
+    client_authentication_methods: 'declared as `credentials` (public keys by name), which sets it consistently',
   },
   overrides: {
     name: z
@@ -43,8 +45,18 @@ const spec: ItemSchemaSpec = {
 const semantics: FieldSemantics = {
   // `callbacks` and `allowed_logout_urls` are ordered: the first callback is the default redirect.
   sets: ['web_origins', 'allowed_origins', 'grant_types', 'client_aliases', 'organization_discovery_methods'],
-  // The secret is write-only: sent when the client is created, never shown, never compared.
-  secrets: ['client_secret'],
+  // The secret is write-only: sent when the client is created, never shown, never compared. So are the
+  // keys and passwords add-ons hold for the services they sign tokens for.
+  secrets: [
+    'client_secret',
+    'addons.azure_blob.storageAccessKey',
+    'addons.azure_sb.sasKey',
+    'addons.firebase.secret',
+    'addons.firebase.private_key',
+    'addons.layer.privateKey',
+    'addons.sap_api.servicePassword',
+    'addons.wams.masterkey',
+  ],
 };
 
 const FIELDS = managedFields(clientsCatalog, spec);
@@ -106,7 +118,8 @@ export const clients: KindHandler = {
     return out;
   },
   // "resource_server_identifier" is accepted on create only (OAS): a different one is a different client.
-  replaceFields: ['resource_server_identifier'],
+  // third_party_security_mode is fixed at create too: a PATCH that changes it is a 400 (mgmt-api.md §7.3).
+  replaceFields: ['resource_server_identifier', 'third_party_security_mode'],
   // A quota is compared whole, so a limit dropped from the manifest is dropped from the tenant too.
   // Credentials compare by name: one dropped from the manifest is removed after the switch to the others.
   mapFields: ['client_metadata', 'token_quota', 'credentials'],
