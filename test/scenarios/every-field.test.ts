@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isObject, type Json, type JsonObject, stableStringify } from '../../src/json.js';
+import { clientGrantsCatalog } from '../../src/kinds/fields/clientGrants.js';
 import { clientsCatalog } from '../../src/kinds/fields/clients.js';
+import { organizationsCatalog } from '../../src/kinds/fields/organizations.js';
 import { resourceServersCatalog } from '../../src/kinds/fields/resourceServers.js';
+import { rolesCatalog } from '../../src/kinds/fields/roles.js';
 import { tenantCatalog } from '../../src/kinds/fields/tenant.js';
 import { handlers } from '../../src/kinds/index.js';
 import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
@@ -226,6 +229,62 @@ function clientItems(orgId: string) {
   return { keys, secret, linked };
 }
 
+/**
+ * Three grants on one API: a client's (every field but default_for), the default grant of third-party
+ * clients (every field but client), and a client's user-access grant. A grant takes scopes or all scopes,
+ * so each of the first two switches from one to the other between the variants.
+ */
+const GRANT_API = APIS[0]!.identifier;
+function grantItems() {
+  const grant = (v: Variant, picked: Picked, without: string[], allScopesFirst: boolean) => {
+    const item = everyField(handlers.clientGrants, clientGrantsCatalog, v, {
+      audience: [GRANT_API, GRANT_API],
+      subject_type: ['client', 'client'],
+      scope: [['read:things'], ['write:things', 'read:things']],
+      allow_all_scopes: allScopesFirst ? [true, false] : [false, true],
+      ...picked,
+    }, without);
+    if (item.allow_all_scopes === true) delete item.scope;
+    return item;
+  };
+  const client = (v: Variant) => grant(v, { client: ['Every Field Worker', 'Every Field Worker'] }, ['default_for'], false);
+  const fallback = (v: Variant) => grant(v, { default_for: ['third_party_clients', 'third_party_clients'] }, ['client'], true);
+  const user = (v: Variant) => ({ client: 'Every Field Worker', audience: GRANT_API, subject_type: 'user', scope: v === 0 ? ['read:things'] : ['write:things'] });
+  return { client, fallback, user };
+}
+
+/** What an organization's members and enabled connections point at. */
+const ORG_DEPENDENCIES = {
+  connections: [
+    { name: 'every-field-db', strategy: 'auth0' },
+    { name: 'every-field-staff', strategy: 'auth0' },
+  ],
+  users: [
+    { connection: 'every-field-db', email: 'ada@every-field.example' },
+    { connection: 'every-field-db', email: 'bob@every-field.example' },
+  ],
+  roles: [{ name: 'every-field-buyer' }, { name: 'every-field-approver' }],
+};
+
+/** Sign-up through an organization's connection makes members, so it goes with assign_membership_on_login. */
+const ORG_PICKS: Picked = {
+  name: ['every-field-org', 'every-field-org'],
+  connections: [
+    [{ name: 'every-field-db', assign_membership_on_login: true, show_as_button: false, is_signup_enabled: true }],
+    [
+      { name: 'every-field-db', assign_membership_on_login: false, show_as_button: true, is_signup_enabled: false },
+      { name: 'every-field-staff', assign_membership_on_login: true, show_as_button: false, is_signup_enabled: false },
+    ],
+  ],
+  members: [
+    [{ email: 'ada@every-field.example', connection: 'every-field-db', roles: ['every-field-buyer'] }],
+    [
+      { email: 'ada@every-field.example', connection: 'every-field-db', roles: ['every-field-approver', 'every-field-buyer'] },
+      { email: 'bob@every-field.example', connection: 'every-field-db', roles: ['every-field-approver'] },
+    ],
+  ],
+};
+
 const HOURS = ['session_lifetime', 'idle_session_lifetime', 'ephemeral_session_lifetime', 'idle_ephemeral_session_lifetime'];
 const MINUTES = HOURS.map((h) => `${h}_in_minutes`);
 
@@ -250,6 +309,48 @@ describe('every declared field round-trips', () => {
       manifest: (v) => ({ resourceServers: [item(v)] }),
       changed: { [`resourceServers/${API}`]: changedFields('resourceServers', item) },
       secrets: API_SECRETS,
+    });
+  });
+
+  it('client grants (a client\'s, the third-party default, a user grant)', async () => {
+    const { client, fallback, user } = grantItems();
+    await roundTrip({
+      manifest: (v) => ({
+        resourceServers: APIS,
+        clients: [{ name: 'Every Field Worker', app_type: 'non_interactive', grant_types: ['client_credentials'] }],
+        clientGrants: [client(v), fallback(v), user(v)],
+      }),
+      changed: {
+        [`clientGrants/Every Field Worker -> ${GRANT_API}`]: changedFields('clientGrants', client),
+        [`clientGrants/default for third_party_clients -> ${GRANT_API}`]: changedFields('clientGrants', fallback),
+        [`clientGrants/Every Field Worker -> ${GRANT_API} (user)`]: ['scope'],
+      },
+    });
+  });
+
+  it('organizations (enabled connections, members with roles)', async () => {
+    const item = (v: Variant) => everyField(handlers.organizations, organizationsCatalog, v, ORG_PICKS);
+    await roundTrip({
+      manifest: (v) => ({ ...ORG_DEPENDENCIES, organizations: [item(v)] }),
+      changed: { 'organizations/every-field-org': changedFields('organizations', item) },
+    });
+  });
+
+  it('roles (permissions in both forms)', async () => {
+    const item = (v: Variant) =>
+      everyField(handlers.roles, rolesCatalog, v, {
+        name: ['every-field-role', 'every-field-role'],
+        permissions: [
+          [{ api: APIS[0]!.identifier, scopes: ['read:things', 'write:things'] }],
+          [
+            { resource_server_identifier: APIS[1]!.identifier, permission_name: 'write:things' },
+            { api: APIS[0]!.identifier, scopes: ['read:things'] },
+          ],
+        ],
+      });
+    await roundTrip({
+      manifest: (v) => ({ resourceServers: APIS, roles: [item(v)] }),
+      changed: { 'roles/every-field-role': changedFields('roles', item) },
     });
   });
 
