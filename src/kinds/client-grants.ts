@@ -47,8 +47,10 @@ export const clientGrants: KindHandler = {
   kind: 'clientGrants',
   label: 'client grant',
   itemSchema,
-  keyOf: (item) =>
-    grantKey(item.client === undefined ? defaultFor(item.default_for) : str(item.client), str(item.audience), item.subject_type),
+  keyOf(item) {
+    const holder = item.client ?? (item.default_for === undefined ? '(no client)' : defaultFor(item.default_for));
+    return grantKey(str(holder), str(item.audience), item.subject_type);
+  },
   liveKeyOf(live, ctx) {
     if (live.default_for !== undefined) return grantKey(defaultFor(live.default_for), str(live.audience), live.subject_type);
     const name = clientName(live, ctx);
