@@ -3,7 +3,7 @@ import type { Json } from '../json.js';
 import { isObject } from '../json.js';
 import { pick, str } from './common.js';
 import { clientsCatalog } from './fields/clients.js';
-import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
+import { canonicalFields, type FieldSemantics, withLiveDefaults } from './fields/semantics.js';
 import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
 import {
@@ -57,6 +57,8 @@ const semantics: FieldSemantics = {
     'addons.sap_api.servicePassword',
     'addons.wams.masterkey',
   ],
+  // A PATCH of `initiate_login_uri: ""` clears it and reads leave the key out (TestAccClientConfig).
+  liveDefaults: { initiate_login_uri: '' },
 };
 
 const FIELDS = managedFields(clientsCatalog, spec);
@@ -102,7 +104,7 @@ export const clients: KindHandler = {
     return out;
   },
   fromLive(live) {
-    const out = pick(live, FIELDS);
+    const out = pick(withLiveDefaults(live, semantics), FIELDS);
     out.credentials = credentialsFromLive(live.credentials, credentialIdsInUse(live.client_authentication_methods));
     return out;
   },

@@ -136,3 +136,16 @@ export function everyField(
   }
   return item;
 }
+
+/**
+ * `item` with every top-level string the spec says may be empty (formats `*-or-empty`) set to "": how a
+ * manifest clears a URL or an address. The API drops some such fields from its answers once cleared.
+ */
+export function emptied(item: JsonObject, catalog: KindCatalog): JsonObject {
+  const out = { ...item };
+  for (const name of Object.keys(item)) {
+    const format = catalog.fields[name]?.format;
+    if (catalog.fields[name]?.type === 'string' && format?.endsWith('-or-empty')) out[name] = '';
+  }
+  return out;
+}

@@ -13,7 +13,7 @@ import { tenantCatalog } from '../../src/kinds/fields/tenant.js';
 import { handlers } from '../../src/kinds/index.js';
 import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { everyField, type Picked, type Variant } from '../helpers/every-field.js';
+import { emptied, everyField, type Picked, type Variant } from '../helpers/every-field.js';
 
 /**
  * For every kind: an item with every declared field set is applied, re-planned (empty), changed in every
@@ -32,6 +32,8 @@ interface Case {
   manifest(variant: Variant): JsonObject;
   /** The changes the second variant must show: address -> fields it must name. */
   changed: Record<string, string[]>;
+  /** A third manifest, applied after the second, that must re-plan empty too (fields cleared). */
+  cleared?: JsonObject;
   /** Keywords bound to environment variables (`NAME: [variable, value for variant 0, for variant 1]`). */
   secrets?: Record<string, [string, string, string]>;
 }
@@ -73,6 +75,14 @@ async function roundTrip(c: Case): Promise<void> {
     );
     expect(again.code).toBe(0);
   }
+  if (c.cleared === undefined) return;
+  const env = { ...base, ...Object.fromEntries(Object.values(c.secrets ?? {}).map(([v, , value]) => [v, value])) };
+  await writeFile(join(dir, 'tenant.yaml'), stringify(c.cleared));
+  const apply = await tenantctl(['apply', dir, '--env', 'test', '--auto-approve'], { env });
+  expect(apply.code, `apply of the cleared fields:\n${apply.stdout}${apply.stderr}`).toBe(0);
+  expect(apply.stdout).toContain('Apply complete: 0 added');
+  const again = await tenantctl(['plan', dir, '--env', 'test', '--detailed-exitcode'], { env });
+  expect(again.stdout, 're-plan after clearing').toContain('No changes. The tenant matches the manifests.');
 }
 
 /** Declared leaves the plan deliberately never compares, each with its reason. */
@@ -298,6 +308,7 @@ describe('every declared field round-trips', () => {
       const item = (v: Variant) => everyField(handlers.tenant, tenantCatalog, v, TENANT_PICKS, without);
       await roundTrip({
         manifest: (v) => ({ tenant: item(v) }),
+        cleared: { tenant: emptied(item(1), tenantCatalog) },
         changed: { 'tenant/settings': changedFields('tenant', item) },
       });
     });
@@ -358,6 +369,7 @@ describe('every declared field round-trips', () => {
     const { keys, secret, linked } = clientItems(await organizationId());
     await roundTrip({
       manifest: (v) => ({ resourceServers: APIS, clients: [keys(v), secret(v), linked(v)] }),
+      cleared: { resourceServers: APIS, clients: [emptied(keys(1), clientsCatalog), emptied(secret(1), clientsCatalog), linked(1)] },
       changed: {
         'clients/Every Field Keys': changedFields('clients', keys),
         'clients/Every Field Secret': changedFields('clients', secret),
