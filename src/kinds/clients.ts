@@ -23,9 +23,10 @@ const spec: ItemSchemaSpec = {
   unmanaged: {
     oidc_backchannel_logout: 'deprecated alias of oidc_logout: declaring both would fight over one setting',
     allowed_clients: 'client ids differ per tenant and are not resolved from names yet',
-    // Reads answer it with credential ids only, so a declared one would differ forever; `credentials` sets it.
-    client_authentication_methods: 'declared as `credentials` (public keys by name), which sets it consistently',
   },
+  // Reads answer client_authentication_methods with credential ids only, so declared as such it would
+  // differ forever: manifests declare the keys as `credentials`, which sets it consistently.
+  declaredAs: { client_authentication_methods: 'credentials' },
   overrides: {
     name: z
       .string()
