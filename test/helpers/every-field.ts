@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Json, JsonObject } from '../../src/json.js';
+import { type Json, type JsonObject, stableStringify } from '../../src/json.js';
 import type { Field, KindCatalog } from '../../src/kinds/fields/field.js';
 import type { KindHandler } from '../../src/kinds/types.js';
 
@@ -29,21 +29,31 @@ function formatted(format: string, variant: Variant, slug: string): string | und
   if (format === 'date-time') return `2031-0${variant + 1}-15T00:00:00.000Z`;
   if (format === 'ipv4') return variant === 0 ? '198.51.100.7' : '203.0.113.9';
   if (format === 'cidr') return variant === 0 ? '198.51.100.0/24' : '203.0.113.0/24';
+  if (format === 'ipv6') return variant === 0 ? '2001:db8::7' : '2001:db8::9';
+  if (format === 'ipv6_cidr') return variant === 0 ? '2001:db8:1::/48' : '2001:db8:2::/48';
+  if (format === 'uuid') return variant === 0 ? '0b6e2a51-8a3c-4f0e-9d1a-5c7b2e4f6a80' : 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b';
+  if (format === 'hostname') return `v${variant}.every-field.example`;
   return undefined;
 }
 
 function text(field: Field, variant: Variant, path: string): string {
   const slug = path.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+  if (field.format === 'hexadecimal') return (variant === 0 ? '0a1b2c3d' : '6f5e4d3c').repeat(16).slice(0, field.minLength ?? 40);
   if (field.format !== undefined) {
     const value = formatted(field.format, variant, slug);
     if (value === undefined) throw new Error(`${path}: format '${field.format}' needs a hand-picked value`);
     return value;
   }
-  let value = `${slug}-v${variant}`;
-  if (field.minLength !== undefined) value = value.padEnd(field.minLength, 'x');
-  if (field.maxLength !== undefined) value = value.slice(-field.maxLength);
-  if (field.pattern !== undefined && !new RegExp(field.pattern).test(value))
-    throw new Error(`${path}: pattern ${field.pattern} needs a hand-picked value`);
+  const fit = (value: string) => {
+    let out = value;
+    if (field.minLength !== undefined) out = out.padEnd(field.minLength, out.at(-1));
+    if (field.maxLength !== undefined) out = out.slice(-field.maxLength);
+    return out;
+  };
+  // A pattern takes the first of a few plain shapes that fits it: a slug, digits, hex, letters.
+  const candidates = [`${slug}-v${variant}`, `${variant + 1}${variant + 2}${variant + 3}`, `0a1b2c${variant}`, `everyfield${'ab'[variant]}`].map(fit);
+  const value = candidates.find((c) => field.pattern === undefined || new RegExp(field.pattern).test(c));
+  if (value === undefined) throw new Error(`${path}: pattern ${field.pattern} needs a hand-picked value`);
   return value;
 }
 
@@ -63,12 +73,20 @@ function list(field: Field, variant: Variant, path: string, picked: Picked): Jso
   const items = field.items;
   if (items === undefined) throw new Error(`${path}: an array of unknown items needs a hand-picked value`);
   let out: Json[];
-  if (items.enum !== undefined && items.enum.length > 1) {
+  const least = field.minItems ?? 0;
+  if (items.enum !== undefined && least > 2) {
+    // As many members as needed, in another order for the second variant.
+    const members = items.enum.slice(0, least) as Json[];
+    out = variant === 0 ? members.reverse() : members;
+  } else if (items.enum !== undefined && items.enum.length > 1) {
     // Two members, then a different one: a change of members, not only of order.
     out = variant === 0 ? [items.enum.at(-1) as Json, items.enum.at(-2) as Json] : [items.enum[0] as Json];
   } else {
-    const count = variant === 0 ? 2 : 1;
-    out = Array.from({ length: count }, (_, i) => valueAt(items, variant, `${path}.${i === 0 ? 'first' : 'second'}`, picked));
+    const first = valueAt(items, variant, `${path}.first`, picked);
+    // A format gives one value per variant: the second item then takes the other variant's, so items stay unique.
+    let second = valueAt(items, variant, `${path}.second`, picked);
+    if (stableStringify(second) === stableStringify(first)) second = valueAt(items, variant === 0 ? 1 : 0, `${path}.second`, picked);
+    out = variant === 0 ? [first, second] : [first];
   }
   if (field.maxItems !== undefined) out = out.slice(0, field.maxItems);
   return out;
@@ -87,7 +105,7 @@ function object(field: Field, variant: Variant, path: string, picked: Picked): J
 }
 
 /** A valid value of `field` for `variant`; `path` names it in picks, messages and generated text. */
-function valueAt(field: Field, variant: Variant, path: string, picked: Picked): Json {
+export function valueAt(field: Field, variant: Variant, path: string, picked: Picked): Json {
   const pick = picked[path];
   if (pick !== undefined) return pick[variant];
   if (field.enum !== undefined) return enumMember(field.enum, variant);
