@@ -32,6 +32,8 @@ function withoutEmpty(body: JsonObject): JsonObject {
 /** Per-kind differences between the API's comparable form and the manifest's field names. */
 const RENAMES: Partial<Record<Kind, (body: JsonObject) => JsonObject | string>> = {
   clientGrants({ client_id, ...rest }) {
+    // The default grant of third-party clients names no client.
+    if (client_id === undefined && rest.default_for !== undefined) return rest;
     if (!isRef(client_id)) return 'its client is not in the tenant any more';
     return { client: names(client_id), ...rest };
   },

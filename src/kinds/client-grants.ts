@@ -11,18 +11,33 @@ const spec: ItemSchemaSpec = {
   // Grants name their client; the plan resolves the name to the live id.
   extra: { client: z.string().min(1) },
   declaredAs: { client_id: 'client' },
-  required: ['client', 'audience'],
+  required: ['audience'],
 };
+
+/** A grant is for one client, or the default for every third-party client (`default_for`), never both (a 400). */
+const itemSchema = itemSchemaOf(clientGrantsCatalog, spec).superRefine((item, ctx) => {
+  if ((item.client === undefined) === (item.default_for === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['client'],
+      message: 'name the client, or set default_for for a grant every third-party client gets (not both)',
+    });
+});
 
 const semantics: FieldSemantics = { sets: ['scope', 'authorization_details_types'] };
 
 /** API fields besides the client reference. */
 const FIELDS = managedFields(clientGrantsCatalog, spec);
 
-/** `Orders Service -> https://api/` (+ ` (user)`): a client may hold one grant per audience and subject type. */
+/**
+ * `Orders Service -> https://api/` (+ ` (user)`): a client may hold one grant per audience and subject type;
+ * a default grant is one per audience: `default for third_party_clients -> https://api/`.
+ */
 function grantKey(client: string, audience: string, subjectType: unknown): string {
   return `${client} -> ${audience}${subjectType === 'user' ? ' (user)' : ''}`;
 }
+
+const defaultFor = (value: unknown) => `default for ${String(value)}`;
 
 function clientName(live: JsonObject, ctx: KindContext): string | undefined {
   return ctx.clientNames.get(str(live.client_id));
@@ -31,14 +46,18 @@ function clientName(live: JsonObject, ctx: KindContext): string | undefined {
 export const clientGrants: KindHandler = {
   kind: 'clientGrants',
   label: 'client grant',
-  itemSchema: itemSchemaOf(clientGrantsCatalog, spec),
+  itemSchema,
   fields: { catalog: clientGrantsCatalog, spec, semantics },
-  keyOf: (item) => grantKey(str(item.client), str(item.audience), item.subject_type),
+  keyOf(item) {
+    const holder = item.client ?? (item.default_for === undefined ? '(no client)' : defaultFor(item.default_for));
+    return grantKey(str(holder), str(item.audience), item.subject_type);
+  },
   liveKeyOf(live, ctx) {
+    if (live.default_for !== undefined) return grantKey(defaultFor(live.default_for), str(live.audience), live.subject_type);
     const name = clientName(live, ctx);
     return name === undefined ? undefined : grantKey(name, str(live.audience), live.subject_type);
   },
-  references: (item) => [{ kind: 'clients', key: str(item.client), path: ['client'] }],
+  references: (item) => (item.client === undefined ? [] : [{ kind: 'clients', key: str(item.client), path: ['client'] }]),
   protectedReason(live, ctx) {
     if (live.is_system === true) return 'system grant managed by Auth0';
     if (
@@ -50,11 +69,11 @@ export const clientGrants: KindHandler = {
     }
     return undefined;
   },
-  toApi: (item) => ({ client_id: refTo('clients', str(item.client)), ...pick(item, FIELDS) }),
+  toApi: (item) => ({ ...(item.client === undefined ? {} : { client_id: refTo('clients', str(item.client)) }), ...pick(item, FIELDS) }),
   fromLive(live, ctx) {
     const out: JsonObject = pick(live, FIELDS);
     const name = clientName(live, ctx);
-    out.client_id = name === undefined ? str(live.client_id) : refTo('clients', name);
+    if (live.client_id !== undefined) out.client_id = name === undefined ? str(live.client_id) : refTo('clients', name);
     // An absent subject_type means `client` (older grants predate the field).
     out.subject_type = live.subject_type ?? 'client';
     return out;

@@ -3,7 +3,7 @@ import type { Json } from '../json.js';
 import { isObject } from '../json.js';
 import { pick, str } from './common.js';
 import { clientsCatalog } from './fields/clients.js';
-import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
+import { canonicalFields, type FieldSemantics, withLiveDefaults } from './fields/semantics.js';
 import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import { canonicalQuota, tokenQuotaSchema } from './token-quota.js';
 import {
@@ -24,6 +24,9 @@ const spec: ItemSchemaSpec = {
     oidc_backchannel_logout: 'deprecated alias of oidc_logout: declaring both would fight over one setting',
     allowed_clients: 'client ids differ per tenant and are not resolved from names yet',
   },
+  // Reads answer client_authentication_methods with credential ids only, so declared as such it would
+  // differ forever: manifests declare the keys as `credentials`, which sets it consistently.
+  declaredAs: { client_authentication_methods: 'credentials' },
   overrides: {
     name: z
       .string()
@@ -43,8 +46,20 @@ const spec: ItemSchemaSpec = {
 const semantics: FieldSemantics = {
   // `callbacks` and `allowed_logout_urls` are ordered: the first callback is the default redirect.
   sets: ['web_origins', 'allowed_origins', 'grant_types', 'client_aliases', 'organization_discovery_methods'],
-  // The secret is write-only: sent when the client is created, never shown, never compared.
-  secrets: ['client_secret'],
+  // The secret is write-only: sent when the client is created, never shown, never compared. So are the
+  // keys and passwords add-ons hold for the services they sign tokens for.
+  secrets: [
+    'client_secret',
+    'addons.azure_blob.storageAccessKey',
+    'addons.azure_sb.sasKey',
+    'addons.firebase.secret',
+    'addons.firebase.private_key',
+    'addons.layer.privateKey',
+    'addons.sap_api.servicePassword',
+    'addons.wams.masterkey',
+  ],
+  // A PATCH of `initiate_login_uri: ""` clears it and reads leave the key out (TestAccClientConfig).
+  liveDefaults: { initiate_login_uri: '' },
 };
 
 const FIELDS = managedFields(clientsCatalog, spec);
@@ -91,7 +106,7 @@ export const clients: KindHandler = {
     return out;
   },
   fromLive(live) {
-    const out = pick(live, FIELDS);
+    const out = pick(withLiveDefaults(live, semantics), FIELDS);
     out.credentials = credentialsFromLive(live.credentials, credentialIdsInUse(live.client_authentication_methods));
     return out;
   },
@@ -107,7 +122,8 @@ export const clients: KindHandler = {
     return out;
   },
   // "resource_server_identifier" is accepted on create only (OAS): a different one is a different client.
-  replaceFields: ['resource_server_identifier'],
+  // third_party_security_mode is fixed at create too: a PATCH that changes it is a 400 (mgmt-api.md §7.3).
+  replaceFields: ['resource_server_identifier', 'third_party_security_mode'],
   // A quota is compared whole, so a limit dropped from the manifest is dropped from the tenant too.
   // Credentials compare by name: one dropped from the manifest is removed after the switch to the others.
   mapFields: ['client_metadata', 'token_quota', 'credentials'],

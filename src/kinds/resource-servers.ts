@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import type { JsonObject } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
+import { isObject } from '../json.js';
 import { LOCK_IDENTIFIER } from '../lock/record.js';
+import { identityOf } from './client-credentials.js';
 import { pick, str } from './common.js';
 import { resourceServersCatalog } from './fields/resourceServers.js';
 import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
@@ -35,6 +37,28 @@ function canonicalScopes(scopes: unknown): JsonObject[] | undefined {
     .sort((a, b) => str(a.value).localeCompare(str(b.value)));
 }
 
+/**
+ * The JWE key's PEM is write-only ("Auth0 will not return key material after initial creation"); reads
+ * give its RFC 7638 thumbprint as `thumbprint_sha256` instead. Both sides compare that thumbprint, so a
+ * new key is a change and the same key is none.
+ */
+function canonicalEncryption(value: Json | undefined): Json | undefined {
+  if (!isObject(value) || !isObject(value.encryption_key)) return value;
+  const { pem, ...key } = value.encryption_key;
+  if (typeof pem === 'string') key.thumbprint_sha256 = identityOf({ pem });
+  return { ...value, encryption_key: key };
+}
+
+/** A PATCH carries the live key with the declared keys changed: its read-only thumbprint must not go back. */
+function withoutThumbprint(body: JsonObject): JsonObject {
+  const enc = body.token_encryption;
+  if (!isObject(enc) || !isObject(enc.encryption_key)) return body;
+  const { thumbprint_sha256: _derived, ...key } = enc.encryption_key;
+  return { ...body, token_encryption: { ...enc, encryption_key: key } };
+}
+
+const rest = restCollection({ path: '/resource-servers', key: 'resource_servers', idField: 'id' });
+
 export const resourceServers: KindHandler = {
   kind: 'resourceServers',
   label: 'resource server',
@@ -54,6 +78,8 @@ export const resourceServers: KindHandler = {
     const out = canonicalFields(pick(body, FIELDS), semantics);
     const scopes = canonicalScopes(out.scopes);
     if (scopes) out.scopes = scopes;
+    const encryption = canonicalEncryption(out.token_encryption);
+    if (encryption !== undefined) out.token_encryption = encryption;
     return out;
   },
   // "identifier ... Can not be changed once set" (OAS); it is also the key, so a change is a new object.
@@ -61,5 +87,6 @@ export const resourceServers: KindHandler = {
   mapFields: [],
   secretFields: semantics.secrets,
   dependsOn: [],
-  ...restCollection({ path: '/resource-servers', key: 'resource_servers', idField: 'id' }),
+  ...rest,
+  update: (api, id, body) => rest.update(api, id, withoutThumbprint(body)),
 };

@@ -52,6 +52,6 @@ describe('the manifest JSON Schema for editors', () => {
   it('keeps the item rules: required key fields, no unknown fields', () => {
     expect(defs.clients?.required).toEqual(['name']);
     expect(defs.clients?.additionalProperties).toBe(false);
-    expect(defs.clientGrants?.required).toEqual(['client', 'audience']);
+    expect(defs.clientGrants?.required).toEqual(['audience']);
   });
 });

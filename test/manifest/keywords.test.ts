@@ -125,7 +125,7 @@ describe('keyword replacement', () => {
     const result = await load('section-keyword', 'prod');
     expect(result.diagnostics.map((d) => formatDiagnostic(d, fixture('section-keyword')))).toEqual([
       "tenant.yaml:2:10 error [unknown_field] clients/Billing Job: unknown field 'app_typ' (did you mean 'app_type'?)\n" +
-        "  hint: Remove the field or fix its spelling; a client accepts 55 fields. Every field is listed in docs/fields.md. The value comes from keyword 'CLIENTS' in the environment file.",
+        "  hint: Remove the field or fix its spelling; a client accepts 54 fields. Every field is listed in docs/fields.md. The value comes from keyword 'CLIENTS' in the environment file.",
     ]);
     expect(result.desired.kinds.clients?.map((c) => [c.address, c.loc])).toEqual([
       ['clients/Orders Service', { file: `${fixture('section-keyword')}/tenant.yaml`, line: 2, col: 10 }],

@@ -37,7 +37,7 @@ describe('a tenant with many mistakes', () => {
   it('points an unknown field at its key and lists the accepted fields', () => {
     expect(full('unknown_field')[1]).toBe(
       "clients.yaml:3:5 error [unknown_field] clients/Orders Service: unknown field 'calbacks' (did you mean 'callbacks'?)\n" +
-        '  hint: Remove the field or fix its spelling; a client accepts 55 fields. Every field is listed in docs/fields.md.',
+        '  hint: Remove the field or fix its spelling; a client accepts 54 fields. Every field is listed in docs/fields.md.',
     );
     expect(full('unknown_field')[0]).toContain(
       "hint: Remove the field or fix its spelling; 'scopes[0]' accepts: value, description. Every field is listed in docs/fields.md.",

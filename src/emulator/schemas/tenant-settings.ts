@@ -1,4 +1,4 @@
-import { arr, bool, enumOf, int, nullable, obj, type Schema, str } from '../validate.js';
+import { arr, bool, enumOf, int, nullable, obj, openObj, type Schema, str } from '../validate.js';
 import { defaultTokenQuota } from './token-quota.js';
 
 /**
@@ -84,7 +84,15 @@ const properties: Record<string, Schema> = {
   legacy_sandbox_version: str({ maxLength: 8 }),
   default_redirection_uri: httpsUriOrEmpty,
   enabled_locales: arr(enumOf(LOCALES), { minItems: 1 }),
-  security_headers: nullable(obj({ content_security_policy: str(), x_xss_protection: str() })),
+  // OAS TenantSettingsNullableSecurityHeaders: both headers are configuration objects, not strings.
+  security_headers: nullable(
+    obj({
+      content_security_policy: nullable(
+        obj({ enabled: bool(), policies: arr(openObj()), reporting_infrastructure: nullable(openObj()) }),
+      ),
+      x_xss_protection: nullable(obj({ enabled: bool(), mode: enumOf(['block']), report_uri: str() })),
+    }),
+  ),
   session_cookie: nullable(obj({ mode: enumOf(['persistent', 'non-persistent']) }, { required: ['mode'] })),
   sessions: nullable(obj({ oidc_logout_prompt_enabled: bool() })),
   oidc_logout: obj({ rp_logout_end_session_endpoint_discovery: bool() }),
