@@ -5,7 +5,7 @@ import { pick, refTo, str } from './common.js';
 import { usersCatalog } from './fields/users.js';
 import { itemSchemaOf, type ItemSchemaSpec } from './fields/zod.js';
 import type { KindHandler } from './types.js';
-import { applyUsersPhase } from './users/apply.js';
+import { applyUsersPhase, splitCreate } from './users/apply.js';
 import { USER_FIELDS, userKey } from './users/config.js';
 import { planUsers } from './users/plan.js';
 import { listUsers } from './users/read.js';
@@ -94,9 +94,13 @@ export const users: KindHandler = {
   applyPhase: applyUsersPhase,
   idOf: (live) => str(live.user_id),
   list: async (api) => withLiveRoles(api, await listUsers(api)),
-  async create(api, body) {
+  async create(api, full) {
+    const { body, verifyPhone } = splitCreate(full);
     const res = await api.request({ method: 'POST', path: '/users', body });
-    return isObject(res.body) ? res.body : ({} as JsonObject);
+    const created = isObject(res.body) ? res.body : ({} as JsonObject);
+    if (verifyPhone && typeof created.user_id === 'string')
+      await api.request({ method: 'PATCH', path: userPath(created.user_id), body: verifyPhone });
+    return created;
   },
   async update(api, id, body) {
     const res = await api.request({ method: 'PATCH', path: userPath(id), body });

@@ -62,8 +62,7 @@ describe('users with roles', () => {
     const first = await plan(dir);
     expect(first.code).toBe(2);
     expect(first.stdout).toContain(`~ users/${DB}/ann@example.com`);
-    expect(first.stdout).toContain('+ role admin');
-    expect(first.stdout).toContain('+ role editor');
+    expect(first.stdout).toContain(`~ users/${DB}/ann@example.com\n      roles:\n        + "admin"\n        + "editor"`);
     expect(first.stdout).toContain(`+ users/${DB}/new2@example.com`);
     expect(first.stdout).not.toContain(`users/${DB}/dan@example.com`);
     expect(first.stdout).toContain('users: roles of 5 users: 8 assignments in 3 calls of POST /roles/{id}/users');
@@ -94,8 +93,8 @@ describe('users with roles', () => {
     const diff = await plan(changed);
     expect(diff.code).toBe(2);
     expect(diff.stdout).toContain(`~ users/${DB}/ann@example.com`);
-    expect(diff.stdout).toContain('+ role viewer');
-    expect(diff.stdout).toContain('- role editor');
+    expect(diff.stdout).toContain('+ "viewer"');
+    expect(diff.stdout).toContain('- "editor"');
     expect(diff.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy.');
 
     await emu.resetStats();
@@ -141,7 +140,7 @@ describe('users with roles', () => {
     await emu.clearFaults();
 
     const diff = await plan(dir);
-    expect(diff.stdout).toContain('+ role admin');
+    expect(diff.stdout).toMatch(/roles:\n\s+\+ "admin"/);
     expect(diff.stdout).not.toContain('given_name');
     expect((await apply(dir)).code).toBe(0);
     expect(await rolesOf('ann@example.com')).toEqual(['admin']);

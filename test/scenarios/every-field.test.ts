@@ -5,15 +5,19 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isObject, type Json, type JsonObject, stableStringify } from '../../src/json.js';
 import { clientGrantsCatalog } from '../../src/kinds/fields/clientGrants.js';
+import { connectionsCatalog, connectionsVariants } from '../../src/kinds/fields/connections.js';
+import { variantShape, withoutKeys } from '../../src/kinds/fields/variants.js';
 import { clientsCatalog } from '../../src/kinds/fields/clients.js';
+import { networkAclsCatalog } from '../../src/kinds/fields/networkAcls.js';
 import { organizationsCatalog } from '../../src/kinds/fields/organizations.js';
 import { resourceServersCatalog } from '../../src/kinds/fields/resourceServers.js';
 import { rolesCatalog } from '../../src/kinds/fields/roles.js';
 import { tenantCatalog } from '../../src/kinds/fields/tenant.js';
+import { usersCatalog } from '../../src/kinds/fields/users.js';
 import { handlers } from '../../src/kinds/index.js';
 import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { emptied, everyField, type Picked, type Variant } from '../helpers/every-field.js';
+import { emptied, everyField, type Picked, valueAt, type Variant } from '../helpers/every-field.js';
 
 /**
  * For every kind: an item with every declared field set is applied, re-planned (empty), changed in every
@@ -88,6 +92,8 @@ async function roundTrip(c: Case): Promise<void> {
 /** Declared leaves the plan deliberately never compares, each with its reason. */
 const NOT_COMPARED: Record<string, string> = {
   'jwt_configuration.secret_encoded': 'read-only in practice (mgmt-api.md §7.3): accepted so deploy-tool files validate',
+  verify_email: "a user's create option, never read back",
+  verify_phone_number: "a user's create option, never read back",
 };
 
 /** Write-only leaves the plan compares through what the API derives from them. */
@@ -295,6 +301,84 @@ const ORG_PICKS: Picked = {
   ],
 };
 
+/**
+ * The strategies most tenants use: database, passwordless, social, enterprise. A database connection
+ * declares its identifiers as `attributes` or the older `requires_username`, never both (a 400): one each.
+ */
+const STRATEGIES: [string, string, string[]][] = [
+  ['auth0', 'auth0 with attributes', ['requires_username']],
+  ['auth0', 'auth0 with requires_username', ['attributes']],
+  ...['email', 'sms', 'google-oauth2', 'facebook', 'apple', 'github', 'samlp', 'oidc', 'okta', 'waad', 'adfs'].map(
+    (s): [string, string, string[]] => [s, s, []],
+  ),
+];
+
+/** Every option secret comes from one env-bound keyword; other picks keep related options coherent. */
+const CONNECTION_PICKS: Picked = {
+  ...Object.fromEntries(
+    (handlers.connections.secretFields ?? []).map((path) => [path, ['@@CONNECTION_SECRET@@', '@@CONNECTION_SECRET@@']]),
+  ),
+  'options.messaging_service_sid': [`MG${'0'.repeat(32)}`, `MG${'f'.repeat(32)}`],
+  'options.twilio_sid': [`AC${'0'.repeat(32)}`, `AC${'f'.repeat(32)}`],
+};
+const CONNECTION_SECRETS: Case['secrets'] = {
+  // Long enough for every option secret (a Twilio token has 32 characters at least).
+  CONNECTION_SECRET: ['EVERY_FIELD_CONNECTION_SECRET', 'first-connection-secret-0123456789', 'second-connection-secret-987654321'],
+};
+
+function connectionItem(strategy: string, name: string, without: string[]) {
+  const own = variantShape(connectionsVariants, strategy);
+  if (own === undefined) throw new Error(`no options for ${strategy}`);
+  // Options the kind leaves unmanaged (each with its reason) are not declarable.
+  const unmanaged = Object.keys(handlers.connections.fields?.unmanagedNested ?? {}).map((p) => p.replace(/^options\./, ''));
+  const shape = withoutKeys(own, [...unmanaged, ...without]);
+  return (v: Variant) =>
+    everyField(handlers.connections, connectionsCatalog, v, {
+      ...CONNECTION_PICKS,
+      name: [name, name],
+      strategy: [strategy, strategy],
+      enabled_clients: [['Every Field Worker'], ['Every Field Other']],
+      realms: [[name], [`${name}-realm`]],
+      options: [valueAt(shape, 0, 'options', CONNECTION_PICKS), valueAt(shape, 1, 'options', CONNECTION_PICKS)],
+    });
+}
+
+/** One action per rule (redirect with its URI); scopes that do not cover tenantctl's own API calls. */
+const ACL_PICKS: Picked = {
+  description: ['Every field ACL', 'Every field ACL'],
+  'rule.action': [{ redirect: true, redirect_uri: 'https://every-field.example/blocked' }, { log: true }],
+  'rule.scope': ['authentication', 'dynamic_client_registration'],
+  ...Object.fromEntries(
+    ['match', 'not_match'].flatMap((m) => [
+      [`rule.${m}.geo_country_codes`, [['DE', 'FR'], ['US']]],
+      [`rule.${m}.geo_subdivision_codes`, [['DE-BE'], ['US-CA', 'US-NY']]],
+      [`rule.${m}.auth0_managed`, [['auth0.low_reputation'], ['auth0.icloud_relay_proxy']]],
+      [`rule.${m}.ja3_fingerprints`, [['e7d705a3286e19ea42f587b344ee6865'], ['6734f37431670b3ab4292b8f60f29984']]],
+      [`rule.${m}.ja4_fingerprints`, [['t13d1516h2_8daaf6152771_b186095e22b6'], ['t13d1517h2_8daaf6152771_b0da82dd1658']]],
+      [`rule.${m}.asns`, [[64496, 64497], [64511]]],
+    ]),
+  ),
+};
+
+/** A user of a database connection that takes usernames, with two roles to move between. */
+const USER_DEPENDENCIES = {
+  connections: [{ name: 'every-field-users', strategy: 'auth0', options: { requires_username: true } }],
+  roles: [{ name: 'every-field-buyer' }, { name: 'every-field-approver' }],
+};
+const USER_PICKS: Picked = {
+  connection: ['every-field-users', 'every-field-users'],
+  email: ['grace@every-field.example', 'grace@every-field.example'],
+  // Taken on create only: the plan refuses a different one rather than plan what the API cannot do.
+  user_id: ['every-field-grace', 'every-field-grace'],
+  password: ['@@USER_PASSWORD@@', '@@USER_PASSWORD@@'],
+  phone_number: ['+14155550100', '+442079460000'],
+  username: ['grace_hopper', 'amazing_grace'],
+  roles: [['every-field-buyer'], ['every-field-approver', 'every-field-buyer']],
+};
+const USER_SECRETS: Case['secrets'] = {
+  USER_PASSWORD: ['EVERY_FIELD_USER_PASSWORD', 'first-Passw0rd!-long', 'second-Passw0rd!-long'],
+};
+
 const HOURS = ['session_lifetime', 'idle_session_lifetime', 'ephemeral_session_lifetime', 'idle_ephemeral_session_lifetime'];
 const MINUTES = HOURS.map((h) => `${h}_in_minutes`);
 
@@ -362,6 +446,38 @@ describe('every declared field round-trips', () => {
     await roundTrip({
       manifest: (v) => ({ resourceServers: APIS, roles: [item(v)] }),
       changed: { 'roles/every-field-role': changedFields('roles', item) },
+    });
+  });
+
+  for (const [strategy, label, without] of STRATEGIES) {
+    it(`connections: ${label}`, async () => {
+      const name = `every-field-${label.replace(/[ _]/g, '-')}`;
+      const item = connectionItem(strategy, name, without);
+      await roundTrip({
+        manifest: (v) => ({
+          clients: [{ name: 'Every Field Worker', app_type: 'regular_web' }, { name: 'Every Field Other', app_type: 'regular_web' }],
+          connections: [item(v)],
+        }),
+        changed: { [`connections/${name}`]: changedFields('connections', item) },
+        secrets: CONNECTION_SECRETS,
+      });
+    });
+  }
+
+  it('network ACLs', async () => {
+    const item = (v: Variant) => everyField(handlers.networkAcls, networkAclsCatalog, v, ACL_PICKS);
+    await roundTrip({
+      manifest: (v) => ({ networkAcls: [item(v)] }),
+      changed: { 'networkAcls/Every field ACL': changedFields('networkAcls', item) },
+    });
+  });
+
+  it('users (with roles)', async () => {
+    const item = (v: Variant) => everyField(handlers.users, usersCatalog, v, USER_PICKS);
+    await roundTrip({
+      manifest: (v) => ({ ...USER_DEPENDENCIES, users: [item(v)] }),
+      changed: { 'users/every-field-users/grace@every-field.example': changedFields('users', item) },
+      secrets: USER_SECRETS,
     });
   });
 

@@ -18,7 +18,25 @@ const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
  * After a create whose outcome is unknown, look the user up by email (strongly consistent, unlike search;
  * mgmt-api.md §8.1) and adopt it rather than create it twice. Returns the user's id.
  */
-async function createOnce(api: Api, change: Change, body: JsonObject): Promise<string | undefined> {
+async function createOnce(api: Api, change: Change, full: JsonObject): Promise<string | undefined> {
+  const { body, verifyPhone } = splitCreate(full);
+  const id = await createOrAdopt(api, change, body);
+  if (id && verifyPhone) await api.request({ method: 'PATCH', path: userPath(id), body: verifyPhone });
+  return id;
+}
+
+/**
+ * POST /users refuses verify_phone_number (an update option): a new user's phone is verified by a PATCH
+ * that sends the number with it, the one call the API acts on it in.
+ */
+export function splitCreate(full: JsonObject): { body: JsonObject; verifyPhone?: JsonObject } {
+  const { verify_phone_number: verify, ...body } = full;
+  return verify === true && typeof body.phone_number === 'string'
+    ? { body, verifyPhone: { phone_number: body.phone_number, verify_phone_number: true } }
+    : { body };
+}
+
+async function createOrAdopt(api: Api, change: Change, body: JsonObject): Promise<string | undefined> {
   try {
     const res = await api.request({ method: 'POST', path: '/users', body });
     return isObject(res.body) && typeof res.body.user_id === 'string' ? res.body.user_id : undefined;
