@@ -205,13 +205,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function list(
     path: string,
     key: string,
-    opts: { checkpoint?: boolean; query?: RequestOptions['query'] } = {},
+    opts: { checkpoint?: boolean; query?: RequestOptions['query']; pageSize?: number } = {},
   ) {
     const items: JsonObject[] = [];
+    const size = opts.pageSize ?? 100;
     if (opts.checkpoint) {
       let from: string | undefined;
       do {
-        const res = await api.request({ method: 'GET', path, query: { ...opts.query, take: 100, from } });
+        const res = await api.request({ method: 'GET', path, query: { ...opts.query, take: size, from } });
         const page = envelope(res.body, key, path);
         items.push(...page.items);
         from = page.next;
@@ -222,11 +223,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const res = await api.request({
         method: 'GET',
         path,
-        query: { ...opts.query, page, per_page: 100, include_totals: true },
+        query: { ...opts.query, page, per_page: size, include_totals: true },
       });
       const { items: got, total } = envelope(res.body, key, path);
       items.push(...got);
-      if (got.length < 100 || (total !== undefined && items.length >= total)) return items;
+      if (got.length < size || (total !== undefined && items.length >= total)) return items;
     }
   }
 
