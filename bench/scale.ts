@@ -14,7 +14,7 @@
  *   npm run bench:scale -- --scale 1
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Stats } from '../src/emulator/stats.js';
@@ -118,6 +118,8 @@ async function main() {
       peak_rss_mb: Math.max(first.peakRssMb, applied.peakRssMb, replan.peakRssMb, noop.peakRssMb, changed.peakRssMb),
     };
     console.error(`apply routes: ${JSON.stringify(applied.stats.byRoute)}`);
+    console.error(`change apply routes: ${JSON.stringify(changed.stats.byRoute)}`);
+    console.error(`machine load (1, 5, 15 min): ${loadavg().map((n) => n.toFixed(1)).join(', ')}`);
     console.error(`emulator CPU ${round((await emu.stop()).cpuS, 1)} s`);
     console.log(JSON.stringify(result));
     check(result.noop_writes === 0, `the second apply wrote ${result.noop_writes} times`);
