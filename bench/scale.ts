@@ -7,7 +7,7 @@
  *    ratio, replan_reads: {kind: n}, noop_writes, change_writes, change_min_writes, plan_cpu_s,
  *    validate_cpu_s, help_cpu_ratio, peak_rss_mb}
  * `floor_s` is the least time any client could take for the apply's requests: (requests - burst) / rps.
- * `min_writes` is one write per planned change, except users, which travel in import jobs (one POST each).
+ * `min_writes` is one write per planned change, except users in import jobs (one POST per job).
  * `help_cpu_ratio` is the CPU of `tenantctl --help` over that of `node -e 0`, measured in this run.
  * `--smoke` runs a small tenant (scale 0.02) and exits non-zero when a correctness check fails (for CI).
  *
@@ -41,9 +41,15 @@ const reads = (s: Stats) =>
 /** Every apply takes and releases the tenant's lock (one API create, one delete): not writes of the plan. */
 const LOCK_WRITES = 2;
 const writes = (s: Stats) => s.total - reads(s) - LOCK_WRITES;
-/** One write per change, except users: each import job (one POST) carries many. */
-const minWrites = (plan: PlanJson, s: Stats) =>
-  plan.changes.filter((c) => c.kind !== 'users').length + (s.byRoute['POST /api/v2/jobs/users-imports'] ?? 0);
+/**
+ * One write per change, except users when they travel in import jobs: each job (one POST) carries many.
+ * A few user changes go one call each (below the bulk threshold): then one write each.
+ */
+function minWrites(plan: PlanJson, s: Stats): number {
+  const users = plan.changes.filter((c) => c.kind === 'users').length;
+  const jobs = s.byRoute['POST /api/v2/jobs/users-imports'] ?? 0;
+  return plan.changes.length - users + (jobs > 0 ? jobs : users);
+}
 
 /** GET requests per kind (the first path segment after /api/v2), e.g. {clients: 11, connections: 3}. */
 function readsByKind(s: Stats): Record<string, number> {
