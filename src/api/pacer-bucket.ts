@@ -17,6 +17,7 @@ interface Observation {
 /** How far back the refill rate is measured: several spans, so one idle stretch (a full bucket) cannot hide it. */
 const SPANS_MS = [500, 1000, 2000, 4000, 8000, 16_000, 32_000];
 const KEEP_MS = 40_000;
+const HEADERLESS_IN_FLIGHT = 4;
 
 export class BucketModel {
   /** Burst size; unknown until the first answer. */
@@ -35,11 +36,14 @@ export class BucketModel {
   private resetAt = 0;
   /** Set by `Retry-After` on a 429: nothing is sent before. */
   private blockedUntil = 0;
+  private answered = false;
 
   /** Whole tokens we may spend now, counting every request still in flight as spent. */
   available(now: number): number {
     if (now < this.blockedUntil) return 0;
-    if (!this.last || this.limit === undefined) return this.inFlight.size === 0 ? 1 : 0;
+    // Before the first answer one request probes; answers without headers (no rate-limit policy on that
+    // endpoint) leave a few in flight, as a client that knows nothing of the bucket would.
+    if (!this.last || this.limit === undefined) return (this.answered ? HEADERLESS_IN_FLIGHT : 1) - this.inFlight.size;
     // The server handled `last` before its answer came back, and handles a request sent now after now: at
     // least the refill since that answer is there (a busy server's queue only adds to it).
     const since = this.last.sentAt + this.last.ms;
@@ -75,6 +79,7 @@ export class BucketModel {
   settle(seq: number, now: number, answer: { taken: boolean; limit?: number; remaining?: number; resetAt?: number }): void {
     const sentAt = this.inFlight.get(seq) ?? now;
     this.inFlight.delete(seq);
+    this.answered ||= answer.taken;
     if (!answer.taken) this.untaken.push(seq);
     if (answer.limit === undefined || answer.remaining === undefined) return;
     this.limit = answer.limit;
