@@ -36,8 +36,9 @@ interface PlanJson {
   changes: { kind: string }[];
 }
 
-const reads = (s: Stats) =>
-  Object.entries(s.byRoute).reduce((n, [route, c]) => (route.startsWith('GET ') ? n + c : n), 0);
+/** A users-export job is a POST that only reads: a plan reads many users through one (mgmt-api.md §8.3). */
+const isRead = (route: string) => route.startsWith('GET ') || route === 'POST /api/v2/jobs/users-exports';
+const reads = (s: Stats) => Object.entries(s.byRoute).reduce((n, [route, c]) => (isRead(route) ? n + c : n), 0);
 /** Every apply takes and releases the tenant's lock (one API create, one delete): not writes of the plan. */
 const LOCK_WRITES = 2;
 const writes = (s: Stats) => s.total - reads(s) - LOCK_WRITES;
@@ -55,8 +56,8 @@ function minWrites(plan: PlanJson, s: Stats): number {
 function readsByKind(s: Stats): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [route, n] of Object.entries(s.byRoute)) {
-    if (!route.startsWith('GET /api/v2/')) continue;
-    const kind = route.slice('GET /api/v2/'.length).split('/')[0] ?? '';
+    if (!isRead(route)) continue;
+    const kind = route.slice(route.indexOf('/api/v2/') + '/api/v2/'.length).split('/')[0] ?? '';
     out[kind] = (out[kind] ?? 0) + n;
   }
   return out;
