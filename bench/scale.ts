@@ -126,6 +126,7 @@ async function main() {
     };
     console.error(`apply routes: ${JSON.stringify(applied.stats.byRoute)}`);
     console.error(`change apply routes: ${JSON.stringify(changed.stats.byRoute)}`);
+    console.error(`apply process CPU ${round(applied.cpuS, 1)} s of ${round(applied.wall, 1)} s wall`);
     console.error(`machine load (1, 5, 15 min): ${loadavg().map((n) => n.toFixed(1)).join(', ')}`);
     console.error(`emulator CPU ${round((await emu.stop()).cpuS, 1)} s`);
     console.log(JSON.stringify(result));
