@@ -6,7 +6,7 @@ import { isObject } from '../json.js';
 import { backoffMs, rateLimitWaitMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
 import { describeNetwork, forbidden, networkError, notAuth0, notAuth0Error, unauthorized } from './explain.js';
-import { createPacer } from './pacer.js';
+import { createPacer, endpointOf } from './pacer.js';
 import { tlsFailure } from './tls.js';
 import type { RetryHook, TokenProvider } from './token.js';
 import type { Api, ApiResponse, RequestOptions } from './types.js';
@@ -14,7 +14,7 @@ import type { Api, ApiResponse, RequestOptions } from './types.js';
 export interface ApiClientOptions {
   endpoint: Endpoint;
   tokens: TokenProvider;
-  /** Requests in flight at once; the API's buckets make more pointless. */
+  /** Requests in flight at most; the pacer sends fewer when the bucket and the latency call for fewer. */
   concurrency?: number;
   /** Attempts for 5xx / network failures of calls that are safe to repeat. */
   maxAttempts?: number;
@@ -79,9 +79,10 @@ function queryString(query: RequestOptions['query']): string {
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const { endpoint, tokens } = options;
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
-  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
-  const pacer = createPacer();
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: options.concurrency ?? 64 });
+  // The pacer decides when each request goes; the queue only lets close() wait for what is running.
+  const queue = new PQueue();
+  const pacer = createPacer({ maxInFlight: options.concurrency ?? 64 });
   const maxAttempts = options.maxAttempts ?? 5;
   const deadlineMs = options.rateLimitDeadlineMs ?? 300_000;
   let requestCount = 0;
@@ -93,10 +94,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     method: string,
     url: string,
     token: string,
-    { body, raw }: { body: Json | undefined; raw: RequestOptions['raw'] },
+    { body, raw, endpoint, deadline }: { body: Json | undefined; raw: RequestOptions['raw']; endpoint: string; deadline: number },
   ): Promise<Attempt> {
-    await pacer.acquire();
+    const ticket = await pacer.acquire(endpoint, deadline);
     requestCount += 1;
+    let answer: Attempt | undefined;
     try {
       const res = await request(url, {
         method: method as 'GET',
@@ -110,14 +112,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         body: raw ? raw.data : body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.body.text();
-      pacer.observe({
-        limit: header(res.headers, 'x-ratelimit-limit'),
-        remaining: header(res.headers, 'x-ratelimit-remaining'),
-        reset: header(res.headers, 'x-ratelimit-reset'),
-      });
-      return { status: res.statusCode, headers: res.headers, text };
+      answer = { status: res.statusCode, headers: res.headers, text };
+      return answer;
     } finally {
-      pacer.release();
+      const h = answer?.headers ?? {};
+      pacer.settle(ticket, answer?.status, {
+        limit: header(h, 'x-ratelimit-limit'),
+        remaining: header(h, 'x-ratelimit-remaining'),
+        reset: header(h, 'x-ratelimit-reset'),
+        retryAfter: header(h, 'retry-after'),
+      });
     }
   }
 
@@ -126,6 +130,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const url = `${endpoint.baseUrl}/api/v2${path}`;
     const repeatable = opts.method !== 'POST';
     const started = Date.now();
+    const bucketKey = endpointOf(opts.method, opts.path);
     let failures = 0;
     let refreshedToken = false;
     for (;;) {
@@ -133,7 +138,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const token = await tokens.get();
       let attempt: Attempt;
       try {
-        attempt = await send(opts.method, url, token, { body: opts.body, raw: opts.raw });
+        attempt = await send(opts.method, url, token, { body: opts.body, raw: opts.raw, endpoint: bucketKey, deadline: started + deadlineMs });
       } catch (error) {
         if (error instanceof TenantctlError) throw error;
         const tls = tlsFailure(error, endpoint.baseUrl);
@@ -155,13 +160,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const what = `${opts.method} /api/v2${opts.path}`;
       if (notAuth0(attempt, what)) throw notAuth0Error(endpoint.baseUrl, { status: attempt.status, contentType: header(attempt.headers, 'content-type') }, what);
       const body = parseBody(attempt.text);
+      // A refused request was not processed, so any method may repeat it; the pacer has learned from the
+      // refusal and holds the retry until the bucket has a token again.
       if (attempt.status === 429 && Date.now() - started < deadlineMs) {
         const waitMs = rateLimitWaitMs({
           retryAfter: header(attempt.headers, 'retry-after'),
           reset: header(attempt.headers, 'x-ratelimit-reset'),
         });
         options.onRetry?.({ method: opts.method, path, reason: 'rate limited (429)', waitMs });
-        await sleep(waitMs);
         continue;
       }
       if (attempt.status === 401 && !(opts.accept ?? []).includes(401)) {
@@ -199,13 +205,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function list(
     path: string,
     key: string,
-    opts: { checkpoint?: boolean; query?: RequestOptions['query'] } = {},
+    opts: { checkpoint?: boolean; query?: RequestOptions['query']; pageSize?: number } = {},
   ) {
     const items: JsonObject[] = [];
+    const size = opts.pageSize ?? 100;
     if (opts.checkpoint) {
       let from: string | undefined;
       do {
-        const res = await api.request({ method: 'GET', path, query: { ...opts.query, take: 100, from } });
+        const res = await api.request({ method: 'GET', path, query: { ...opts.query, take: size, from } });
         const page = envelope(res.body, key, path);
         items.push(...page.items);
         from = page.next;
@@ -216,11 +223,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const res = await api.request({
         method: 'GET',
         path,
-        query: { ...opts.query, page, per_page: 100, include_totals: true },
+        query: { ...opts.query, page, per_page: size, include_totals: true },
       });
       const { items: got, total } = envelope(res.body, key, path);
       items.push(...got);
-      if (got.length < 100 || (total !== undefined && items.length >= total)) return items;
+      if (got.length < size || (total !== undefined && items.length >= total)) return items;
     }
   }
 

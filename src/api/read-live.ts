@@ -3,16 +3,17 @@ import type { Kind } from '../kinds/types.js';
 import type { Live } from '../plan/types.js';
 import type { Api } from './types.js';
 
-/** The kinds a plan needs to see: the managed ones and whatever they reference. */
-export function kindsToRead(managed: Kind[]): Kind[] {
-  const out = new Set<Kind>();
-  const add = (kind: Kind) => {
-    if (out.has(kind)) return;
-    out.add(kind);
-    for (const dep of handlers[kind].dependsOn) add(dep);
-  };
-  for (const kind of managed) add(kind);
-  return [...out];
+/** How much of a kind a plan needs: all of it (managed) or what references to it need (keys and ids). */
+export type ReadDepth = 'all' | 'refs';
+
+/**
+ * The kinds a plan needs to see: the managed ones whole, and the kinds they reference for their keys and
+ * ids only. A kind read for references does not pull in its own dependencies: its keys are its names.
+ */
+export function kindsToRead(managed: Kind[]): Map<Kind, ReadDepth> {
+  const out = new Map<Kind, ReadDepth>(managed.map((kind) => [kind, 'all']));
+  for (const kind of managed) for (const dep of handlers[kind].dependsOn) if (!out.has(dep)) out.set(dep, 'refs');
+  return out;
 }
 
 /** Read the live tenant through list endpoints only (paginated; no per-object GETs). */
@@ -21,7 +22,11 @@ export async function readLive(
   options: { kinds: Kind[]; managementAudience: string },
 ): Promise<Live> {
   const entries = await Promise.all(
-    kindsToRead(options.kinds).map(async (kind) => [kind, await handlers[kind].list(api)] as const),
+    [...kindsToRead(options.kinds)].map(async ([kind, depth]) => {
+      const handler = handlers[kind];
+      const read = depth === 'refs' && handler.listRefs ? handler.listRefs : handler.list;
+      return [kind, await read(api)] as const;
+    }),
   );
   return {
     domain: api.domain,

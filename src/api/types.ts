@@ -29,12 +29,13 @@ export interface Api {
   request(options: RequestOptions): Promise<ApiResponse>;
   /**
    * Every item of a list endpoint. `checkpoint` uses from/take where the API offers it, otherwise
-   * page/per_page=100 with include_totals. `key` is the envelope's array key (`clients`).
+   * page/per_page with include_totals. `key` is the envelope's array key (`clients`). `pageSize` is the
+   * endpoint's largest page: 100 unless the API allows more (mgmt-api.md §2).
    */
   list(
     path: string,
     key: string,
-    options?: { checkpoint?: boolean; query?: RequestOptions['query'] },
+    options?: { checkpoint?: boolean; query?: RequestOptions['query']; pageSize?: number },
   ): Promise<JsonObject[]>;
   /**
    * A file outside /api/v2 as a stream (a users-export job's `location`, a pre-signed link: no token is

@@ -134,6 +134,9 @@ export const clients: KindHandler = {
   plan: planClients,
   ...rest,
   list: async (api) => withCredentials(api, await rest.list(api)),
+  // Grants and connections name clients: the id and the name are all they need (no credentials per client).
+  listRefs: (api) =>
+    api.list('/clients', 'clients', { checkpoint: true, query: { is_global: false, fields: 'client_id,name', include_fields: true } }),
   async create(api, body) {
     // POST /clients takes no client_secret (OAS: update body only): the declared secret follows in a PATCH.
     const { credentials, client_secret: secret, ...fields } = body;

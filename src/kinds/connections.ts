@@ -131,9 +131,12 @@ async function patchClients(api: Api, id: string, changes: Json[]): Promise<void
   if (changes.length > 0) await api.request({ method: 'PATCH', path: path(id, '/clients'), body: changes });
 }
 
-/** Every enabled client of one connection: a checkpoint list that always answers `{clients, next?}`. */
+/**
+ * Every enabled client of one connection: a checkpoint list that always answers `{clients, next?}`, up to
+ * 1000 a page here (mgmt-api.md §2.3), so one request per connection with up to 1000 clients.
+ */
 async function enabledClientIds(api: Api, id: string): Promise<string[]> {
-  const clients = await api.list(path(id, '/clients'), 'clients', { checkpoint: true });
+  const clients = await api.list(path(id, '/clients'), 'clients', { checkpoint: true, pageSize: 1000 });
   return clients.map((c) => str(c.client_id)).filter((c) => c !== '');
 }
 
@@ -151,10 +154,11 @@ async function withLiveSecrets(api: Api, id: string, options: JsonObject): Promi
 }
 
 /**
- * Enabled clients go through `/connections/{id}/clients` (GET to read, PATCH `[{client_id, status}]` to
- * change), not the connection's `enabled_clients` array: the OAS marks that array DEPRECATED on create,
- * update and read, the list answer (ConnectionForList) no longer carries it, and a real PATCH /connections
- * was refused with `Additional properties not allowed: enabled_clients` (mgmt-api.md §3.2). The PATCH
+ * Enabled clients of an existing connection go through `/connections/{id}/clients` (GET to read, PATCH
+ * `[{client_id, status}]` to change), not the connection's `enabled_clients` array: the OAS marks that
+ * array DEPRECATED on update and read, the list answer (ConnectionForList) no longer carries it, and a real
+ * PATCH /connections was refused with `Additional properties not allowed: enabled_clients` (mgmt-api.md
+ * §3.2). Only a create still sends the array, which saves a PATCH per new connection. The PATCH
  * changes only the clients it names, so clients that Auth0 enables on its own (tenant flag
  * enable_client_connections) are disabled explicitly: see connection-plan.ts.
  */
@@ -215,14 +219,15 @@ export const connections: KindHandler = {
     });
     return Promise.all(all.map(withClients));
   },
-  /** POST without enabled clients (the OAS advises against them there), then enable them. */
+  // Users and organizations name connections: no enabled clients needed.
+  listRefs: (api) => api.list('/connections', 'connections', { checkpoint: true }),
+  /**
+   * One POST with the enabled clients in it (OAS CreateConnectionRequestContent takes `enabled_clients`):
+   * a new connection has no other clients to keep or drop, so no PATCH of /clients has to follow.
+   */
   async create(api, body) {
-    const { enabled_clients: enabled, ...rest } = body;
-    const res = await api.request({ method: 'POST', path: '/connections', body: rest });
-    const created = res.body as JsonObject;
-    const ids = Array.isArray(enabled) ? enabled : [];
-    await patchClients(api, str(created.id), ids.map((client_id) => ({ client_id, status: true })));
-    return created;
+    const res = await api.request({ method: 'POST', path: '/connections', body });
+    return res.body as JsonObject;
   },
   /**
    * An update's `enabled_clients` is already the delta `[{client_id, status}]` (connection-plan.ts). The

@@ -101,6 +101,7 @@ export const organizations: KindHandler = {
   idOf: rest.idOf,
   remove: rest.remove,
   list: async (api) => Promise.all((await rest.list(api)).map((org) => listWiring(api, org))),
+  listRefs: rest.list,
   async create(api, body) {
     const created = await rest.create(api, withoutWiring(body));
     await syncWiring(api, str(created.id), body);

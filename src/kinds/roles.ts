@@ -79,6 +79,8 @@ export const roles: KindHandler = {
   plan: planRoles,
   idOf: rest.idOf,
   remove: rest.remove,
+  // Organizations name roles: no permissions needed.
+  listRefs: rest.list,
   /** Roles, each with its permissions (GET /roles/{id}/permissions, paged like every offset list). */
   async list(api) {
     const live = await rest.list(api);

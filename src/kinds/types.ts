@@ -156,6 +156,11 @@ export interface KindHandler {
   dependsOn: Kind[];
   idOf(live: JsonObject): string;
   list(api: Api): Promise<JsonObject[]>;
+  /**
+   * What other kinds' references to this one need (keys and ids), when this kind is not managed: the list
+   * without the sub-resources `list` reads per object. Default: `list`.
+   */
+  listRefs?(api: Api): Promise<JsonObject[]>;
   create(api: Api, body: JsonObject): Promise<JsonObject>;
   update(api: Api, id: string, body: JsonObject): Promise<JsonObject>;
   remove(api: Api, id: string): Promise<void>;
