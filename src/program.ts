@@ -1,15 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
-import { type ApplyCommandOptions, applyCommand } from './commands/apply.js';
-import { emulatorCommand } from './commands/emulator.js';
-import { type ConvertOptions, convertDeployCli } from './commands/convert.js';
-import { type ExportOptions, exportCommand } from './commands/export.js';
-import { type VerifyOptions, verifyCommand } from './commands/verify.js';
+import type { ApplyCommandOptions } from './commands/apply.js';
+import type { ConvertOptions } from './commands/convert.js';
+import type { ExportOptions } from './commands/export.js';
+import type { VerifyOptions } from './commands/verify.js';
 import { Exit, type Io, type Out, type OutputFormat, output } from './commands/io.js';
-import { driftCommand, type PlanCommandOptions, planCommand } from './commands/plan.js';
-import { type UnlockOptions, unlockCommand } from './commands/unlock.js';
-import { validateCommand } from './commands/validate.js';
+import type { PlanCommandOptions } from './commands/plan.js';
+import type { UnlockOptions } from './commands/unlock.js';
 import { TenantctlError } from './errors.js';
-import { RISKY_CHANGES } from './plan/risk.js';
+import { RISKY_CHANGES } from './plan/risky-changes.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -47,6 +45,10 @@ const emulatorOption = () =>
     'use an embedded emulator (state in .tenantctl/emulator.json) instead of AUTH0_DOMAIN',
   );
 
+/**
+ * Every command's module is imported by its action, not up front: `--help`, and each command, then load
+ * only what they use (the emulator, its TLS stack and jose cost most of a bare start-up otherwise).
+ */
 function build(io: Io, out: Out, setCode: (code: number) => void): Command {
   const program = new Command('tenantctl')
     .description('Keep an Auth0 tenant in git: validate, plan, apply and drift-check YAML manifests.')
@@ -64,7 +66,7 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     .addOption(outputOption())
     .addHelpText('after', '\nExample:\n  tenantctl validate examples/tenants/acme --env prod --output json')
     .action(async (dir: string, opts: { env?: string; output: OutputFormat }) =>
-      setCode(await validateCommand(dir, opts, io, out)),
+      setCode(await (await import('./commands/validate.js')).validateCommand(dir, opts, io, out)),
     );
 
   program
@@ -82,7 +84,7 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
       'after',
       '\nExamples:\n  tenantctl plan examples/tenants/acme --env staging --detailed-exitcode\n  tenantctl plan examples/tenants/acme --env prod --out plan.json --output markdown',
     )
-    .action(async (dir: string, opts: PlanCommandOptions) => setCode(await planCommand(dir, opts, io, out)));
+    .action(async (dir: string, opts: PlanCommandOptions) => setCode(await (await import('./commands/plan.js')).planCommand(dir, opts, io, out)));
 
   program
     .command('apply')
@@ -109,7 +111,7 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
       `\nRisky changes (refused without --allow-lockout-risk, also in a saved plan):\n${RISKY_CHANGES.map((r) => `  - ${r}`).join('\n')}\n\nExamples:\n  tenantctl apply examples/tenants/acme --env staging --auto-approve\n  tenantctl apply --plan plan.json`,
     )
     .action(async (dir: string | undefined, opts: ApplyCommandOptions) =>
-      setCode(await applyCommand(dir, opts, io, out)),
+      setCode(await (await import('./commands/apply.js')).applyCommand(dir, opts, io, out)),
     );
 
   program
@@ -126,7 +128,7 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     )
     .action(
       async (dir: string, opts: { env?: string; emulator?: boolean; allowDelete?: boolean; output: OutputFormat }) =>
-        setCode(await driftCommand(dir, opts, io, out)),
+        setCode(await (await import('./commands/plan.js')).driftCommand(dir, opts, io, out)),
     );
 
   program
@@ -143,7 +145,7 @@ apply ends and expired after 15 minutes without a refresh. Remove it by hand onl
 Example:
   tenantctl unlock`,
     )
-    .action(async (opts: UnlockOptions) => setCode(await unlockCommand(opts, io, out)));
+    .action(async (opts: UnlockOptions) => setCode(await (await import('./commands/unlock.js')).unlockCommand(opts, io, out)));
 
   program
     .command('export')
@@ -157,7 +159,7 @@ Example:
       'after',
       '\nSecrets are never written: a client secret becomes @@KEYWORD@@ bound to an environment variable.\n\nExamples:\n  tenantctl export --out tenants/acme --env prod\n  tenantctl export --out tenants/acme --kinds clients,clientGrants,users',
     )
-    .action(async (opts: ExportOptions) => setCode(await exportCommand(opts, io, out)));
+    .action(async (opts: ExportOptions) => setCode(await (await import('./commands/export.js')).exportCommand(opts, io, out)));
 
   program
     .command('convert')
@@ -179,7 +181,7 @@ and unknown fields are listed with their file:line, never dropped silently.
 Example:
   tenantctl convert deploy-cli legacy/tenant.yaml --config legacy/config.json --out tenants/acme --env prod`,
     )
-    .action(async (path: string, opts: ConvertOptions) => setCode(await convertDeployCli(path, opts, io, out)));
+    .action(async (path: string, opts: ConvertOptions) => setCode(await (await import('./commands/convert.js')).convertDeployCli(path, opts, io, out)));
 
   program
     .command('verify')
@@ -198,7 +200,7 @@ manifest, and prints the token-quota headers when the tenant sends them. Exit 1 
 Example:
   tenantctl verify examples/tenants/acme --env prod`,
     )
-    .action(async (dir: string, opts: VerifyOptions) => setCode(await verifyCommand(dir, opts, io, out)));
+    .action(async (dir: string, opts: VerifyOptions) => setCode(await (await import('./commands/verify.js')).verifyCommand(dir, opts, io, out)));
 
   program
     .command('emulator')
@@ -253,7 +255,7 @@ Examples:
   tenantctl emulator --faults "POST /api/v2/clients drop after; 503 p=0.05; latency=100 p=1" --seed 42
   tenantctl emulator --tls --state .tenantctl/emulator.json   # then NODE_EXTRA_CA_CERTS=.tenantctl/emulator-ca.pem`,
     )
-    .action(async (opts) => setCode(await emulatorCommand(opts, io, out)));
+    .action(async (opts) => setCode(await (await import('./commands/emulator.js')).emulatorCommand(opts, io, out)));
 
   return program;
 }

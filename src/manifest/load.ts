@@ -12,6 +12,7 @@ import { takePin } from './pin.js';
 import { didYouMean } from './suggest.js';
 import type { Desired, Exclusion, LoadResult, Loc } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
+import { parseYamlFast } from './yaml-fast.js';
 import { locate, parseYamlFile, type YNode } from './yaml-tree.js';
 
 const SECTIONS = [...KINDS, EXTERNAL_APIS];
@@ -28,6 +29,14 @@ export interface LoadOptions {
  * files are read even after errors, and items with errors are left out of Desired.
  */
 export async function loadManifests(dir: string, options: LoadOptions): Promise<LoadResult> {
+  const fast = await loadOnce(dir, options, true);
+  // The fast reading places values at their item only (yaml-fast.ts): any problem is reported from a
+  // reading that locates every value.
+  if (fast.diagnostics.length === 0 || !fast.readFast) return fast;
+  return loadOnce(dir, options, false);
+}
+
+async function loadOnce(dir: string, options: LoadOptions, fast: boolean): Promise<LoadResult & { readFast?: true }> {
   const diagnostics: Diag[] = [];
   const files = await manifestFiles(dir, diagnostics);
   if (files === undefined) return { desired: { kinds: {}, secrets: [], files: [] }, diagnostics };
@@ -36,7 +45,12 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
 
   const loaded: Loaded = { managed: new Set(), checked: [], counts: new Map(), exclusions: [], diagnostics, external: new Map() };
   let allParsed = true;
-  for (const file of files) if (!(await loadFile(file, replacer, loaded))) allParsed = false;
+  let readFast = false;
+  for (const file of files) {
+    const read = await loadFile(file, replacer, loaded, fast);
+    if (read === 'failed') allParsed = false;
+    if (read === 'fast') readFast = true;
+  }
   const { checked, managed } = loaded;
 
   const referenced = referencedFiles(checked.map((item) => item.body), dir);
@@ -63,7 +77,7 @@ export async function loadManifests(dir: string, options: LoadOptions): Promise<
     if (body === undefined || key === undefined || relations.rejected.has(item) || refused.has(address)) continue;
     desired.kinds[kind]?.push({ kind, key, address, body, loc, sensitive, ...(pinnedId ? { pinnedId } : {}) });
   }
-  return { desired, diagnostics: sortDiagnostics(diagnostics) };
+  return { desired, diagnostics: sortDiagnostics(diagnostics), ...(readFast ? { readFast } : {}) };
 }
 
 /** What the files loaded so far add up to. */
@@ -85,15 +99,15 @@ const LIST_SECTIONS: ReadonlySet<string> = new Set(KINDS.filter((kind) => !handl
 /**
  * Reads, parses and checks one file. Items are checked as the parser finishes each, and only their
  * checked form is kept; if the file turns out not to parse, everything it added is dropped, as if it had
- * not been read. Returns false when it could not be read or parsed.
+ * not been read. Says whether it could not be read or parsed, or was read the fast way.
  */
-async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise<boolean> {
+async function loadFile(file: string, replacer: Replacer, into: Loaded, fast: boolean): Promise<'failed' | 'fast' | 'located'> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
     into.diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
-    return false;
+    return 'failed';
   }
   const local: Collector = {
     managed: new Set(),
@@ -104,13 +118,12 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise
     external: new Map(),
     replacer,
   };
-  const parsed = parseYamlFile(file, text, {
-    sections: LIST_SECTIONS,
-    item: (section, node) => checkNode(section as Kind, node, local),
-  });
+  const sink = { sections: LIST_SECTIONS, item: (section: string, node: YNode) => checkNode(section as Kind, node, local) };
+  const quick = fast ? parseYamlFast(file, text, sink) : undefined;
+  const parsed = quick ? { ...quick, failed: false, diagnostics: [] } : parseYamlFile(file, text, sink);
   // Appended one by one: spreading tens of thousands of items as arguments can overflow the stack.
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
-  if (parsed.failed) return false;
+  if (parsed.failed) return 'failed';
   if (parsed.root !== undefined) collectSections(parsed.root, local);
   for (const d of local.diagnostics) into.diagnostics.push(d);
   for (const item of local.checked) into.checked.push(item);
@@ -118,7 +131,7 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded): Promise
   for (const [identifier, loc] of local.external) into.external.set(identifier, loc);
   for (const e of local.exclusions) into.exclusions.push(e);
   into.counts = local.counts;
-  return true;
+  return quick ? 'fast' : 'located';
 }
 
 /** One file's additions, kept apart until the file is known to parse. */

@@ -1,0 +1,91 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatDiagnostic, loadManifests } from '../../src/manifest/index.js';
+import { parseYamlFast } from '../../src/manifest/yaml-fast.js';
+import { parseYamlFile, startLoc, toJson, type YNode } from '../../src/manifest/yaml-tree.js';
+
+const SECTIONS = new Set(['clients', 'users']);
+
+/** Both readings of one file: the list items each hands over (data and start) and the rest of the tree. */
+function readings(text: string) {
+  const read = (parse: (sink: { sections: Set<string>; item: (s: string, n: YNode) => void }) => YNode | undefined) => {
+    const items: unknown[] = [];
+    const root = parse({ sections: SECTIONS, item: (section, node) => items.push([section, toJson(node), startLoc(node)]) });
+    // The located reading keeps each list's last item in the tree; the fast one hands over all of them.
+    for (const entry of root?.type === 'map' ? root.entries : []) {
+      if (SECTIONS.has(entry.key) && entry.value.type === 'seq') {
+        for (const node of entry.value.items) items.push([entry.key, toJson(node), startLoc(node)]);
+        entry.value.items = [];
+      }
+    }
+    return { items, rest: root && toJson(root) };
+  };
+  const fast = parseYamlFast('m.yaml', text, { sections: SECTIONS, item: () => undefined });
+  return {
+    fast: fast && read((sink) => parseYamlFast('m.yaml', text, sink)?.root),
+    located: read((sink) => parseYamlFile('m.yaml', text, sink).root),
+  };
+}
+
+describe('the fast reading of valid manifests', () => {
+  it('reads values and item starts exactly as the located reading does', () => {
+    const text = [
+      'clients:',
+      '  - name: Orders', // a block mapping starts at its first key
+      '    metadata: { octal: 0o17, hex: 0x1F, int: -12, float: 1.5e3, dot: .5, inf: -.inf, nul: ~, empty: }',
+      '    words: [yes, no, on, True, FALSE, Null, 2020-01-01, 1_000, "007", 0b11, +1]',
+      '  -', // an item on the next line, after a comment
+      '    # the billing job',
+      '    { name: Billing,',
+      '      description: "two\\nlines" }',
+      '  - name: Folded',
+      '    description: >',
+      '      folded',
+      '      text',
+      'users: [ { email: a@b.example, connection: db }, {',
+      '  email: c@d.example, connection: db } ]',
+      'tenant: { friendly_name: Acme }',
+    ].join('\n');
+    const { fast, located } = readings(text);
+    expect(fast).toBeDefined();
+    expect(fast).toEqual(located);
+    expect(fast?.items[0]).toEqual([
+      'clients',
+      expect.objectContaining({ metadata: expect.objectContaining({ octal: 15, hex: 31, inf: -Infinity, nul: null }) }),
+      { file: 'm.yaml', line: 2, col: 5 },
+    ]);
+    expect(fast?.items[1]).toEqual(['clients', expect.anything(), { file: 'm.yaml', line: 7, col: 7 }]);
+  });
+
+  it('leaves to the located reading what it could read differently', () => {
+    for (const text of [
+      'clients:\n  - &base { name: a }\n  - *base\n', // anchors and aliases
+      'clients:\n  - name: !custom a\n', // tags
+      'clients:\n  - name: a\n    name: b\n', // duplicate keys
+      'clients:\n  - ? name\n    : a\n', // explicit keys
+      'clients:\n  - [a]: b\n', // a collection as a key
+      'clients:\n  - name: a ##NAME##\n', // a keyword YAML reads as a comment
+      'clients: []\n---\nusers: []\n', // two documents
+      'clients:\n\t- name: a\n', // tabs
+    ]) {
+      expect(parseYamlFast('m.yaml', text, { sections: SECTIONS, item: () => undefined }), text).toBeUndefined();
+    }
+  });
+});
+
+describe('problems in files read the fast way', () => {
+  let dir = '';
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('are reported at the exact value, not at its item', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tenantctl-fast-'));
+    const clients = ['clients:'];
+    for (let i = 0; i < 50; i++) clients.push(`  - name: Client ${i}`, `    app_type: non_interactive`);
+    clients.push('  - name: Broken', '    app_type: non_interactive', '    token_endpoint_auth_method: 42');
+    await writeFile(join(dir, 'clients.yaml'), `${clients.join('\n')}\n`);
+    const { diagnostics } = await loadManifests(dir, {});
+    expect(diagnostics.map((d) => formatDiagnostic(d, dir))[0]).toMatch(/^clients\.yaml:104:33 error \[invalid_value\]/);
+  });
+});
