@@ -60,11 +60,13 @@ describe('the pacer against the emulator', () => {
     expect(run.served).toBeGreaterThanOrEqual(0.7 * run.possible);
   }, 30_000);
 
-  it('refuses at most 1% on a 50/100 bucket', async () => {
+  it('refuses only a few percent on a 50/100 bucket', async () => {
     // No throughput bound here: at 100 a second the shared test machine's CPU, not the pacer, sets it.
+    // The same CPU starvation delays answers the bucket model learns from, so this test allows 3%; the 1%
+    // target is bench:scale's and bench:rate-limit's, measured on an idle machine.
     const { emu: e, api: client } = await setup({ rateLimit: '50/100' });
     const run = await load(e, client, 50, 100, 3000);
-    expect(run.refused).toBeLessThanOrEqual(Math.ceil(run.total * 0.01));
+    expect(run.refused).toBeLessThanOrEqual(Math.ceil(run.total * 0.03));
   }, 30_000);
 
   it('keeps enough requests in flight for the rate when every answer takes 300 ms', async () => {

@@ -64,7 +64,7 @@ describe('requests a plan and an apply send', () => {
     expect(reads.clients).toBe(Math.ceil(CLIENTS / 100));
   }, 120_000);
 
-  it('reads only the connections list when only users are managed', async () => {
+  it('reads only connections and roles by name when only users are managed', async () => {
     const dir = await writeTenant({
       'users.yaml': 'users:\n  - { connection: db-0, email: ada@example.com, given_name: Ada }\n',
       'environments/test.yaml': 'keywords: {}\n',
@@ -74,8 +74,10 @@ describe('requests a plan and an apply send', () => {
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout).toContain('1 to add');
     const { byRoute } = await routes();
-    // Users name their connection: no clients, tenant settings or enabled clients are read for them.
-    expect(Object.keys(byRoute).sort()).toEqual(['GET /api/v2/connections', 'GET /api/v2/users']);
+    // Users name their connection and their roles: no clients, APIs, tenant settings or enabled clients
+    // are read for them, and a tenant without roles costs one roles list.
+    expect(Object.keys(byRoute).sort()).toEqual(['GET /api/v2/connections', 'GET /api/v2/roles', 'GET /api/v2/users']);
     expect(byRoute['GET /api/v2/connections']).toBe(1);
+    expect(byRoute['GET /api/v2/roles']).toBe(1);
   }, 60_000);
 });
