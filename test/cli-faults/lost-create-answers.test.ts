@@ -112,4 +112,27 @@ describe('apply when the answer to a multi-call create is lost', () => {
     expect(workers[0]?.client_secret).toBe(env.WORKER_SECRET);
     expect((await plan(dir, env)).code).toBe(0);
   });
+
+  it('creates a user whose create failed twice with a 503, once', async () => {
+    // Each 503 leaves the create uncertain: the user is looked up, not found, and sent again.
+    emu = await startTestEmulator({ faults: 'POST /api/v2/users 503 times=2' });
+    const env = { ...emulatorEnv(emu), ANA_PASSWORD: 'Ana-Passw0rd!-2026' };
+    const dir = await writeTenant({
+      'environments/test.yaml': 'keywords:\n  ANA_PASSWORD: { env: ANA_PASSWORD }\n',
+      'tenant.yaml': [
+        'connections:',
+        '  - { name: staff, strategy: auth0 }',
+        'users:',
+        "  - { connection: staff, email: ana@example.com, name: Ana, password: '@@ANA_PASSWORD@@' }",
+        '',
+      ].join('\n'),
+    });
+
+    const res = await tenantctl(['apply', dir, '--env', 'test', '--auto-approve'], { env });
+    expect((await emu.faultState()).rules[0]?.fired).toBe(2);
+    expect(res.code).toBe(0);
+    const users = (await emu.api('GET', '/api/v2/users-by-email?email=ana%40example.com')).body as unknown[];
+    expect(users).toHaveLength(1);
+    expect((await plan(dir, env)).code).toBe(0);
+  });
 });
