@@ -19,7 +19,16 @@ export interface Size {
 }
 
 export const FULL: Size = { apis: 30, clients: 100, orgs: 10, connections: 3, acls: 5, users: 200 };
-export const SMOKE: Size = { apis: 4, clients: 8, orgs: 2, connections: 2, acls: 2, users: 12 };
+export const SMOKE: Size = { apis: 3, clients: 6, orgs: 2, connections: 2, acls: 2, users: 8 };
+
+/**
+ * About how many writes an apply of `size` into an empty tenant sends (a connection is a create and the
+ * enabling of its clients; users with a password one POST each, the others an import job per connection):
+ * where a seeded "random moment" of a kill falls, counted in the tenant's own progress rather than in
+ * time, so it lands mid-apply however loaded the machine is.
+ */
+export const plannedWrites = (size: Size): number =>
+  size.apis + 2 * size.clients + size.orgs + 2 * size.connections + size.acls + Math.ceil(size.users / 2) + size.connections;
 
 /** One manifest file (tenant.yaml) for `size`; users alternate between a password and an import job. */
 export function chaosManifest(size: Size): string {
@@ -49,7 +58,9 @@ export function chaosManifest(size: Size): string {
   l.push('users:');
   for (let i = 0; i < size.users; i++) {
     const password = i % 2 === 0 ? ', password: "@@CHAOS_PASSWORD@@"' : '';
-    l.push(`  - { connection: chaos-db-${i % size.connections}, email: user${i}@chaos.example, name: User ${i}${password} }`);
+    // In pairs, one with a password and one without, so every connection has users of both paths.
+    const connection = Math.floor(i / 2) % size.connections;
+    l.push(`  - { connection: chaos-db-${connection}, email: user${i}@chaos.example, name: User ${i}${password} }`);
   }
   return `${l.join('\n')}\n`;
 }

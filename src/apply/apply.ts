@@ -6,6 +6,8 @@ import { isObject } from '../json.js';
 import { isRef } from '../kinds/common.js';
 import { handlers } from '../kinds/index.js';
 import type { KindContext } from '../kinds/types.js';
+import { liveCanonical } from '../plan/context.js';
+import { diffItem } from '../plan/item.js';
 import { phases } from '../plan/order.js';
 import { refsIn } from '../plan/refs.js';
 import type { Change, Plan } from '../plan/types.js';
@@ -50,6 +52,33 @@ function contextFrom(ids: Record<string, string>, api: Api): KindContext {
 }
 
 /**
+ * An object found by its key after a create whose answer was lost. A create may take several calls (a
+ * connection, then its enabled clients; a role, then its permissions; a client, then its declared secret)
+ * and may have stopped after any of them, so the object is taken only as far as it can be checked.
+ * Write-only fields cannot be read back: they are sent again. Any other declared field that differs fails
+ * the change (apply exits 1, and a re-run plans what is left) instead of being reported as done.
+ */
+async function adopt(api: Api, change: Change, found: JsonObject, body: JsonObject, ctx: KindContext): Promise<JsonObject> {
+  const handler = handlers[change.kind];
+  const roots = new Set((handler.secretFields ?? []).map((path) => path.split('.')[0] ?? path));
+  const secrets = Object.fromEntries(Object.entries(body).filter(([field]) => roots.has(field)));
+  if (Object.keys(secrets).length > 0) await handler.update(api, handler.idOf(found), secrets);
+  const planned = change.body ?? {};
+  const { fields } = diffItem({
+    handler,
+    desired: handler.canonicalize(planned),
+    live: liveCanonical(handler, found, ctx),
+    desiredApi: planned,
+  });
+  if (fields.length === 0) return found;
+  const missing = [...new Set(fields.map((f) => f.path.split(/[.[]/)[0]))].join(', ');
+  throw new TenantctlError(
+    'apply_incomplete',
+    `${change.address}: created, but its answer was lost before ${missing} could be set; run apply again to finish it`,
+  );
+}
+
+/**
  * Create, but never blindly twice: after a write whose outcome is unknown (5xx, dropped connection) look
  * the object up by its natural key; adopt it if it is there, otherwise send the create again.
  */
@@ -67,7 +96,7 @@ async function createOnce(
       if (!(error instanceof UncertainWriteError) || attempt >= 3) throw error;
       const ctx = contextFrom(ids, api);
       const existing = (await handler.list(api)).find((o) => handler.liveKeyOf(o, ctx) === change.key);
-      if (existing) return existing;
+      if (existing) return adopt(api, change, existing, body, ctx);
     }
   }
 }

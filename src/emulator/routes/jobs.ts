@@ -35,10 +35,13 @@ function connectionFor(ctx: Ctx, id: string): JsonObject {
 }
 
 function finish(ctx: Ctx, job: Job): void {
-  job.data.status = 'completed';
-  // The users a job wrote are saved once, when it completes, not once per record. A failed save has no
-  // request to answer; the next mutation's save writes the same state again.
-  ctx.persist?.().catch(() => undefined);
+  // The users a job wrote are saved once, when it completes, not once per record; the job reads completed
+  // only once they are on disk, so an emulator killed after a client saw it done still has them. A failed
+  // save has no request to answer; the next mutation's save writes the same state again.
+  const saved = ctx.persist?.() ?? Promise.resolve();
+  void saved.catch(() => undefined).then(() => {
+    job.data.status = 'completed';
+  });
 }
 
 function createImport(req: ApiRequest, ctx: Ctx) {

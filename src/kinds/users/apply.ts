@@ -16,7 +16,9 @@ const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 
 /**
  * After a create whose outcome is unknown, look the user up by email (strongly consistent, unlike search;
- * mgmt-api.md §8.1) and adopt it rather than create it twice. Returns the user's id.
+ * mgmt-api.md §8.1) and adopt it rather than create it twice; otherwise send it again, three times in all
+ * as apply does for other kinds. The POST carries the whole user (password included), so a user found is
+ * a user complete. Returns the user's id.
  */
 async function createOnce(api: Api, change: Change, full: JsonObject): Promise<string | undefined> {
   const { body, verifyPhone } = splitCreate(full);
@@ -37,15 +39,15 @@ export function splitCreate(full: JsonObject): { body: JsonObject; verifyPhone?:
 }
 
 async function createOrAdopt(api: Api, change: Change, body: JsonObject): Promise<string | undefined> {
-  try {
-    const res = await api.request({ method: 'POST', path: '/users', body });
-    return isObject(res.body) && typeof res.body.user_id === 'string' ? res.body.user_id : undefined;
-  } catch (error) {
-    if (!(error instanceof UncertainWriteError)) throw error;
-    const found = await findUserId(api, { email: emailOfKey(change.key), connection: connectionOfKey(change.key) });
-    if (found) return found;
-    const res = await api.request({ method: 'POST', path: '/users', body });
-    return isObject(res.body) && typeof res.body.user_id === 'string' ? res.body.user_id : undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const res = await api.request({ method: 'POST', path: '/users', body });
+      return isObject(res.body) && typeof res.body.user_id === 'string' ? res.body.user_id : undefined;
+    } catch (error) {
+      if (!(error instanceof UncertainWriteError) || attempt >= 3) throw error;
+      const found = await findUserId(api, { email: emailOfKey(change.key), connection: connectionOfKey(change.key) });
+      if (found) return found;
+    }
   }
 }
 
