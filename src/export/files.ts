@@ -19,7 +19,7 @@ export const FILE_OF: Record<Kind, string> = {
 };
 
 /** The fields that name an item come first, so a reviewer sees what it is before what it holds. */
-const LEADING = ['name', 'identifier', 'client', 'audience', 'connection', 'email', 'description', 'strategy'];
+const LEADING = ['name', 'identifier', 'client', 'audience', 'email', 'connection', 'description', 'strategy'];
 
 /** Object keys in a fixed order at every depth: the API's own key order is not stable across reads. */
 function ordered(value: Json): Json {
@@ -49,11 +49,17 @@ export function renderKindFile(file: KindFile, options: { outDir: string; schema
   return `# yaml-language-server: $schema=${schema}\n# Exported from ${options.domain} by tenantctl export.\n${body}`;
 }
 
-/** environments/<env>.yaml: each placeholder bound to the environment variable that holds its secret. */
-export function renderEnvironment(bindings: Map<string, string>, domain: string): string {
+/** One keyword the export wrote: the environment variable it reads, and whether that value is a secret. */
+export interface Binding {
+  variable: string;
+  sensitive: boolean;
+}
+
+/** environments/<env>.yaml: each placeholder bound to the environment variable that holds its value. */
+export function renderEnvironment(bindings: Map<string, Binding>, domain: string): string {
   const keywords: JsonObject = {};
-  for (const [keyword, variable] of [...bindings].sort(([a], [b]) => (a < b ? -1 : 1)))
-    keywords[keyword] = { env: variable };
+  for (const [keyword, b] of [...bindings].sort(([a], [c]) => (a < c ? -1 : 1)))
+    keywords[keyword] = b.sensitive ? { env: b.variable } : { env: b.variable, sensitive: false };
   const header = `# Keywords for this environment; secrets are read from the environment variables named here.\n# Exported from ${domain}.\n`;
   return header + stringify({ keywords }, { lineWidth: 0 });
 }
