@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLive } from '../api/read-live.js';
@@ -90,7 +90,7 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
   const kinds = chosenKinds(options.kinds);
   const outDir = resolve(io.cwd, options.out);
   const envFile = join('environments', `${options.env}.yaml`);
-  const known = await readExclusions(outDir, options.env, [...kinds.map((k) => FILE_OF[k]), envFile]);
+  const known = await readExclusions(outDir, options.env, kinds.map((k) => FILE_OF[k]));
   const connection = await connect(io, out, { emulator: options.emulator });
   const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], excluded: 0, variables: [] };
   try {
@@ -143,7 +143,8 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
       result.objects += items.length;
     }
     await mkdir(join(outDir, 'environments'), { recursive: true });
-    await writeFile(join(outDir, envFile), renderEnvironment(bindings, live.domain) + renderExclusions(outDir, envFile, known));
+    const existing = await readFile(join(outDir, envFile), 'utf8').catch(() => undefined);
+    await writeFile(join(outDir, envFile), renderEnvironment(bindings, live.domain, existing));
     result.files.push(envFile);
     result.variables = [...bindings.values()].map((b) => b.variable).sort();
     report(result, options, out);

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import type { Kind } from '../kinds/types.js';
@@ -55,11 +55,23 @@ export interface Binding {
   sensitive: boolean;
 }
 
-/** environments/<env>.yaml: each placeholder bound to the environment variable that holds its value. */
-export function renderEnvironment(bindings: Map<string, Binding>, domain: string): string {
-  const keywords: JsonObject = {};
-  for (const [keyword, b] of [...bindings].sort(([a], [c]) => (a < c ? -1 : 1)))
-    keywords[keyword] = b.sensitive ? { env: b.variable } : { env: b.variable, sensitive: false };
+const bindingValue = (b: Binding): JsonObject => (b.sensitive ? { env: b.variable } : { env: b.variable, sensitive: false });
+
+/**
+ * environments/<env>.yaml: each placeholder bound to the environment variable that holds its value. An
+ * existing file (another export of other kinds, a `tenant:` binding, keywords people added) keeps all it
+ * says; only keywords it lacks are added.
+ */
+export function renderEnvironment(bindings: Map<string, Binding>, domain: string, existing?: string): string {
+  const sorted = [...bindings].sort(([a], [c]) => (a < c ? -1 : 1));
+  if (existing !== undefined) {
+    const doc = parseDocument(existing);
+    if (doc.errors.length === 0) {
+      for (const [keyword, b] of sorted) if (!doc.hasIn(['keywords', keyword])) doc.setIn(['keywords', keyword], bindingValue(b));
+      return doc.toString({ lineWidth: 0 });
+    }
+  }
+  const keywords: JsonObject = Object.fromEntries(sorted.map(([keyword, b]) => [keyword, bindingValue(b)]));
   const header = `# Keywords for this environment; secrets are read from the environment variables named here.\n# Exported from ${domain}.\n`;
   return header + stringify({ keywords }, { lineWidth: 0 });
 }
