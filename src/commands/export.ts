@@ -1,11 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLive } from '../api/read-live.js';
 import { TenantctlError } from '../errors.js';
-import { FILE_OF, renderEnvironment, renderKindFile } from '../export/files.js';
-import { manifestItem } from '../export/manifest-form.js';
-import type { JsonObject } from '../json.js';
+import { readExclusions, renderExclusions } from '../export/exclusions.js';
+import { type Binding, FILE_OF, renderEnvironment, renderKindFile } from '../export/files.js';
+import { type KeywordNamer, manifestItem } from '../export/manifest-form.js';
+import { withMemberConnections } from '../export/members.js';
+import { isObject, type JsonObject } from '../json.js';
 import { handlers, KINDS, type Kind } from '../kinds/index.js';
 import { exportUsers } from '../kinds/users/read.js';
 import { withLiveRoles } from '../kinds/users/roles-read.js';
@@ -54,6 +56,8 @@ interface Exported {
   skipped: { address: string; reason: string }[];
   /** Fields left out of an exported item because manifests cannot declare them (unmanaged from now on). */
   omitted: { address: string; fields: string[] }[];
+  /** Live objects left out because the directory's `exclude:` lists them. */
+  excluded: number;
   variables: string[];
 }
 
@@ -64,19 +68,19 @@ function keywordName(key: string, field: string): string {
 
 /**
  * Write-only fields the tenant holds a value for (a client secret) become a keyword bound to an
- * environment variable: the export says the secret exists without ever writing it.
+ * environment variable: the export says the secret exists without ever writing it. A client that signs
+ * assertions with its credentials, or a public one (auth method `none`), does not use its secret.
  */
 function withPlaceholders(
   item: JsonObject,
   live: JsonObject,
-  at: { handler: (typeof handlers)[Kind]; key: string; bindings: Map<string, string> },
+  at: { handler: (typeof handlers)[Kind]; key: string; keyword: KeywordNamer },
 ): JsonObject {
   const out = { ...item };
+  const secretless = isObject(live.client_authentication_methods) || live.token_endpoint_auth_method === 'none';
   for (const field of at.handler.secretFields ?? []) {
-    if (typeof live[field] !== 'string' || live[field] === '') continue;
-    const name = keywordName(at.key, field);
-    out[field] = `@@${name}@@`;
-    at.bindings.set(name, name);
+    if (typeof live[field] !== 'string' || live[field] === '' || secretless) continue;
+    out[field] = `@@${at.keyword({ key: at.key, field, sensitive: true })}@@`;
   }
   return out;
 }
@@ -85,8 +89,10 @@ function withPlaceholders(
 export async function exportCommand(options: ExportOptions, io: Io, out: Out): Promise<number> {
   const kinds = chosenKinds(options.kinds);
   const outDir = resolve(io.cwd, options.out);
+  const envFile = join('environments', `${options.env}.yaml`);
+  const known = await readExclusions(outDir, options.env, kinds.map((k) => FILE_OF[k]));
   const connection = await connect(io, out, { emulator: options.emulator });
-  const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], variables: [] };
+  const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], excluded: 0, variables: [] };
   try {
     const readKinds = kinds.filter((k) => k !== 'users');
     const live = await readLive(connection.api, {
@@ -95,19 +101,35 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
     });
     // Users through an export job whatever their number: search stops at 1000 (mgmt-api.md §8).
     if (kinds.includes('users')) live.kinds.users = await withLiveRoles(connection.api, await exportUsers(connection.api));
+    if (live.kinds.organizations) live.kinds.organizations = await withMemberConnections(connection.api, live.kinds.organizations);
     const ctx = kindContext(live);
-    const bindings = new Map<string, string>();
+    const bindings = new Map<string, Binding>();
+    const keyword: KeywordNamer = ({ key, field, sensitive }) => {
+      const name = keywordName(key, field);
+      bindings.set(name, { variable: name, sensitive });
+      return name;
+    };
     await mkdir(outDir, { recursive: true });
     for (const kind of kinds) {
       const handler = handlers[kind];
       const items: JsonObject[] = [];
       for (const object of live.kinds[kind] ?? []) {
         if (handler.protectedReason(object, ctx) !== undefined) continue;
-        const exported = manifestItem(handler, object, ctx);
         const key = handler.liveKeyOf(object, ctx) ?? handler.idOf(object);
+        if (known.excluded(kind, key)) {
+          result.excluded += 1;
+          continue;
+        }
+        const exported = manifestItem(handler, object, { ctx, keyword });
+        const hidden = 'item' in exported ? handler.references(exported.item).find((r) => known.excluded(r.kind, r.key)) : undefined;
         if ('skipped' in exported) result.skipped.push({ address: `${kind}/${key}`, reason: exported.skipped });
+        else if (hidden)
+          result.skipped.push({
+            address: `${kind}/${key}`,
+            reason: `it refers to ${hidden.kind}/${hidden.key}, which exclude: lists; list it under exclude.${kind} too`,
+          });
         else {
-          items.push(withPlaceholders(exported.item, object, { handler, key, bindings }));
+          items.push(withPlaceholders(exported.item, object, { handler, key, keyword }));
           if (exported.omitted.length > 0) result.omitted.push({ address: `${kind}/${key}`, fields: exported.omitted });
         }
       }
@@ -116,15 +138,15 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
         { kind, items, singleton: handler.singleton === true },
         { outDir, schemaPath: SCHEMA, domain: live.domain },
       );
-      await writeFile(join(outDir, FILE_OF[kind]), text);
+      await writeFile(join(outDir, FILE_OF[kind]), text + renderExclusions(outDir, FILE_OF[kind], known));
       result.files.push(FILE_OF[kind]);
       result.objects += items.length;
     }
-    const envFile = join('environments', `${options.env}.yaml`);
     await mkdir(join(outDir, 'environments'), { recursive: true });
-    await writeFile(join(outDir, envFile), renderEnvironment(bindings, live.domain));
+    const existing = await readFile(join(outDir, envFile), 'utf8').catch(() => undefined);
+    await writeFile(join(outDir, envFile), renderEnvironment(bindings, live.domain, existing));
     result.files.push(envFile);
-    result.variables = [...bindings.values()].sort();
+    result.variables = [...bindings.values()].map((b) => b.variable).sort();
     report(result, options, out);
     return 0;
   } finally {
@@ -138,6 +160,7 @@ function report(result: Exported, options: ExportOptions, out: Out) {
     return;
   }
   out.print(`Exported ${result.objects} object(s) to ${options.out}: ${result.files.join(', ')}\n`);
+  if (result.excluded > 0) out.print(`Left out ${result.excluded} object(s) that exclude: lists (managed by hand).\n`);
   if (result.skipped.length > 0) {
     out.print(`\nLeft out (${result.skipped.length}):\n`);
     for (const s of result.skipped) out.print(`  ${s.address}: ${s.reason}\n`);

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { createRemoteJWKSet } from 'jose';
 import { handlers } from '../kinds/index.js';
 import { str } from '../kinds/common.js';
-import { checkToken, type TokenCheck } from '../verify/token-check.js';
+import { checkToken, type TokenCheck, type TokenRequest } from '../verify/token-check.js';
+import { isObject, type JsonObject } from '../json.js';
 import { connect } from './connect.js';
 import type { Io, Out, OutputFormat } from './io.js';
 import { loadOrExit } from './load.js';
@@ -20,7 +21,18 @@ interface Skipped {
 }
 
 /**
- * After apply: each client-credentials grant whose client secret the manifests bind to a keyword gets a
+ * How verify authenticates as a declared client: a credential's private key (private_key_jwt) when the
+ * manifest binds one, since such a client has no usable secret; else its client secret.
+ */
+function clientAuth(body: JsonObject | undefined): TokenRequest['auth'] | undefined {
+  const credentials = Array.isArray(body?.credentials) ? body.credentials.filter(isObject) : [];
+  const signer = credentials.find((c) => typeof c.private_key === 'string');
+  if (signer) return { privateKey: str(signer.private_key), alg: str(signer.alg) || 'RS256' };
+  return typeof body?.client_secret === 'string' ? { secret: body.client_secret } : undefined;
+}
+
+/**
+ * After apply: each client-credentials grant whose client secret or key the manifests bind to a keyword gets a
  * real token, checked against the tenant's JWKS, issuer, audience and the manifest's scopes. Exit 1 when any
  * check fails, so a pipeline stops on a tenant that is applied but does not work.
  */
@@ -38,17 +50,17 @@ export async function verifyCommand(dir: string, options: VerifyOptions, io: Io,
     for (const grant of grants) {
       const client = str(grant.body.client);
       const audience = str(grant.body.audience);
-      const secret = declared.get(client)?.client_secret;
+      const auth = clientAuth(declared.get(client));
       const clientId = ids.get(client);
-      if (typeof secret !== 'string') {
-        skipped.push({ client, audience, reason: 'no client_secret bound to a keyword in the manifests' });
+      if (auth === undefined) {
+        skipped.push({ client, audience, reason: 'neither a client_secret nor a credential private_key bound to a keyword in the manifests' });
       } else if (!clientId) {
         skipped.push({ client, audience, reason: 'the client is not in the tenant (apply first)' });
       } else {
         const scopes = Array.isArray(grant.body.scope) ? grant.body.scope.map(String) : undefined;
         checks.push(
           await checkToken(
-            { baseUrl: connection.endpoint.baseUrl, issuer: `https://${connection.api.domain}/`, client, clientId, clientSecret: secret, audience, scopes },
+            { baseUrl: connection.endpoint.baseUrl, issuer: `https://${connection.api.domain}/`, client, clientId, auth, audience, scopes },
             jwks,
           ),
         );
@@ -66,14 +78,14 @@ export async function verifyCommand(dir: string, options: VerifyOptions, io: Io,
 function printText(checks: TokenCheck[], skipped: Skipped[], out: Out) {
   for (const c of checks) {
     const mark = c.ok ? out.style.green('ok  ') : out.style.red('FAIL');
-    out.print(`${mark} ${c.client} -> ${c.audience}: ${c.detail}\n`);
+    out.print(`${mark} ${c.client} -> ${c.audience}${c.method === 'private_key_jwt' ? ' (private_key_jwt)' : ''}: ${c.detail}\n`);
     for (const [header, value] of Object.entries(c.quota ?? {})) out.print(`     ${header}: ${value}\n`);
   }
   for (const s of skipped) out.print(`${out.style.dim('skip')} ${s.client} -> ${s.audience}: ${s.reason}\n`);
   const failed = checks.filter((c) => !c.ok).length;
   out.print(
     checks.length === 0
-      ? 'Nothing to verify: no client-credentials grant of a client whose secret is bound to a keyword.\n'
+      ? 'Nothing to verify: no client-credentials grant of a client whose secret or private key is bound to a keyword.\n'
       : `Verified ${checks.length - failed} of ${checks.length} token(s)${failed > 0 ? `; ${failed} failed` : ''}.\n`,
   );
 }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import type { Kind } from '../kinds/types.js';
@@ -19,7 +19,7 @@ export const FILE_OF: Record<Kind, string> = {
 };
 
 /** The fields that name an item come first, so a reviewer sees what it is before what it holds. */
-const LEADING = ['name', 'identifier', 'client', 'audience', 'connection', 'email', 'description', 'strategy'];
+const LEADING = ['name', 'identifier', 'client', 'audience', 'email', 'connection', 'description', 'strategy'];
 
 /** Object keys in a fixed order at every depth: the API's own key order is not stable across reads. */
 function ordered(value: Json): Json {
@@ -49,11 +49,29 @@ export function renderKindFile(file: KindFile, options: { outDir: string; schema
   return `# yaml-language-server: $schema=${schema}\n# Exported from ${options.domain} by tenantctl export.\n${body}`;
 }
 
-/** environments/<env>.yaml: each placeholder bound to the environment variable that holds its secret. */
-export function renderEnvironment(bindings: Map<string, string>, domain: string): string {
-  const keywords: JsonObject = {};
-  for (const [keyword, variable] of [...bindings].sort(([a], [b]) => (a < b ? -1 : 1)))
-    keywords[keyword] = { env: variable };
+/** One keyword the export wrote: the environment variable it reads, and whether that value is a secret. */
+export interface Binding {
+  variable: string;
+  sensitive: boolean;
+}
+
+const bindingValue = (b: Binding): JsonObject => (b.sensitive ? { env: b.variable } : { env: b.variable, sensitive: false });
+
+/**
+ * environments/<env>.yaml: each placeholder bound to the environment variable that holds its value. An
+ * existing file (another export of other kinds, a `tenant:` binding, keywords people added) keeps all it
+ * says; only keywords it lacks are added.
+ */
+export function renderEnvironment(bindings: Map<string, Binding>, domain: string, existing?: string): string {
+  const sorted = [...bindings].sort(([a], [c]) => (a < c ? -1 : 1));
+  if (existing !== undefined) {
+    const doc = parseDocument(existing);
+    if (doc.errors.length === 0) {
+      for (const [keyword, b] of sorted) if (!doc.hasIn(['keywords', keyword])) doc.setIn(['keywords', keyword], bindingValue(b));
+      return doc.toString({ lineWidth: 0 });
+    }
+  }
+  const keywords: JsonObject = Object.fromEntries(sorted.map(([keyword, b]) => [keyword, bindingValue(b)]));
   const header = `# Keywords for this environment; secrets are read from the environment variables named here.\n# Exported from ${domain}.\n`;
   return header + stringify({ keywords }, { lineWidth: 0 });
 }

@@ -31,6 +31,11 @@ const credential = z
     subject_dn: z.string().min(1).max(256).optional(),
     alg: z.enum(['RS256', 'RS384', 'PS256']).optional(),
     expires_at: z.iso.datetime({ offset: true }).optional(),
+    /**
+     * The private key of a public_key credential, only as an env-bound keyword (clients' secretFields):
+     * `tenantctl verify` signs a client assertion with it. Never sent, compared or stored.
+     */
+    private_key: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     const type = c.credential_type ?? 'public_key';
@@ -41,6 +46,8 @@ const credential = z
     } else if (pems !== 1) {
       ctx.addIssue({ code: 'custom', message: `${type} needs exactly one of pem or pem_file`, path: ['pem'] });
     }
+    if (c.private_key !== undefined && type !== 'public_key')
+      ctx.addIssue({ code: 'custom', message: 'private_key applies to public_key credentials only', path: ['private_key'] });
     if (c.alg !== undefined && type !== 'public_key')
       ctx.addIssue({ code: 'custom', message: 'alg applies to public_key credentials only', path: ['alg'] });
   });
@@ -122,7 +129,7 @@ const instant = (v: Json | undefined) => (typeof v === 'string' ? new Date(v).to
 export function credentialsToApi(list: Json | undefined): JsonObject {
   const out: JsonObject = {};
   for (const c of Array.isArray(list) ? list.filter(isObject) : []) {
-    const { name, pem_file: _file, ...rest } = c;
+    const { name, pem_file: _file, private_key: _private, ...rest } = c;
     out[str(name)] = { credential_type: 'public_key', ...rest };
   }
   return out;

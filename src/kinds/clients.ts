@@ -129,7 +129,7 @@ export const clients: KindHandler = {
   mapFields: ['client_metadata', 'token_quota', 'credentials'],
   // A client declared without a quota has none: an old quota left behind would keep limiting it (§5).
   absentMeansNull: ['token_quota'],
-  secretFields: semantics.secrets,
+  secretFields: [...(semantics.secrets ?? []), 'credentials.*.private_key'],
   dependsOn: [],
   plan: planClients,
   ...rest,

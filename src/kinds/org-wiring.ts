@@ -32,7 +32,7 @@ export const membersSchema = z.array(
 export const WIRING_FIELDS = ['connections', 'members'] as const;
 
 /** Options an enabled connection has when not given (OAS AddOrganizationConnectionRequestContent). */
-const DEFAULTS: JsonObject = { assign_membership_on_login: false, show_as_button: true, is_signup_enabled: false };
+export const DEFAULTS: JsonObject = { assign_membership_on_login: false, show_as_button: true, is_signup_enabled: false };
 const OPTIONS = Object.keys(DEFAULTS);
 
 export function wiringReferences(item: JsonObject): Reference[] {

@@ -167,10 +167,20 @@ function hasBroken(node: YNode): boolean {
   return broken;
 }
 
+/** `credentials.*.private_key` -> one path per item of the list at `*` (one `*` per field). */
+function everyPath(node: YNode, steps: string[]): (string | number)[][] {
+  const star = steps.indexOf('*');
+  if (star < 0) return [steps];
+  const at = locate(node, steps.slice(0, star));
+  if (!at.exact || at.node.type !== 'seq') return [];
+  return at.node.items.map((_, i) => [...steps.slice(0, star), i, ...steps.slice(star + 1)]);
+}
+
 /** A secret field written as a literal would put the secret in git: only env-bound keywords may set it. */
 function literalSecrets(handler: KindHandler, node: YNode, address: string): Diag[] {
-  return (handler.secretFields ?? []).flatMap((field) => {
-    const at = locate(node, field.split('.'));
+  return (handler.secretFields ?? []).flatMap((field) => everyPath(node, field.split('.'))).flatMap((path) => {
+    const field = path.join('.');
+    const at = locate(node, path);
     if (!at.exact || at.broken || at.secret) return [];
     return [
       error('literal_secret', `'${field}' of a ${handler.label} must come from an environment variable`, {

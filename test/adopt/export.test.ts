@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,14 @@ describe('tenantctl export', () => {
     expect(exported.stdout).toContain(`Exported`);
 
     // Client secrets are exported as keywords bound to variables; the secrets themselves are never compared.
-    const secrets = { ...env, ACME_WEB_CLIENT_SECRET: 'from-the-vault-1', ORDERS_SERVICE_CLIENT_SECRET: 'from-the-vault-2' };
+    // The API never returns a credential's PEM: the export binds it to a variable, listed with the secrets.
+    expect(exported.stdout).toContain('INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM');
+    const secrets = {
+      ...env,
+      ACME_WEB_CLIENT_SECRET: 'from-the-vault-1',
+      ORDERS_SERVICE_CLIENT_SECRET: 'from-the-vault-2',
+      INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM: await readFile('examples/tenants/acme/keys/inventory-sync.pub.pem', 'utf8'),
+    };
     const validated = await tenantctl(['validate', dir, '--env', 'staging'], { env: secrets });
     expect(validated.code, validated.stdout + validated.stderr).toBe(0);
     const planned = await tenantctl(['plan', dir, '--env', 'staging', '--detailed-exitcode'], { env: secrets });
@@ -57,6 +64,67 @@ describe('tenantctl export', () => {
     expect(all).not.toContain(emu.clientId);
     expect(all).not.toContain(emu.clientSecret);
     expect(all).not.toContain('Auth0 Management API');
+
+    // Server defaults stay out: what a fresh client, API, connection or tenant holds anyway is not written.
+    for (const field of ['custom_login_page_on', 'infinite_idle_token_lifetime: true', 'lifetime_in_seconds: 36000', 'is_token_endpoint_ip_header_trusted', 'sso_disabled'])
+      expect(files['clients.yaml'], field).not.toContain(field);
+    expect(files['resource-servers.yaml']).not.toContain('subject_type_authorization');
+    expect(files['resource-servers.yaml']).toContain('token_lifetime: 3600');
+    expect(files['connections.yaml']).not.toContain('brute_force_protection');
+    expect(files['connections.yaml']).toContain('passwordPolicy: excellent');
+    expect(files['tenant.yaml']).not.toContain('sandbox_version');
+    expect(files['tenant.yaml']).not.toContain('_in_minutes');
+    // Credentials and organization members are exported (by name, and by email + connection).
+    expect(files['clients.yaml']).toContain('pem: "@@INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM@@"');
+    expect(files['environments/staging.yaml']).toContain('INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM:\n    env: INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM\n    sensitive: false');
+    expect(files['organizations.yaml']).toMatch(/members:\n +- email: grace@acme\.example\n +connection: Username-Password-Authentication\n +roles:\n +- order-manager/);
+  });
+
+  it('leaves out what exclude: in the target directory lists, and keeps those patterns', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-export-'));
+    await writeFile(join(dir, 'hand.yaml'), 'exclude:\n  clients: ["Orders *"]\n  organizations: [acme-internal]\n');
+    await writeFile(
+      join(dir, 'client-grants.yaml'),
+      'exclude:\n  clientGrants:\n    - Orders Service -> https://api.acme.example/orders\n    - Orders Service -> https://api.acme.example/inventory\n',
+    );
+    const first = await tenantctl(['export', '--out', dir, '--env', 'staging'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Left out 4 object(s) that exclude: lists');
+    const files = await readAll(dir);
+    expect(Object.values(files).join('\n')).not.toMatch(/name: Orders Service|client: Orders Service|name: acme-internal/);
+    // The rewritten file keeps its patterns; the hand-written file is not touched.
+    expect(files['client-grants.yaml']).toContain('exclude:\n  clientGrants:\n    - Orders Service -> https://api.acme.example/orders');
+    expect(files['hand.yaml']).toBe('exclude:\n  clients: ["Orders *"]\n  organizations: [acme-internal]\n');
+    const secrets = {
+      ...env,
+      ACME_WEB_CLIENT_SECRET: 'x',
+      INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM: await readFile('examples/tenants/acme/keys/inventory-sync.pub.pem', 'utf8'),
+    };
+    const planned = await tenantctl(['plan', dir, '--env', 'staging', '--detailed-exitcode'], { env: secrets });
+    expect(planned.stdout + planned.stderr).toContain('No changes. The tenant matches the manifests.');
+    expect(planned.code).toBe(0);
+    // Exporting again over the same directory changes no byte.
+    expect((await tenantctl(['export', '--out', dir, '--env', 'staging'], { env })).code).toBe(0);
+    expect(await readAll(dir)).toEqual(files);
+  });
+
+  it('names the dependants of an excluded object that exclude: does not list', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-export-'));
+    await writeFile(join(dir, 'hand.yaml'), 'exclude:\n  clients: ["Orders *"]\n');
+    const res = await tenantctl(['export', '--out', dir, '--env', 'staging'], { env });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(
+      'clientGrants/Orders Service -> https://api.acme.example/orders: it refers to clients/Orders Service, which exclude: lists',
+    );
+  });
+
+  it('refuses a target directory whose files it cannot read, before touching the tenant', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-export-'));
+    await writeFile(join(dir, 'clients.yaml'), 'exclude:\n  clients: [unclosed\n');
+    const res = await tenantctl(['export', '--out', dir], { env });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/clients\.yaml:\d+:\d+/);
+    expect(await readFile(join(dir, 'clients.yaml'), 'utf8')).toBe('exclude:\n  clients: [unclosed\n');
   });
 
   it('exports an unchanged tenant byte for byte the same', async () => {

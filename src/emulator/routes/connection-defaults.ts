@@ -47,3 +47,15 @@ export function withConnectionDefaults(data: JsonObject): void {
   data.options = { ...options, ...(isObject(data.options) ? data.options : {}) };
   for (const [key, value] of Object.entries(PURPOSES)) if (data[key] === undefined) data[key] = structuredClone(value);
 }
+
+/**
+ * A connection created with only its name and strategy: not a domain connection, its name as its one
+ * realm ("If the array is empty or the property is not specified, the connection name will be added as
+ * realm", OAS), no enabled clients, and the strategy's default options. Also what `tenantctl export`
+ * leaves out as "the server's default".
+ */
+export function freshConnection(name: string, strategy: string): JsonObject {
+  const data: JsonObject = { name, strategy, options: {}, is_domain_connection: false, realms: [name], enabled_clients: [] };
+  withConnectionDefaults(data);
+  return data;
+}

@@ -8,7 +8,7 @@ import { createConnectionSchema, updateConnectionSchema } from '../schemas/conne
 import { applyPatch, insert, removeWhere } from '../store.js';
 import type { ApiRequest, Ctx, EmulatorState, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
-import { withConnectionDefaults } from './connection-defaults.js';
+import { freshConnection, withConnectionDefaults } from './connection-defaults.js';
 import { connectionView } from './connection-view.js';
 import { enabledClientsRoutes, findConnection, requireConnection } from './connection-clients.js';
 
@@ -53,10 +53,8 @@ function create(req: ApiRequest, ctx: Ctx) {
   if (ctx.state.collections.connections.some((e) => e.data.name === name)) {
     throw fail(409, 'A connection with the same name already exists');
   }
-  const data: JsonObject = { id: newConnectionId(), options: {}, is_domain_connection: false };
+  const data: JsonObject = { id: newConnectionId(), ...freshConnection(name, String(body.strategy)) };
   applyPatch(data, body);
-  // "If the array is empty or the property is not specified, the connection name will be added as
-  // realm" (OAS).
   if (!Array.isArray(data.realms) || data.realms.length === 0) data.realms = [name];
   data.enabled_clients = [...new Set((body.enabled_clients as string[] | undefined) ?? [])];
   withConnectionDefaults(data);

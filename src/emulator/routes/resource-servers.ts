@@ -65,6 +65,24 @@ function get(req: ApiRequest, ctx: Ctx) {
   return { status: 200, body: view(e) };
 }
 
+/**
+ * Real defaults on create (REC): RS256 (not the OAS's HS256), 24 h tokens, 2 h for web flows. Also what
+ * `tenantctl export` leaves out as "the server's default".
+ */
+export function resourceServerDefaults(): JsonObject {
+  return {
+    allow_offline_access: false,
+    skip_consent_for_verifiable_first_party_clients: false,
+    subject_type_authorization: {
+      user: { policy: 'allow_all' },
+      client: { policy: 'require_client_grant' },
+    },
+    token_lifetime: 86400,
+    token_lifetime_for_web: 7200,
+    signing_alg: 'RS256',
+  };
+}
+
 function create(req: ApiRequest, ctx: Ctx) {
   const body = validateBody(createResourceServerSchema, req.body);
   addThumbprint(body);
@@ -80,20 +98,7 @@ function create(req: ApiRequest, ctx: Ctx) {
     );
     return { status: 201, body: view(insert(ctx.state, 'resourceServers', data)) };
   }
-  // Real defaults on create (REC): RS256 (not the OAS's HS256), 24 h tokens, 2 h for web flows.
-  const data: JsonObject = {
-    id: newResourceServerId(),
-    identifier: body.identifier as string,
-    allow_offline_access: false,
-    skip_consent_for_verifiable_first_party_clients: false,
-    subject_type_authorization: {
-      user: { policy: 'allow_all' },
-      client: { policy: 'require_client_grant' },
-    },
-    token_lifetime: 86400,
-    token_lifetime_for_web: 7200,
-    signing_alg: 'RS256',
-  };
+  const data: JsonObject = { id: newResourceServerId(), identifier: body.identifier as string, ...resourceServerDefaults() };
   applyPatch(data, body);
   return { status: 201, body: view(insert(ctx.state, 'resourceServers', data)) };
 }
