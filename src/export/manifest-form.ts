@@ -116,9 +116,19 @@ const RENAMES: Partial<Record<Kind, (input: RenameInput) => JsonObject | string>
     if (unnamed.length > 0) return `enabled clients ${unnamed.join(', ')} are not in the tenant`;
     return body;
   },
-  /** The API answers lifetimes in hours; the `*_in_minutes` forms are the same settings again. */
+  /**
+   * The API answers lifetimes in hours and again in minutes: one form is written, hours when they are
+   * whole (manifests take whole hours), minutes otherwise (90 minutes reads back as 1.5 hours).
+   */
   tenant({ body }) {
-    return Object.fromEntries(Object.entries(body).filter(([k]) => !LIFETIMES.some((h) => k === `${h}_in_minutes` && h in body)));
+    const out = { ...body };
+    for (const hours of LIFETIMES) {
+      const minutes = `${hours}_in_minutes`;
+      if (!(hours in out) || !(minutes in out)) continue;
+      if (Number.isInteger(out[hours])) delete out[minutes];
+      else delete out[hours];
+    }
+    return out;
   },
 };
 

@@ -73,7 +73,10 @@ describe('tenantctl export', () => {
     expect(files['connections.yaml']).not.toContain('brute_force_protection');
     expect(files['connections.yaml']).toContain('passwordPolicy: excellent');
     expect(files['tenant.yaml']).not.toContain('sandbox_version');
-    expect(files['tenant.yaml']).not.toContain('_in_minutes');
+    // One form per lifetime: whole hours as hours, acme's 90 minutes (1.5 hours) in minutes.
+    expect(files['tenant.yaml']).toContain('idle_ephemeral_session_lifetime_in_minutes: 90');
+    expect(files['tenant.yaml']).not.toMatch(/^\s*idle_ephemeral_session_lifetime:/m);
+    expect(files['tenant.yaml']).not.toContain('session_lifetime_in_minutes: 4320');
     // Credentials and organization members are exported (by name, and by email + connection).
     expect(files['clients.yaml']).toContain('pem: "@@INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM@@"');
     expect(files['environments/staging.yaml']).toContain('INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM:\n    env: INVENTORY_SYNC_INVENTORY_SYNC_2026_PEM\n    sensitive: false');
