@@ -39,6 +39,9 @@ const targetOption = () =>
     '--target <kind/key>',
     'limit the run to these resources (and what they need); repeatable, e.g. --target "clients/Acme Web"',
   ).argParser(collect);
+const fleetOption = () =>
+  new Option('--fleet <file>', 'run for every tenant of this fleet file (YAML; see README "Fleets") instead of DIR');
+const parallelOption = () => new Option('--parallel <n>', 'with --fleet: how many tenants run at once').default('4');
 const emulatorOption = () =>
   new Option(
     '--emulator',
@@ -72,24 +75,26 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
   program
     .command('plan')
     .description('show what apply would change in the tenant, without changing anything')
-    .argument('<dir>', 'tenant directory')
+    .argument('[dir]', 'tenant directory (not needed with --fleet)')
     .addOption(envOption())
     .option('--out <file>', 'save the plan as JSON for `apply --plan` (no secrets are stored)')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--allow-delete', 'plan deletion of live objects missing from managed sections')
     .addOption(targetOption())
     .addOption(emulatorOption())
+    .addOption(fleetOption())
+    .addOption(parallelOption())
     .addOption(outputOption())
     .addHelpText(
       'after',
       '\nExamples:\n  tenantctl plan examples/tenants/acme --env staging --detailed-exitcode\n  tenantctl plan examples/tenants/acme --env prod --out plan.json --output markdown',
     )
-    .action(async (dir: string, opts: PlanCommandOptions) => setCode(await (await import('./commands/plan.js')).planCommand(dir, opts, io, out)));
+    .action(async (dir: string | undefined, opts: PlanCommandOptions) => setCode(await (await import('./commands/plan.js')).planCommand(dir, opts, io, out)));
 
   program
     .command('apply')
     .description('plan and apply the changes (asks first on a terminal), or apply a saved plan exactly')
-    .argument('[dir]', 'tenant directory (not needed with --plan)')
+    .argument('[dir]', 'tenant directory (not needed with --plan or --fleet)')
     .addOption(envOption())
     .option('--plan <file>', 'apply this saved plan; refuses if the tenant changed since it was made')
     .option('--auto-approve', 'do not ask for confirmation (CI)')
@@ -105,6 +110,8 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     )
     .addOption(targetOption())
     .addOption(emulatorOption())
+    .addOption(fleetOption())
+    .addOption(parallelOption())
     .addOption(outputOption())
     .addHelpText(
       'after',
@@ -117,17 +124,22 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
   program
     .command('drift')
     .description('compare the live tenant with the manifests; exit 2 and list differences if they drifted')
-    .argument('<dir>', 'tenant directory')
+    .argument('[dir]', 'tenant directory (not needed with --fleet)')
     .addOption(envOption())
     .option('--allow-delete', 'count undeclared live objects as deletes, as apply --allow-delete would')
     .addOption(emulatorOption())
+    .addOption(fleetOption())
+    .addOption(parallelOption())
     .addOption(outputOption())
     .addHelpText(
       'after',
       '\nExample (a scheduled CI job):\n  tenantctl drift examples/tenants/acme --env prod --output markdown',
     )
     .action(
-      async (dir: string, opts: { env?: string; emulator?: boolean; allowDelete?: boolean; output: OutputFormat }) =>
+      async (
+        dir: string | undefined,
+        opts: { env?: string; emulator?: boolean; allowDelete?: boolean; fleet?: string; parallel?: string; output: OutputFormat },
+      ) =>
         setCode(await (await import('./commands/plan.js')).driftCommand(dir, opts, io, out)),
     );
 

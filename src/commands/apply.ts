@@ -12,11 +12,11 @@ import type { Live, Plan } from '../plan/types.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
-import { planJson, printPlan } from './plan.js';
+import { type FleetFlags, planJson, printPlan, runAsFleet } from './plan.js';
 import { applyProgress } from './progress.js';
 import { checkTenantBinding, makePlan, type PlanningOptions } from './planning.js';
 
-export interface ApplyCommandOptions extends PlanningOptions {
+export interface ApplyCommandOptions extends PlanningOptions, FleetFlags {
   plan?: string;
   autoApprove?: boolean;
   allowLockoutRisk?: boolean;
@@ -112,6 +112,7 @@ export async function applyCommand(
   io: Io,
   out: Out,
 ): Promise<number> {
+  if (options.fleet) return runAsFleet('apply', dir, options, io, out);
   let plan: Plan;
   let live: Live;
   let connection: Connection;
@@ -158,7 +159,7 @@ export async function applyCommand(
       );
     }
   } else {
-    if (!dir) throw new TenantctlError('usage', 'apply needs a tenant directory or --plan FILE');
+    if (!dir) throw new TenantctlError('usage', 'apply needs a tenant directory, --plan FILE or --fleet FILE');
     ({ plan, live, connection } = await makePlan(dir, { ...options, beforeRead: takeLock(dir, options, io, out) }, io, out));
   }
   try {

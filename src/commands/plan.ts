@@ -9,7 +9,33 @@ import { notInManifests, renderPlanText } from '../render/plan-text.js';
 import type { Io, Out, OutputFormat } from './io.js';
 import { makePlan, type PlanningOptions } from './planning.js';
 
-export interface PlanCommandOptions extends PlanningOptions {
+/** `--fleet FILE [--parallel N]`: run the command for every tenant of a fleet file instead of one DIR. */
+export interface FleetFlags {
+  fleet?: string;
+  parallel?: string;
+}
+
+/** The tenant directory a one-tenant run needs; without it, the usage error says both ways to call. */
+export function needDir(dir: string | undefined, command: string): string {
+  if (dir) return dir;
+  throw new TenantctlError('usage', `${command} needs a tenant directory (DIR) or --fleet FILE`, {
+    hint: `E.g. tenantctl ${command} examples/tenants/acme --env dev`,
+  });
+}
+
+/** Fleet runs live in src/fleet, loaded only when --fleet is given. */
+export async function runAsFleet(
+  command: 'plan' | 'apply' | 'drift',
+  dir: string | undefined,
+  options: FleetFlags & { output: OutputFormat },
+  io: Io,
+  out: Out,
+): Promise<number> {
+  const { fleetCommand } = await import('../fleet/command.js');
+  return fleetCommand(command, dir, { ...options, fleet: options.fleet as string }, io, out);
+}
+
+export interface PlanCommandOptions extends PlanningOptions, FleetFlags {
   out?: string;
   output: OutputFormat;
   detailedExitcode?: boolean;
@@ -37,11 +63,13 @@ async function writeOrExplain(file: string, write: () => Promise<unknown>): Prom
 }
 
 export async function planCommand(
-  dir: string,
+  dirArg: string | undefined,
   options: PlanCommandOptions,
   io: Io,
   out: Out,
 ): Promise<number> {
+  if (options.fleet) return runAsFleet('plan', dirArg, options, io, out);
+  const dir = needDir(dirArg, 'plan');
   const file = options.out === undefined ? undefined : resolve(io.cwd, options.out);
   // The directory is made before any work, so a plan is never computed only to be lost.
   if (file) await writeOrExplain(file, () => mkdir(dirname(file), { recursive: true }));
@@ -58,11 +86,13 @@ export async function planCommand(
 }
 
 export async function driftCommand(
-  dir: string,
-  options: PlanningOptions & { output: OutputFormat },
+  dirArg: string | undefined,
+  options: PlanningOptions & FleetFlags & { output: OutputFormat },
   io: Io,
   out: Out,
 ) {
+  if (options.fleet) return runAsFleet('drift', dirArg, options, io, out);
+  const dir = needDir(dirArg, 'drift');
   // Drift is the plan read the other way round: every change it would make is a difference to report,
   // and live objects a managed section does not declare are listed apart (deleted only with --allow-delete).
   const { plan, connection } = await makePlan(dir, options, io, out);

@@ -1,0 +1,92 @@
+import { TenantctlError } from '../errors.js';
+import type { Io, Out, OutputFormat } from '../commands/io.js';
+import { type FleetTenant, loadFleet } from './file.js';
+import { runFleet } from './run.js';
+import { type FleetCommand, fleetJson, fleetText, worstCode } from './summary.js';
+
+export interface FleetOptions {
+  fleet: string;
+  parallel?: string;
+  env?: string;
+  allowDelete?: boolean;
+  target?: string[];
+  detailedExitcode?: boolean;
+  autoApprove?: boolean;
+  allowLockoutRisk?: boolean;
+  lockTimeout?: string;
+  out?: string;
+  plan?: string;
+  emulator?: boolean;
+  output: OutputFormat;
+}
+
+/** Flags that make no sense across tenants: one plan file, one embedded emulator, one DIR. */
+function refuseSingleTenantFlags(command: FleetCommand, dir: string | undefined, options: FleetOptions): void {
+  const given = [
+    dir === undefined ? '' : `DIR (${dir})`,
+    options.out === undefined ? '' : '--out',
+    options.plan === undefined ? '' : '--plan',
+    options.emulator ? '--emulator' : '',
+  ].filter(Boolean);
+  if (given.length > 0)
+    throw new TenantctlError('usage', `${command} --fleet cannot be combined with ${given.join(', ')}`, {
+      hint: 'The fleet file names every tenant directory; run one tenant alone for a saved plan or the embedded emulator.',
+    });
+  // Nobody can answer a prompt for several tenants at once.
+  if (command === 'apply' && !options.autoApprove)
+    throw new TenantctlError('usage', 'apply --fleet needs --auto-approve: tenants run in parallel, nobody can confirm each', {
+      hint: 'Review `tenantctl plan --fleet FILE` first, then run `tenantctl apply --fleet FILE --auto-approve`.',
+    });
+}
+
+function parallelism(value: string | undefined): number {
+  const n = Number(value ?? '4');
+  if (!Number.isInteger(n) || n < 1)
+    throw new TenantctlError('usage', `--parallel must be a whole number of at least 1, not ${value}`, {
+      hint: 'E.g. --parallel 4 (the default) runs four tenants at once.',
+    });
+  return n;
+}
+
+/** The arguments of one tenant's own run: the fleet's flags, its directory and environment, JSON out. */
+function tenantArgs(command: FleetCommand, options: FleetOptions, tenant: FleetTenant): string[] {
+  const env = tenant.env ?? options.env;
+  return [
+    command,
+    tenant.dir,
+    ...(env === undefined ? [] : ['--env', env]),
+    ...(options.allowDelete ? ['--allow-delete'] : []),
+    ...(options.target ?? []).flatMap((t) => ['--target', t]),
+    ...(command === 'plan' && options.detailedExitcode ? ['--detailed-exitcode'] : []),
+    ...(command === 'apply' ? ['--auto-approve', '--lock-timeout', options.lockTimeout ?? '0'] : []),
+    ...(command === 'apply' && options.allowLockoutRisk ? ['--allow-lockout-risk'] : []),
+    '--output',
+    'json',
+  ];
+}
+
+/** `plan|apply|drift --fleet FILE`: every tenant as its own process, one combined summary, the worst code. */
+export async function fleetCommand(
+  command: FleetCommand,
+  dir: string | undefined,
+  options: FleetOptions,
+  io: Io,
+  out: Out,
+): Promise<number> {
+  refuseSingleTenantFlags(command, dir, options);
+  const parallel = parallelism(options.parallel);
+  const tenants = await loadFleet(options.fleet, io.cwd);
+  // The children mask their own secrets; the parent masks them too, for anything it repeats.
+  out.setSecrets(tenants.flatMap((t) => io.env[t.clientSecretEnv] ?? []));
+  out.note(out.errStyle.dim(`Running ${command} for ${tenants.length} tenant(s), ${Math.min(parallel, tenants.length)} at once...\n`));
+  const runs = await runFleet(tenants, {
+    parallel,
+    env: io.env,
+    cwd: io.cwd,
+    args: (tenant) => tenantArgs(command, options, tenant),
+    onDone: (run) => out.note(out.errStyle.dim(`  ${run.name}: exit ${run.code}\n`)),
+  });
+  if (options.output === 'json') out.printJson(fleetJson(command, runs));
+  else out.print(fleetText(command, runs, out.style));
+  return worstCode(runs);
+}

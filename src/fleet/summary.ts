@@ -1,0 +1,82 @@
+import type { Style } from '../render/style.js';
+import type { TenantRun } from './run.js';
+
+export type FleetCommand = 'plan' | 'apply' | 'drift';
+
+interface Summary {
+  add: number;
+  change: number;
+  destroy: number;
+}
+interface ApplyResult {
+  applied: string[];
+  failed: { address: string; error: string }[];
+  notAttempted: string[];
+}
+
+/** The fleet's exit code: any failure (1) outranks changes or drift (2), which outrank none (0). */
+export function worstCode(runs: TenantRun[]): number {
+  const codes = runs.map((r) => r.code);
+  if (codes.some((c) => c !== 0 && c !== 2)) return 1;
+  return codes.includes(2) ? 2 : 0;
+}
+
+function errorOf(run: TenantRun): { code: string; message: string; hint: string | null } | undefined {
+  const error = run.document?.error as { code: string; message: string; hint?: string | null } | undefined;
+  if (error) return { code: error.code, message: error.message, hint: error.hint ?? null };
+  if (run.failure) return { code: 'tenant_process', message: run.failure, hint: null };
+  return undefined;
+}
+
+/** One tenant's entry of the fleet's JSON document: its name, exit code and what its own run printed. */
+function tenantJson(command: FleetCommand, run: TenantRun): Record<string, unknown> {
+  const doc = run.document ?? {};
+  const entry: Record<string, unknown> = { name: run.name, code: run.code };
+  const error = errorOf(run);
+  if (command === 'apply') {
+    if (doc.plan) entry.plan = doc.plan;
+    if (doc.result) entry.result = doc.result;
+  } else if (!error) entry[command] = doc;
+  if (error) entry.error = error;
+  return entry;
+}
+
+export function fleetJson(command: FleetCommand, runs: TenantRun[]): unknown {
+  return { tenants: runs.map((r) => tenantJson(command, r)), code: worstCode(runs) };
+}
+
+const counts = (s: Summary) => `${s.add} to add, ${s.change} to change, ${s.destroy} to destroy`;
+
+function outcome(command: FleetCommand, run: TenantRun): string {
+  const doc = run.document ?? {};
+  const plan = (command === 'apply' ? (doc.plan as Record<string, unknown> | undefined) : doc) ?? {};
+  const summary = plan.summary as Summary | undefined;
+  const result = doc.result as ApplyResult | undefined;
+  const error = errorOf(run);
+  if (command === 'apply' && result) {
+    const firstFailure = result.failed[0];
+    const line = `applied ${result.applied.length}, failed ${result.failed.length}, not attempted ${result.notAttempted.length}${summary ? ` (plan: ${counts(summary)})` : ''}`;
+    return firstFailure ? `${line}; ${firstFailure.address}: ${firstFailure.error}` : line;
+  }
+  if (error) return `error: ${error.message.split('\n')[0]}`;
+  if (!summary) return 'no result';
+  if (command === 'drift') {
+    const undeclared = (doc.notInManifests as unknown[] | undefined)?.length ?? 0;
+    const extra = undeclared > 0 ? `; ${undeclared} live object(s) not in manifests` : '';
+    return doc.drifted ? `drift: ${counts(summary)}${extra}` : 'no drift';
+  }
+  return counts(summary);
+}
+
+/** The combined text summary: one line per tenant, then the fleet's verdict. */
+export function fleetText(command: FleetCommand, runs: TenantRun[], style: Style): string {
+  const width = Math.max(...runs.map((r) => r.name.length));
+  const lines = runs.map((r) => {
+    const code = `exit ${r.code}`;
+    const paint = r.code === 0 ? style.green : r.code === 2 ? style.yellow : style.red;
+    return `  ${r.name.padEnd(width)}  ${paint(code)}  ${outcome(command, r)}`;
+  });
+  const failed = runs.filter((r) => r.code !== 0 && r.code !== 2).length;
+  const verdict = `Fleet ${command}: ${runs.length} tenant(s), ${failed} failed; exit ${worstCode(runs)}`;
+  return `${lines.join('\n')}\n${verdict}\n`;
+}
