@@ -1,0 +1,109 @@
+/**
+ * A fleet of tenants applied at once (issue #11, "Fleets"): 10 emulators, each in its own process with its
+ * own rate limit (a real tenant's limit is per tenant, so tenants wait on their own buckets, not on each
+ * other), and a small tenant each (scale-tenant.ts at `--scale`, default 0.01). First every tenant is
+ * applied alone, one after the other, each timed; then every emulator is reset and
+ * `apply --fleet --parallel 10` applies all of them. One final JSON line:
+ *   {tenants, parallel, fleet_wall_s, slowest_single_s, ratio}
+ * `ratio` is the fleet's wall time over the slowest single apply: about 1 when tenants truly run side by side.
+ *
+ *   npm run bench:fleet -- --scale 0.01 --rate-limit 10/5
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { cli, type EmulatorProcess, startEmulatorProcess } from './processes.js';
+import { counts, objectCount, writeTenant } from './scale-tenant.js';
+
+const TENANTS = 10;
+const { values } = parseArgs({
+  options: { scale: { type: 'string', default: '0.01' }, 'rate-limit': { type: 'string', default: '10/5' } },
+});
+const scale = Number(values.scale);
+const rateLimit = values['rate-limit'];
+const [burst = 0, rps = 1] = rateLimit.split('/').map(Number);
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`fleet bench: ${what}`);
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; wall: number }> {
+  const started = process.hrtime.bigint();
+  const value = await work();
+  return { value, wall: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+async function main() {
+  const work = await mkdtemp(join(tmpdir(), 'tenantctl-bench-fleet-'));
+  const c = counts(scale);
+  const names = Array.from({ length: TENANTS }, (_, i) => `t${i}`);
+  await Promise.all(names.map((name) => writeTenant(join(work, name), c, false)));
+  const emulators: EmulatorProcess[] = await Promise.all(names.map(() => startEmulatorProcess(['--rate-limit', rateLimit])));
+  try {
+    const env: Record<string, string> = {};
+    const fleet = ['tenants:'];
+    emulators.forEach((emu, i) => {
+      const prefix = `T${i}`;
+      env[`${prefix}_DOMAIN`] = emu.url;
+      env[`${prefix}_ID`] = emu.clientId;
+      env[`${prefix}_SECRET`] = emu.clientSecret;
+      fleet.push(
+        `  - { name: ${names[i]}, dir: ${names[i]}, env: bench, domain_env: ${prefix}_DOMAIN, client_id_env: ${prefix}_ID, client_secret_env: ${prefix}_SECRET }`,
+      );
+    });
+    await writeFile(join(work, 'fleet.yaml'), `${fleet.join('\n')}\n`);
+
+    const singles: number[] = [];
+    for (const [i, emu] of emulators.entries()) {
+      const run = await timed(() =>
+        cli(['apply', join(work, names[i] as string), '--env', 'bench', '--auto-approve'], {
+          AUTH0_DOMAIN: emu.url,
+          AUTH0_CLIENT_ID: emu.clientId,
+          AUTH0_CLIENT_SECRET: emu.clientSecret,
+        }),
+      );
+      check(run.value.code === 0, `apply of ${names[i]} alone failed (exit ${run.value.code}):\n${run.value.stdout.slice(-2000)}`);
+      singles.push(run.wall);
+    }
+    const requests = (await emulators[0]?.stats())?.total ?? 0;
+    await Promise.all(emulators.map((emu) => fetch(`${emu.url}/__emulator/reset`, { method: 'POST' })));
+    // Every tenant's bucket full again before the fleet starts, as it was for each single apply.
+    await sleep(Math.ceil((burst / rps) * 1000) + 1000);
+
+    const fleetRun = await timed(() =>
+      cli(['apply', '--fleet', join(work, 'fleet.yaml'), '--parallel', String(TENANTS), '--auto-approve', '--output', 'json'], env),
+    );
+    const doc = JSON.parse(fleetRun.value.stdout) as { tenants: { name: string; code: number; result?: { applied: string[] } }[] };
+    check(fleetRun.value.code === 0, `the fleet apply failed (exit ${fleetRun.value.code}):\n${fleetRun.value.stdout.slice(-2000)}`);
+    check(
+      doc.tenants.every((t) => (t.result?.applied.length ?? 0) > 0),
+      'a tenant of the fleet applied nothing',
+    );
+
+    const slowest = Math.max(...singles);
+    console.error(`${objectCount(c)} objects per tenant, ${requests} requests per apply, rate limit ${rateLimit} per tenant`);
+    console.error(`single applies (s): ${singles.map((s) => round(s, 1)).join(', ')}`);
+    console.error(`machine load (1, 5, 15 min): ${loadavg().map((n) => n.toFixed(1)).join(', ')}`);
+    console.log(
+      JSON.stringify({
+        tenants: TENANTS,
+        parallel: TENANTS,
+        fleet_wall_s: round(fleetRun.wall, 1),
+        slowest_single_s: round(slowest, 1),
+        ratio: round(fleetRun.wall / slowest, 2),
+      }),
+    );
+  } finally {
+    await Promise.all(emulators.map((emu) => emu.stop()));
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
