@@ -58,7 +58,9 @@ export async function loadFleet(file: string, cwd: string): Promise<FleetTenant[
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(1);
-    throw new TenantctlError('fleet_file', `${locate(issue.path)}: ${field || 'fleet file'}: ${issue.message}`, { hint: HINT });
+    // zod says "expected string, received undefined" of a key that is not there: say it is missing.
+    const message = /received undefined$/.test(issue.message) ? 'is missing' : issue.message;
+    throw new TenantctlError('fleet_file', `${locate(issue.path)}: ${field || 'fleet file'}: ${message}`, { hint: HINT });
   }
   const seen = new Set<string>();
   const tenants: FleetTenant[] = [];
