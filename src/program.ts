@@ -7,51 +7,10 @@ import { Exit, type Io, type Out, type OutputFormat, output } from './commands/i
 import type { PlanCommandOptions } from './commands/plan.js';
 import type { UnlockOptions } from './commands/unlock.js';
 import { TenantctlError } from './errors.js';
+import { EXIT_HELP, outputOption, envOption, targetOption, fleetOption, parallelOption, emulatorOption } from './program-options.js';
+import { failJson, wantsJson } from './program-errors.js';
 import { RISKY_CHANGES } from './plan/risky-changes.js';
 
-const EXIT_HELP = `
-Exit codes:
-  0  success; for plan and drift: no changes
-  1  error (bad manifests, API failure, stale plan, refused apply)
-  2  changes present (plan --detailed-exitcode; drift whenever it finds drift)
-
-Environment:
-  AUTH0_DOMAIN                    tenant domain, or a URL with scheme and port (http://127.0.0.1:4010)
-  AUTH0_CLIENT_ID                 the client tenantctl authenticates as (never planned)
-  AUTH0_CLIENT_SECRET             its secret, or instead:
-  AUTH0_CLIENT_ASSERTION_KEY_FILE a PEM private key for private_key_jwt
-  AUTH0_ACCESS_TOKEN              a ready Management API token instead of client credentials
-  AUTH0_AUDIENCE                  overrides https://<domain>/api/v2/
-  NO_COLOR                        plain output even on a terminal`;
-
-const outputOption = () =>
-  new Option('-o, --output <format>', 'text for people, json for machines, markdown for PR comments')
-    .choices(['text', 'json', 'markdown'])
-    .default('text');
-const envOption = () =>
-  new Option(
-    '-e, --env <name>',
-    'environment: loads DIR/environments/<name>.yaml keywords (needed when DIR has environments/)',
-  );
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const targetOption = () =>
-  new Option(
-    '--target <kind/key>',
-    'limit the run to these resources (and what they need); repeatable, e.g. --target "clients/Acme Web"',
-  ).argParser(collect);
-const fleetOption = () =>
-  new Option('--fleet <file>', 'run for every tenant of this fleet file (YAML; see README "Fleets") instead of DIR');
-const parallelOption = () => new Option('--parallel <n>', 'with --fleet: how many tenants run at once').default('4');
-const emulatorOption = () =>
-  new Option(
-    '--emulator',
-    'use an embedded emulator (state in .tenantctl/emulator.json) instead of AUTH0_DOMAIN',
-  );
-
-/**
- * Every command's module is imported by its action, not up front: `--help`, and each command, then load
- * only what they use (the emulator, its TLS stack and jose cost most of a bare start-up otherwise).
- */
 function build(io: Io, out: Out, setCode: (code: number) => void): Command {
   const program = new Command('tenantctl')
     .description('Keep an Auth0 tenant in git: validate, plan, apply and drift-check YAML manifests.')
@@ -295,16 +254,6 @@ export async function usageProblem(argv: string[]): Promise<string | undefined> 
 }
 
 /** `--output json` as given on the command line, for errors commander raises before any action runs. */
-function wantsJson(argv: string[]): boolean {
-  return argv.some((arg, i) => arg === '--output=json' || arg === '-ojson' || ((arg === '--output' || arg === '-o') && argv[i + 1] === 'json'));
-}
-
-/** With `--output json`, stdout holds one JSON document even when the command fails: the error is it. */
-function failJson(out: Out, json: boolean, error: { code: string; message: string; hint?: string | undefined }) {
-  if (!json || out.jsonPrinted) return;
-  out.printJson({ ...out.context, error: { code: error.code, message: error.message, hint: error.hint ?? null } });
-}
-
 /** Run the CLI in-process; returns the exit code. The bin wrapper is the only caller of process.exit. */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = 0;
