@@ -16,6 +16,7 @@ import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cli } from './processes.js';
 import type { Stats } from '../src/emulator/stats.js';
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '10000' } } });
@@ -52,20 +53,6 @@ async function writeManifest(file: string, changed: boolean): Promise<void> {
   } finally {
     await out.close();
   }
-}
-
-/** One CLI command in a child process: its exit code, its stdout and its peak RSS in MB. */
-async function cli(args: string[], env: Record<string, string>) {
-  const child = fork(new URL('./cli-process.js', import.meta.url), args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  let stdout = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  const closed = once(child, 'close');
-  const [reply] = (await once(child, 'message')) as [{ code: number; peakRssMb: number }];
-  await closed;
-  return { ...reply, stdout };
 }
 
 interface Emulator {

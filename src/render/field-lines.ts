@@ -1,6 +1,7 @@
 import type { Json } from '../json.js';
 import { isObject, stableStringify } from '../json.js';
 import { isRef } from '../kinds/common.js';
+import { equal } from '../plan/diff.js';
 import type { Change, FieldChange } from '../plan/types.js';
 import { show } from './values.js';
 
@@ -48,7 +49,7 @@ const isPlainObject = (v: Json | undefined): v is Record<string, Json> => isObje
 function objectLines(path: string, from: Record<string, Json>, to: Record<string, Json>, mode: Mode): string[] {
   const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
   return keys.flatMap((key) =>
-    same(from[key], to[key]) ? [] : changeLines(`${path}.${key}`, from[key], to[key], mode),
+    equal(from[key], to[key]) ? [] : changeLines(`${path}.${key}`, from[key], to[key], mode),
   );
 }
 
@@ -99,9 +100,4 @@ function pairLines(path: string, from: Json | undefined, to: Json | undefined, m
 
 function sides(from: string, to: string, mode: Mode): string[] {
   return mode === 'drift' ? [`  manifest: ${to}`, `  live:     ${from}`] : [`  from: ${from}`, `  to:   ${to}`];
-}
-
-function same(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return stableStringify(a) === stableStringify(b);
 }
