@@ -82,7 +82,13 @@ describe('the example tenant, staging', () => {
     const apply = await tenantctl(['apply', '--plan', file], { env });
     expect(apply.code).toBe(0);
     const stats = await emu.stats();
-    expect(stats.byRoute['PATCH /api/v2/clients/{id}']).toBe(1);
+    // Exactly one PATCH the tenant took; one the bucket refused (429) and the pacer re-sent is not a write.
+    const log = (await (await fetch(`${emu.url}/__emulator/requests`)).json()) as {
+      requests: { method: string; path: string; status: number | 'dropped' }[];
+    };
+    const patches = log.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith('/api/v2/clients/'));
+    expect(patches.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(patches.every((r) => r.status === 200 || r.status === 429)).toBe(true);
     // Besides the apply lock (created and removed again), the one reviewed change is all that is written.
     expect(Object.keys(stats.byRoute).filter((r) => !r.startsWith('GET ')).sort()).toEqual([
       'DELETE /api/v2/resource-servers/{id}',
