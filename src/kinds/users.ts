@@ -12,9 +12,13 @@ import { listUsers } from './users/read.js';
 import { withLiveRoles } from './users/roles-read.js';
 
 const spec: ItemSchemaSpec = {
-  unmanaged: {
-    client_id: 'only valid when the email changes, and the email is part of a user\'s key: it never changes in place',
-  },
+  /**
+   * `client_id` is a request option, not user state: the application whose settings an email or phone
+   * number change uses for its verification (OAS: optional on PATCH when `email` or `phone_number` changes).
+   * Declared by the client's name, sent only with such a change (plan.ts), never compared.
+   */
+  extra: { verification_client: z.string().min(1) },
+  declaredAs: { client_id: 'verification_client' },
   overrides: {
     // Part of the key: required, and never null.
     email: z.email(),
@@ -61,6 +65,9 @@ export const users: KindHandler = {
       : undefined,
   references: (item) => [
     { kind: 'connections', key: str(item.connection), path: ['connection'] },
+    ...(typeof item.verification_client === 'string'
+      ? [{ kind: 'clients' as const, key: item.verification_client, path: ['verification_client'] }]
+      : []),
     ...(Array.isArray(item.roles) ? item.roles : []).map((name, i) => ({
       kind: 'roles' as const,
       key: String(name),
@@ -88,8 +95,8 @@ export const users: KindHandler = {
   replaceFields: [],
   mapFields: ['user_metadata', 'app_metadata'],
   secretFields: ['password'],
-  // Roles first: a user's roles may be created in the same apply.
-  dependsOn: ['connections', 'roles'],
+  // Roles first: a user's roles may be created in the same apply; likewise a verification client.
+  dependsOn: ['connections', 'roles', 'clients'],
   plan: planUsers,
   applyPhase: applyUsersPhase,
   idOf: (live) => str(live.user_id),

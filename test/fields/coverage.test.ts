@@ -10,14 +10,9 @@ describe('field coverage against the spec (npm run fields:coverage)', () => {
   });
 
   // One test per kind, so a failure names the kind: at least 95% declarable, every field left out with why.
-  // The one known shortfall is spelled out, so any other change to it fails: users have 19 writable fields,
-  // and `client_id` (PATCH only, and only meaningful for an email change, but the email is part of a user's
-  // key) is left out with its reason: 18 of 19 is 94.7%.
-  const KNOWN: Record<string, string[]> = { users: ['users: 18 of 19 fields declarable, below 95%'] };
   for (const row of rows) {
     it(`${row.kind}: at least 95% of its writable top-level fields are declarable, each one left out has its reason`, () => {
-      expect(coverageProblems(row)).toEqual(KNOWN[row.kind] ?? []);
-      if (KNOWN[row.kind]) expect(row.leftOut.map((f) => f.field)).toEqual(['client_id']);
+      expect(coverageProblems(row)).toEqual([]);
     });
   }
 

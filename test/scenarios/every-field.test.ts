@@ -94,6 +94,7 @@ const NOT_COMPARED: Record<string, string> = {
   'jwt_configuration.secret_encoded': 'read-only in practice (mgmt-api.md §7.3): accepted so deploy-tool files validate',
   verify_email: "a user's create option, never read back",
   verify_phone_number: "a user's create option, never read back",
+  verification_client: 'a request option sent with an email or phone number change, never read back',
 };
 
 /** Write-only leaves the plan compares through what the API derives from them. */
@@ -280,6 +281,10 @@ const ORG_DEPENDENCIES = {
     { connection: 'every-field-db', email: 'bob@every-field.example' },
   ],
   roles: [{ name: 'every-field-buyer' }, { name: 'every-field-approver' }],
+  clients: [
+    { name: 'every-field-portal', app_type: 'regular_web' },
+    { name: 'every-field-shop', app_type: 'regular_web' },
+  ],
 };
 
 /** Sign-up through an organization's connection makes members, so it goes with assign_membership_on_login. */
@@ -364,6 +369,10 @@ const ACL_PICKS: Picked = {
 const USER_DEPENDENCIES = {
   connections: [{ name: 'every-field-users', strategy: 'auth0', options: { requires_username: true } }],
   roles: [{ name: 'every-field-buyer' }, { name: 'every-field-approver' }],
+  clients: [
+    { name: 'every-field-portal', app_type: 'regular_web' },
+    { name: 'every-field-shop', app_type: 'regular_web' },
+  ],
 };
 const USER_PICKS: Picked = {
   connection: ['every-field-users', 'every-field-users'],
@@ -373,6 +382,8 @@ const USER_PICKS: Picked = {
   password: ['@@USER_PASSWORD@@', '@@USER_PASSWORD@@'],
   phone_number: ['+14155550100', '+442079460000'],
   username: ['grace_hopper', 'amazing_grace'],
+  // The phone number changes too, so the second apply sends the other client with it.
+  verification_client: ['every-field-portal', 'every-field-shop'],
   roles: [['every-field-buyer'], ['every-field-approver', 'every-field-buyer']],
 };
 const USER_SECRETS: Case['secrets'] = {

@@ -6,6 +6,7 @@ import { packBatches } from './batches.js';
 import { bulkThreshold, SEARCH_CAP } from './config.js';
 import { str } from '../common.js';
 import { importRecord, routeChanges, writesUser } from './route.js';
+import { addVerificationOptions, matchingMovedEmails, ownId } from './in-place.js';
 import { assignmentBatches, roleDelta, planRoleDelta } from './roles.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -59,9 +60,6 @@ function rolesNote(changes: Change[]): string | undefined {
   return `users: roles of ${plural(deltas.length, 'user')}: ${parts.join('; ')}`;
 }
 
-/** The part of a user id after `provider|`: what a manifest's `user_id` names. */
-const ownId = (userId: string) => userId.slice(userId.indexOf('|') + 1);
-
 /** The API takes `user_id` on create only: a declared one that differs cannot be applied, so it is an error. */
 function userIdErrors(input: KindPlanInput, handler: KindHandler): string[] {
   const declared = input.items.filter((item) => typeof item.body.user_id === 'string');
@@ -81,8 +79,10 @@ function userIdErrors(input: KindPlanInput, handler: KindHandler): string[] {
  * The default match-and-diff, plus where each change is declared (so import errors can name the manifest
  * line) and notes on the path each change will take.
  */
-export function planUsers(handler: KindHandler, input: KindPlanInput): KindPlanOutput {
+export function planUsers(kindHandler: KindHandler, input: KindPlanInput): KindPlanOutput {
+  const handler = matchingMovedEmails(kindHandler, input);
   const out = defaultPlanKind(handler, input);
+  addVerificationOptions(out.changes, input.items);
   const declared = new Map(input.items.map((item) => [item.address, item]));
   // The changes are this plan's own objects: set in place, not copied (there may be tens of thousands).
   for (const change of out.changes) {
