@@ -146,6 +146,7 @@ export async function applyCommand(
     live = await readLive(connection.api, {
       kinds: [...new Set([...plan.managedKinds, ...kindsToCheck(plan.changes)])],
       managementAudience: connection.endpoint.audience,
+      ...(plan.subReads ? { subReads: plan.subReads } : {}),
     });
     const stale = staleReasons(plan, live);
     if (stale.length > 0) {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readLive } from '../api/read-live.js';
+import { readLive, referencedKinds, subResourcesDeclared } from '../api/read-live.js';
 import { TenantctlError } from '../errors.js';
 import type { Desired } from '../manifest/types.js';
 import { plan } from '../plan/plan.js';
@@ -59,6 +59,8 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
     const live = await readLive(connection.api, {
       kinds: managed,
       managementAudience: connection.endpoint.audience,
+      subReads: subResourcesDeclared(desired),
+      referenced: referencedKinds(desired),
     });
     const objects = Object.values(live.kinds).reduce((n, list) => n + (list?.length ?? 0), 0);
     out.note(

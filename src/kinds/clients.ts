@@ -133,7 +133,11 @@ export const clients: KindHandler = {
   dependsOn: [],
   plan: planClients,
   ...rest,
-  list: async (api) => withCredentials(api, await rest.list(api)),
+  subResources: ['credentials'],
+  list: async (api, read) => {
+    const live = await rest.list(api);
+    return read && !read.has('credentials') ? live : withCredentials(api, live);
+  },
   // Grants and connections name clients: the id and the name are all they need (no credentials per client).
   listRefs: (api) =>
     api.list('/clients', 'clients', { checkpoint: true, query: { is_global: false, fields: 'client_id,name', include_fields: true } }),

@@ -211,8 +211,10 @@ export const connections: KindHandler = {
   // whether Auth0 enables new clients on every connection by itself.
   dependsOn: ['clients', 'tenant'],
   idOf: (live) => str(live.id),
-  async list(api) {
+  subResources: ['enabled_clients'],
+  async list(api, read) {
     const all = await api.list('/connections', 'connections', { checkpoint: true });
+    if (read && !read.has('enabled_clients')) return all;
     const withClients = async (c: JsonObject) => ({
       ...c,
       enabled_clients: await enabledClientIds(api, str(c.id)),

@@ -115,16 +115,22 @@ export function canonicalWiring(body: JsonObject, out: JsonObject): void {
 const orgPath = (id: string, rest: string) => `/organizations/${encodeURIComponent(id)}/${rest}`;
 
 /** Each organization with its enabled connections (offset pages) and members with roles (checkpoints). */
-export async function listWiring(api: Api, org: JsonObject): Promise<JsonObject> {
+export async function listWiring(
+  api: Api,
+  org: JsonObject,
+  which: readonly (typeof WIRING_FIELDS)[number][] = WIRING_FIELDS,
+): Promise<JsonObject> {
   const id = str(org.id);
   const [enabled, members] = await Promise.all([
-    api.list(orgPath(id, 'enabled_connections'), 'enabled_connections'),
-    api.list(orgPath(id, 'members'), 'members', {
-      checkpoint: true,
-      query: { fields: 'user_id,email,roles', include_fields: true },
-    }),
+    which.includes('connections') ? api.list(orgPath(id, 'enabled_connections'), 'enabled_connections') : undefined,
+    which.includes('members')
+      ? api.list(orgPath(id, 'members'), 'members', {
+          checkpoint: true,
+          query: { fields: 'user_id,email,roles', include_fields: true },
+        })
+      : undefined,
   ]);
-  return { ...org, enabled_connections: enabled, members };
+  return { ...org, ...(enabled && { enabled_connections: enabled }), ...(members && { members }) };
 }
 
 /** Makes the enabled connections exactly the desired map (resolved ids; removed entries are null). */

@@ -100,7 +100,12 @@ export const organizations: KindHandler = {
   // Deleting an organization twice answers 404 (mgmt-api.md §3.3): it is gone, which is what we wanted.
   idOf: rest.idOf,
   remove: rest.remove,
-  list: async (api) => Promise.all((await rest.list(api)).map((org) => listWiring(api, org))),
+  subResources: WIRING_FIELDS,
+  list: async (api, read) => {
+    const orgs = await rest.list(api);
+    const which = WIRING_FIELDS.filter((field) => read?.has(field) ?? true);
+    return which.length === 0 ? orgs : Promise.all(orgs.map((org) => listWiring(api, org, which)));
+  },
   listRefs: rest.list,
   async create(api, body) {
     const created = await rest.create(api, withoutWiring(body));

@@ -82,8 +82,10 @@ export const roles: KindHandler = {
   // Organizations name roles: no permissions needed.
   listRefs: rest.list,
   /** Roles, each with its permissions (GET /roles/{id}/permissions, paged like every offset list). */
-  async list(api) {
+  subResources: ['permissions'],
+  async list(api, read) {
     const live = await rest.list(api);
+    if (read && !read.has('permissions')) return live;
     return Promise.all(
       live.map(async (role) => ({ ...role, permissions: asObjects(await livePermissions(api, str(role.id))) })),
     );

@@ -155,7 +155,13 @@ export interface KindHandler {
   /** Kinds whose objects this kind's objects may reference (created first, deleted last). */
   dependsOn: Kind[];
   idOf(live: JsonObject): string;
-  list(api: Api): Promise<JsonObject[]>;
+  /**
+   * Manifest fields whose live values take calls per object (an organization's members, a role's
+   * permissions): read only when some item declares them, since an undeclared field is never compared.
+   */
+  subResources?: readonly string[];
+  /** The live objects; `read` names the sub-resources to read with them (default: all of them). */
+  list(api: Api, read?: ReadonlySet<string>): Promise<JsonObject[]>;
   /**
    * What other kinds' references to this one need (keys and ids), when this kind is not managed: the list
    * without the sub-resources `list` reads per object. Default: `list`.

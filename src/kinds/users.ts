@@ -95,12 +95,17 @@ export const users: KindHandler = {
   replaceFields: [],
   mapFields: ['user_metadata', 'app_metadata'],
   secretFields: ['password'],
-  // Roles first: a user's roles may be created in the same apply; likewise a verification client.
-  dependsOn: ['connections', 'roles', 'clients'],
+  // Roles first: a user's roles may be created in the same apply. A verification client comes before
+  // through connections (which depend on clients), and is read only when an item names one (read-live.ts).
+  dependsOn: ['connections', 'roles'],
   plan: planUsers,
   applyPhase: applyUsersPhase,
   idOf: (live) => str(live.user_id),
-  list: async (api) => withLiveRoles(api, await listUsers(api)),
+  subResources: ['roles'],
+  list: async (api, read) => {
+    const live = await listUsers(api);
+    return read && !read.has('roles') ? live : withLiveRoles(api, live);
+  },
   async create(api, full) {
     const { body, verifyPhone } = splitCreate(full);
     const res = await api.request({ method: 'POST', path: '/users', body });

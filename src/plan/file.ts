@@ -79,6 +79,7 @@ const planSchema = z.looseObject({
   notes: z.array(z.string()),
   refs: z.record(z.string(), z.string()),
   managedKinds: z.array(z.enum(KINDS)),
+  subReads: z.partialRecord(z.enum(KINDS), z.array(z.string())).optional(),
   summary: z.object({ add: z.number(), change: z.number(), destroy: z.number() }),
   counts: z.record(z.string(), z.object({ managed: z.number(), unmanaged: z.number(), skipped: z.number() })),
   targets: z.array(z.string()).optional(),

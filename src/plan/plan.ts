@@ -1,3 +1,4 @@
+import { subResourcesDeclared } from '../api/read-live.js';
 import { TenantctlError } from '../errors.js';
 import { handlers, KINDS } from '../kinds/index.js';
 import type { Kind, KindContext, KindPlanOutput } from '../kinds/types.js';
@@ -183,6 +184,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     notes: all.notes,
     refs,
     managedKinds,
+    subReads: subResourcesDeclared(desired),
     summary: {
       add: count(['create', 'replace']),
       change: count(['update']),

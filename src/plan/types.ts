@@ -84,6 +84,8 @@ export interface Plan {
   refs: Record<string, string>;
   /** Kinds the manifests manage; apply re-reads these to check the plan is not stale. */
   managedKinds: Kind[];
+  /** Per kind, the sub-resources the plan read (read-live.ts); apply re-reads the same. Absent: all. */
+  subReads?: Partial<Record<Kind, string[]>>;
   summary: { add: number; change: number; destroy: number };
   counts: Partial<Record<Kind, KindCount>>;
   /** `--target` filters this plan was made with, if any. */
