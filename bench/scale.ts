@@ -41,7 +41,10 @@ const isRead = (route: string) => route.startsWith('GET ') || route === 'POST /a
 const reads = (s: Stats) => Object.entries(s.byRoute).reduce((n, [route, c]) => (isRead(route) ? n + c : n), 0);
 /** Every apply takes and releases the tenant's lock (one API create, one delete): not writes of the plan. */
 const LOCK_WRITES = 2;
-const writes = (s: Stats) => s.total - reads(s) - LOCK_WRITES;
+/** A write the bucket refused (429) changed nothing: the pacer sends it again, and that one counts. */
+const refusedWrites = (s: Stats) =>
+  Object.entries(s.rateLimitedByRoute ?? {}).reduce((n, [route, c]) => (isRead(route) ? n : n + c), 0);
+const writes = (s: Stats) => s.total - reads(s) - refusedWrites(s) - LOCK_WRITES;
 /**
  * One write per change, except users when they travel in import jobs: each job (one POST) carries many.
  * A few user changes go one call each (below the bulk threshold): then one write each.

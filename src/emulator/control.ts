@@ -16,7 +16,12 @@ export interface ControlDeps {
   ageSigningKeys(days: number): Promise<void>;
 }
 
-const counters = ({ total, byRoute, rateLimited }: Stats) => ({ total, byRoute, rateLimited });
+const counters = ({ total, byRoute, rateLimited, rateLimitedByRoute }: Stats) => ({
+  total,
+  byRoute,
+  rateLimited,
+  rateLimitedByRoute,
+});
 
 export async function control(
   method: string,

@@ -45,6 +45,8 @@ async function api(req: IncomingMessage, url: URL, deps: ServerDeps): Promise<An
   const limit = admit(deps.limiter, match?.route.bucket, Date.now());
   if (!limit.allowed) {
     deps.stats.rateLimited += 1;
+    const key = routeKey(method, url.pathname);
+    deps.stats.rateLimitedByRoute[key] = (deps.stats.rateLimitedByRoute[key] ?? 0) + 1;
     const body = limit.refusedBy === 'global' ? TOO_MANY_REQUESTS : ENDPOINT_TOO_MANY_REQUESTS;
     return { status: 429, body, headers: limit.headers };
   }

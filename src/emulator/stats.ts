@@ -17,10 +17,12 @@ export interface Stats {
   total: number;
   byRoute: Record<string, number>;
   rateLimited: number;
+  /** The 429s per route: a refused write changed nothing, so benches do not count it as a write. */
+  rateLimitedByRoute: Record<string, number>;
   requests: LoggedRequest[];
 }
 
-export const emptyStats = (): Stats => ({ total: 0, byRoute: {}, rateLimited: 0, requests: [] });
+export const emptyStats = (): Stats => ({ total: 0, byRoute: {}, rateLimited: 0, rateLimitedByRoute: {}, requests: [] });
 
 export function logRequest(stats: Stats, entry: LoggedRequest): void {
   stats.requests.push(entry);

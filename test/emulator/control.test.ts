@@ -21,6 +21,7 @@ describe('stats', () => {
     expect(await emu.stats()).toEqual({
       total: 5,
       rateLimited: 0,
+      rateLimitedByRoute: {},
       byRoute: {
         'POST /api/v2/clients': 1,
         'GET /api/v2/clients/{id}': 1,
@@ -30,7 +31,7 @@ describe('stats', () => {
       },
     });
     await emu.resetStats();
-    expect(await emu.stats()).toEqual({ total: 0, byRoute: {}, rateLimited: 0 });
+    expect(await emu.stats()).toEqual({ total: 0, byRoute: {}, rateLimited: 0, rateLimitedByRoute: {} });
   });
 });
 
@@ -109,7 +110,7 @@ describe('the request log', () => {
       expect(requests.some((r) => r.path === '/oauth/token')).toBe(true);
       expect(JSON.stringify(requests)).not.toContain('secret-ish body');
       const stats = await emu.stats();
-      expect(Object.keys(stats)).toEqual(['total', 'byRoute', 'rateLimited']);
+      expect(Object.keys(stats)).toEqual(['total', 'byRoute', 'rateLimited', 'rateLimitedByRoute']);
     } finally {
       await emu.close();
     }

@@ -37,7 +37,10 @@ describe('rate limits', () => {
     await new Promise((r) => setTimeout(r, 1050));
     expect((await emu.api('GET', '/api/v2/clients')).status).toBe(200);
     expect((await emu.api('GET', '/api/v2/clients')).status).toBe(429);
-    expect((await emu.stats()).rateLimited).toBe(2);
+    const stats = await emu.stats();
+    expect(stats.rateLimited).toBe(2);
+    // Per route too, so a bench can tell a refused write (nothing changed) from a write.
+    expect(stats.rateLimitedByRoute).toEqual({ 'GET /api/v2/clients': 2 });
   });
 });
 
