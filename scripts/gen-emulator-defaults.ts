@@ -44,7 +44,7 @@ function main(): void {
   }
   const file = join(root, 'src', 'emulator', 'routes', 'strategy-defaults.ts');
   writeFileSync(file, render(table));
-  console.log(`wrote ${file}: ${Object.keys(table).length} strategies`);
+  process.stdout.write(`${Object.keys(table).length} strategies -> ${file}\n`);
 }
 
 function deref(schema: Schema, components: Record<string, Schema>): Schema {

@@ -29,9 +29,11 @@ function passwordlessOptions(): JsonObject {
 }
 
 /**
- * The recorded answers above win over the spec table for their strategies: the database connection the
- * research recorded carries none of the spec's `default`s for auth0 (precedence, realm_fallback,
- * disable_self_service_change_password), so those are not what the server fills in.
+ * The answers above win over the spec table for their strategies. The spec's own auth0 defaults
+ * (precedence, realm_fallback, disable_self_service_change_password) are not added: a spec `default` says
+ * how the server behaves when a key is unset, not that it prints the key (of the top-level spec defaults
+ * the recordings can check on created clients, grants and users, 5 are printed and 10 never are, e.g.
+ * organization_usage, require_pushed_authorization_requests, allow_any_organization).
  */
 const RECORDED_DEFAULTS: Record<string, () => JsonObject> = {
   auth0: databaseOptions,
