@@ -1,3 +1,5 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { generate } from 'selfsigned';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
@@ -81,5 +83,36 @@ describe('per-strategy option defaults from the spec', () => {
   it('adds no spec defaults to a strategy the spec gives none (custom)', async () => {
     const c = await create({ name: 'Bare-Custom', strategy: 'custom' });
     expect(c.options).toEqual({});
+  });
+});
+
+describe('options the server derives', () => {
+  /** An identity provider's signing certificate. */
+  async function certificate(): Promise<{ pem: string; sha1: string }> {
+    const { cert: pem } = await generate([{ name: 'commonName', value: 'idp.example.com' }], { keyType: 'ec', curve: 'P-256' });
+    return { pem, sha1: createHash('sha1').update(new X509Certificate(pem).raw).digest('hex') };
+  }
+
+  it('computes a SAML connection\'s thumbprint from its signing certificate, PEM or base64', async () => {
+    const { pem, sha1 } = await certificate();
+    const plain = await create({ name: 'Saml-Pem', strategy: 'samlp', options: { signingCert: pem } });
+    expect(plain.options.thumbprints).toEqual([sha1]);
+    const encoded = Buffer.from(pem).toString('base64');
+    const b64 = await create({ name: 'Saml-B64', strategy: 'samlp', options: { signingCert: encoded } });
+    expect(b64.options).toMatchObject({ signingCert: encoded, thumbprints: [sha1] });
+  });
+
+  it('keeps thumbprints the body sends, and computes them again when a PATCH replaces the options', async () => {
+    const { pem, sha1 } = await certificate();
+    const own = 'a'.repeat(40);
+    const c = await create({ name: 'Saml-Own', strategy: 'samlp', options: { signingCert: pem, thumbprints: [own] } });
+    expect(c.options.thumbprints).toEqual([own]);
+    const patched = (await emu.api('PATCH', `${BASE}/${c.id}`, { options: { signingCert: pem } })).body as Obj & { options: Obj };
+    expect(patched.options.thumbprints).toEqual([sha1]);
+  });
+
+  it('derives nothing from a certificate that does not parse', async () => {
+    const c = await create({ name: 'Saml-Bad', strategy: 'samlp', options: { signingCert: 'not a certificate' } });
+    expect(c.options.thumbprints).toBeUndefined();
   });
 });
