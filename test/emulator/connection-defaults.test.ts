@@ -49,11 +49,11 @@ describe('connection server defaults', () => {
     expect(patched.connected_accounts).toEqual({ active: false });
   });
 
-  it('gives passwordless connections their code settings and social ones only the purposes', async () => {
+  it('gives passwordless connections their code settings and social ones their spec defaults', async () => {
     const email = (await emu.api('POST', BASE, { name: 'email', strategy: 'email' })).body as Obj;
     expect(email.options).toMatchObject({ totp: { time_step: 300, length: 6 }, brute_force_protection: true });
     const social = (await emu.api('POST', BASE, { name: 'google-oauth2', strategy: 'google-oauth2' })).body as Obj;
-    expect(social.options).toEqual({});
+    expect(social.options).toEqual({ set_user_root_attributes: 'on_each_login' });
     expect(social.authentication).toEqual({ active: true });
   });
 

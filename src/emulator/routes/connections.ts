@@ -9,6 +9,7 @@ import { applyPatch, insert, removeWhere } from '../store.js';
 import type { ApiRequest, Ctx, EmulatorState, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
 import { freshConnection, withConnectionDefaults } from './connection-defaults.js';
+import { withDerivedOptions } from './connection-derived.js';
 import { connectionView } from './connection-view.js';
 import { enabledClientsRoutes, findConnection, requireConnection } from './connection-clients.js';
 
@@ -58,6 +59,7 @@ function create(req: ApiRequest, ctx: Ctx) {
   if (!Array.isArray(data.realms) || data.realms.length === 0) data.realms = [name];
   data.enabled_clients = [...new Set((body.enabled_clients as string[] | undefined) ?? [])];
   withConnectionDefaults(data);
+  withDerivedOptions(data);
   return { status: 201, body: connectionView(insert(ctx.state, 'connections', data), req, { list: false }) };
 }
 
@@ -79,6 +81,7 @@ function update(req: ApiRequest, ctx: Ctx) {
   if (body.options === null) next.options = {};
   if (body.enabled_clients !== undefined)
     next.enabled_clients = [...new Set((body.enabled_clients as string[] | null) ?? [])];
+  withDerivedOptions(next);
   e.data = next;
   return { status: 200, body: connectionView(e, req, { list: false }) };
 }
