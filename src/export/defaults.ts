@@ -1,5 +1,6 @@
 import { clientDefaults } from '../emulator/routes/client-defaults.js';
 import { freshConnection } from '../emulator/routes/connection-defaults.js';
+import { withDerivedOptions } from '../emulator/routes/connection-derived.js';
 import { resourceServerDefaults } from '../emulator/routes/resource-servers.js';
 import { freshTenantSettings } from '../emulator/routes/tenant-settings.js';
 import type { Json, JsonObject } from '../json.js';
@@ -25,7 +26,18 @@ const FRESH: Partial<Record<Kind, (live: JsonObject) => JsonObject>> = {
       audience: '',
     }),
   }),
-  connections: (live) => freshConnection(str(live.name), str(live.strategy)),
+  connections: (live) => {
+    const fresh = freshConnection(str(live.name), str(live.strategy));
+    // Values the server derives from the live options (a SAML certificate's thumbprints) are defaults
+    // too: exported, they would be sent again, stale, with the next certificate.
+    const signingCert = isObject(live.options) ? live.options.signingCert : undefined;
+    if (typeof signingCert !== 'string' || !isObject(fresh.options)) return fresh;
+    const derived: JsonObject = { ...fresh, options: { ...fresh.options, signingCert } };
+    withDerivedOptions(derived);
+    // The certificate itself is the user's, not a default: only what was derived from it is.
+    const { signingCert: _cert, ...options } = derived.options as JsonObject;
+    return { ...derived, options };
+  },
 };
 
 /** The comparable form of the fresh object, or undefined for kinds whose objects have no defaults. */

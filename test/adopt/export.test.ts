@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, tenantctl } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -155,5 +156,27 @@ describe('tenantctl export', () => {
     const parsed = JSON.parse(res.stdout);
     expect(parsed.files).toContain('clients.yaml');
     expect(parsed.objects).toBeGreaterThan(0);
+  });
+
+  it('leaves out the thumbprints the server derived from a SAML certificate, and keeps the certificate', async () => {
+    const { cert } = await generate([{ name: 'commonName', value: 'idp.example.com' }], { keyType: 'ec', curve: 'P-256' });
+    const made = await emu.api('POST', '/api/v2/connections', {
+      name: 'Partner-Saml',
+      strategy: 'samlp',
+      options: { signingCert: cert, signInEndpoint: 'https://idp.example.com/sso' },
+    });
+    expect(made.status).toBe(201);
+    expect((made.body as { options: { thumbprints?: string[] } }).options.thumbprints).toHaveLength(1);
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-export-'));
+    const res = await tenantctl(['export', '--out', dir, '--kinds', 'connections', '--env', 'staging'], { env });
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    const text = await readFile(join(dir, 'connections.yaml'), 'utf8');
+    const saml = text.slice(text.indexOf('name: Partner-Saml'));
+    expect(saml).toContain('signingCert:');
+    expect(saml).toContain('signInEndpoint: https://idp.example.com/sso');
+    expect(saml).not.toContain('thumbprints');
+    const planned = await tenantctl(['plan', dir, '--env', 'staging', '--detailed-exitcode'], { env });
+    expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+    await emu.api('DELETE', `/api/v2/connections/${(made.body as { id: string }).id}`);
   });
 });
