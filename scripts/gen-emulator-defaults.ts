@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadSpec, projectRoot, type Schema } from './spec.js';
 
 /**
  * Writes src/emulator/routes/strategy-defaults.ts from the official Management API OpenAPI spec: per
@@ -17,23 +17,13 @@ import { fileURLToPath } from 'node:url';
  *   npm run gen:emulator-defaults -- [PATH/TO/mgmt-api-spec.json]
  */
 
-type Schema = Record<string, unknown>;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const PREFIX = 'CreateConnectionRequestContent';
 
 function main(): void {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const specPath =
-    process.argv[2] ??
-    [join(root, '..', 'shared'), join(root, '..', '..', 'shared')]
-      .map((dir) => join(dir, 'research', 'mgmt-api-spec.json'))
-      .find((candidate) => existsSync(candidate));
-  if (specPath === undefined || !existsSync(specPath)) {
-    throw new Error(`no spec at ${specPath ?? '../shared/research/mgmt-api-spec.json'}: pass its path as the first argument`);
-  }
-  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Schema;
-  const components = ((spec.components as Schema).schemas ?? {}) as Record<string, Schema>;
+  const root = projectRoot();
+  const { components } = loadSpec(process.argv[2]);
   const table: Record<string, Record<string, Json>> = {};
   for (const [name, schema] of Object.entries(components)) {
     if (!name.startsWith(PREFIX) || name === PREFIX) continue;

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadSpec, projectRoot, type Schema } from './spec.js';
 import type { Field, KindCatalog, VariantCatalog } from '../src/kinds/fields/field.js';
 
 /**
@@ -12,7 +12,6 @@ import type { Field, KindCatalog, VariantCatalog } from '../src/kinds/fields/fie
  *   npm run gen:fields -- [PATH/TO/mgmt-api-spec.json]   (default: ../shared/research/mgmt-api-spec.json)
  */
 
-type Schema = Record<string, unknown>;
 
 /**
  * Shapes of one field that depend on another field's value: the spec's per-value create bodies (named
@@ -47,18 +46,8 @@ const BOUNDS = ['minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'max
 const TYPES = new Set(['string', 'integer', 'number', 'boolean', 'object', 'array']);
 
 function main(): void {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  // The research folder sits next to the main checkout (../shared), and two levels up from a worktree.
-  const specPath =
-    process.argv[2] ??
-    [join(root, '..', 'shared'), join(root, '..', '..', 'shared')]
-      .map((dir) => join(dir, 'research', 'mgmt-api-spec.json'))
-      .find((candidate) => existsSync(candidate));
-  if (specPath === undefined || !existsSync(specPath)) {
-    throw new Error(`no spec at ${specPath ?? '../shared/research/mgmt-api-spec.json'}: pass its path as the first argument`);
-  }
-  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Schema;
-  const components = ((spec.components as Schema).schemas ?? {}) as Record<string, Schema>;
+  const root = projectRoot();
+  const { spec, components } = loadSpec(process.argv[2]);
   const paths = spec.paths as Record<string, Record<string, Schema>>;
   const convert = converter(components);
   for (const [kind, source] of Object.entries(SOURCES)) {
