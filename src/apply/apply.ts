@@ -170,7 +170,7 @@ export async function apply(plan: Plan, api: Api, hooks: ApplyHooks = {}): Promi
         body: bodyToSend(change.body, ids),
       }));
       try {
-        const out = await handler.applyPhase(api, bodies);
+        const out = await handler.applyPhase(api, bodies, ids);
         for (const change of out.applied) done(change);
         for (const { change, error } of out.failed) fail(change, error);
       } catch (error) {

@@ -150,8 +150,21 @@ export interface KindHandler {
    * sit in git.
    */
   secretFields?: string[];
-  /** Applies a whole phase of this kind at once (bulk jobs); default: each change on its own. */
-  applyPhase?(api: Api, changes: { change: Change; body: JsonObject | undefined }[]): Promise<PhaseResult>;
+  /**
+   * Addresses (`connections/NAME`) of other objects whose ids this change's apply needs besides the `$ref`s
+   * in its body (a users-import job names its connection by id, not by name): the plan resolves them into
+   * `refs` from the live read it already made, so apply never looks them up again.
+   */
+  idsNeeded?(change: Change): string[];
+  /**
+   * Applies a whole phase of this kind at once (bulk jobs); default: each change on its own. `ids` maps
+   * addresses to ids: the plan's `refs` and every object created so far in this apply.
+   */
+  applyPhase?(
+    api: Api,
+    changes: { change: Change; body: JsonObject | undefined }[],
+    ids: Readonly<Record<string, string>>,
+  ): Promise<PhaseResult>;
   /** Kinds whose objects this kind's objects may reference (created first, deleted last). */
   dependsOn: Kind[];
   idOf(live: JsonObject): string;

@@ -7,9 +7,11 @@ import { itemSchemaOf, type ItemSchemaSpec } from './fields/zod.js';
 import type { KindHandler } from './types.js';
 import { applyUsersPhase, splitCreate } from './users/apply.js';
 import { USER_FIELDS, userKey } from './users/config.js';
+import { connectionAddress } from './users/import.js';
 import { planUsers } from './users/plan.js';
 import { listUsers } from './users/read.js';
 import { withLiveRoles } from './users/roles-read.js';
+import { connectionOfKey } from './users/route.js';
 
 const spec: ItemSchemaSpec = {
   /**
@@ -99,6 +101,9 @@ export const users: KindHandler = {
   // through connections (which depend on clients), and is read only when an item names one (read-live.ts).
   dependsOn: ['connections', 'roles'],
   plan: planUsers,
+  // A create or update may go through an import job, whose upload names its connection by id.
+  idsNeeded: (change) =>
+    change.action === 'create' || change.action === 'update' ? [connectionAddress(connectionOfKey(change.key))] : [],
   applyPhase: applyUsersPhase,
   idOf: (live) => str(live.user_id),
   subResources: ['roles'],

@@ -38,7 +38,9 @@ function resolveRefs(
     changes.filter((c) => c.action === 'create' || c.action === 'replace').map((c) => c.address),
   );
   const refs: Record<string, string> = {};
-  const wanted = new Set(changes.flatMap((c) => refsIn(c.body)));
+  // The body's references, and the ids a handler's apply needs besides them (users-import jobs).
+  const refsOf = (c: Change) => [...refsIn(c.body), ...(handlers[c.kind].idsNeeded?.(c) ?? [])];
+  const wanted = new Set(changes.flatMap(refsOf));
   for (const ref of wanted) {
     if (creating.has(ref)) continue;
     const [kind, ...rest] = ref.split('/');
@@ -54,7 +56,7 @@ function resolveRefs(
           ? `does not exist in the tenant or the manifests${didYouMean(key, keys())}`
           : 'is ambiguous in the tenant';
       // One line per item that names it, so each can point at its own place in the manifests.
-      for (const user of changes.filter((c) => refsIn(c.body).includes(ref)))
+      for (const user of changes.filter((c) => refsOf(c).includes(ref)))
         errors.push(`${user.address}: ${handler.label} '${key}' ${problem}`);
     }
   }

@@ -76,8 +76,9 @@ function withoutRoles(body: JsonObject | undefined): JsonObject | undefined {
 async function writeUsers(
   api: Api,
   list: { change: Change; body: JsonObject | undefined }[],
-  result: PhaseResult,
+  known: { ids: Readonly<Record<string, string>>; result: PhaseResult },
 ): Promise<Map<Change, string>> {
+  const { result } = known;
   const bodies = new Map(list.map((x) => [x.change, withoutRoles(x.body)]));
   const { bulk, single } = routeChanges(
     list.map((x) => x.change),
@@ -98,7 +99,7 @@ async function writeUsers(
     }
   });
   const recordOf = (change: Change) => importRecord(change, bodies.get(change) ?? {});
-  await Promise.all([...perUser, importUsers(api, { changes: bulk, recordOf }, result)]);
+  await Promise.all([...perUser, importUsers(api, { changes: bulk, recordOf, ids: known.ids }, result)]);
   return ids;
 }
 
@@ -109,6 +110,7 @@ async function writeUsers(
 export async function applyUsersPhase(
   api: Api,
   list: { change: Change; body: JsonObject | undefined }[],
+  ids: Readonly<Record<string, string>>,
 ): Promise<PhaseResult> {
   const deltas = new Map<Change, RoleDelta>();
   for (const { change, body } of list) {
@@ -116,12 +118,12 @@ export async function applyUsersPhase(
     if (delta) deltas.set(change, delta);
   }
   const written: PhaseResult = { applied: [], failed: [] };
-  const ids = await writeUsers(api, list.filter((x) => writesUser(x.change)), written);
+  const userIds = await writeUsers(api, list.filter((x) => writesUser(x.change)), { ids, result: written });
   const result: PhaseResult = { applied: [], failed: written.failed };
   const work: RoleWork[] = [];
   for (const change of [...written.applied, ...list.map((x) => x.change).filter((c) => !writesUser(c))]) {
     const delta = deltas.get(change);
-    if (delta) work.push({ change, delta, id: ids.get(change) ?? change.id });
+    if (delta) work.push({ change, delta, id: userIds.get(change) ?? change.id });
     else result.applied.push(change);
   }
   await syncRoles(api, work, result);

@@ -30,8 +30,14 @@ function multipart(fields: Record<string, string>, file: string): { data: Buffer
   return { data: Buffer.from(parts.join(''), 'utf8'), contentType };
 }
 
-/** Connection name -> id: the import upload names its connection by id. */
-async function connectionId(api: Api, name: string): Promise<string> {
+/** Where apply's ids (the plan's `refs`, then what this apply created) hold a connection's id. */
+export const connectionAddress = (name: string) => `connections/${name}`;
+
+/**
+ * A connection's id read from the tenant: only for a plan file saved before plans recorded the ids of the
+ * connections their users are imported into (`idsNeeded` of the users kind). Read now, so never stale.
+ */
+async function lookUpConnectionId(api: Api, name: string): Promise<string> {
   const res = await api.request({
     method: 'GET',
     path: '/connections',
@@ -43,6 +49,25 @@ async function connectionId(api: Api, name: string): Promise<string> {
   if (!found || typeof found.id !== 'string')
     throw new TenantctlError('users_import', `connection '${name}' does not exist in the tenant`);
   return found.id;
+}
+
+/**
+ * Connection name -> id, for the upload's `connection_id`. The plan resolved the ids of existing
+ * connections from the live read it made anyway, and a connection created earlier in this apply is there
+ * from its create's answer: no request. A lookup is made once per connection, and only when neither has it.
+ */
+function connectionIds(api: Api, ids: Readonly<Record<string, string>>): (name: string) => Promise<string> {
+  const lookups = new Map<string, Promise<string>>();
+  return (name) => {
+    const known = ids[connectionAddress(name)];
+    if (known !== undefined) return Promise.resolve(known);
+    let found = lookups.get(name);
+    if (!found) {
+      found = lookUpConnectionId(api, name);
+      lookups.set(name, found);
+    }
+    return found;
+  };
 }
 
 /** Per-user problems of a finished job, matched back to changes by email. */
@@ -72,20 +97,14 @@ function userErrors(batch: Batch, jobId: string, body: unknown, result: PhaseRes
 interface ImportRun {
   api: Api;
   recordOf: RecordOf;
-  /** Connection ids by name, looked up once per connection. */
-  ids: Map<string, Promise<string>>;
+  connectionId: (name: string) => Promise<string>;
   result: PhaseResult;
 }
 
-async function runBatch({ api, recordOf, ids, result }: ImportRun, batch: Batch) {
+async function runBatch({ api, recordOf, connectionId, result }: ImportRun, batch: Batch) {
   try {
-    let id = ids.get(batch.connection);
-    if (!id) {
-      id = connectionId(api, batch.connection);
-      ids.set(batch.connection, id);
-    }
     const upload = multipart(
-      { connection_id: await id, upsert: 'true', send_completion_email: 'false' },
+      { connection_id: await connectionId(batch.connection), upsert: 'true', send_completion_email: 'false' },
       fileText(batch, recordOf),
     );
     const res = await api.request({ method: 'POST', path: '/jobs/users-imports', raw: upload });
@@ -107,12 +126,12 @@ async function runBatch({ api, recordOf, ids, result }: ImportRun, batch: Batch)
 /** Every change through import jobs (upsert), two jobs at most in flight; a failed file fails only its users. */
 export async function importUsers(
   api: Api,
-  bulk: { changes: Change[]; recordOf: RecordOf },
+  bulk: { changes: Change[]; recordOf: RecordOf; ids: Readonly<Record<string, string>> },
   result: PhaseResult,
 ): Promise<void> {
   const { recordOf } = bulk;
   const batches = packBatches(bulk.changes, recordOf);
-  const run: ImportRun = { api, recordOf, ids: new Map(), result };
+  const run: ImportRun = { api, recordOf, connectionId: connectionIds(api, bulk.ids), result };
   let next = 0;
   const worker = async () => {
     for (let batch = batches[next++]; batch; batch = batches[next++]) await runBatch(run, batch);
