@@ -29,6 +29,8 @@ export async function cli(args: string[], env: Record<string, string>): Promise<
 }
 
 export interface EmulatorProcess {
+  /** The emulator's process id, for benches that read its CPU while it runs (/proc/PID/stat). */
+  pid: number;
   url: string;
   clientId: string;
   clientSecret: string;
@@ -54,6 +56,7 @@ export async function startEmulatorProcess(args: string[]): Promise<EmulatorProc
   };
   return {
     ...ready,
+    pid: child.pid ?? 0,
     stats: async () => (await (await fetch(`${ready.url}/__emulator/stats`)).json()) as Stats,
     resetStats: async () => {
       await fetch(`${ready.url}/__emulator/stats/reset`, { method: 'POST' });
