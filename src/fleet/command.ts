@@ -65,7 +65,7 @@ function tenantArgs(command: FleetCommand, options: FleetOptions, tenant: FleetT
   ];
 }
 
-/** `plan|apply|drift --fleet FILE`: every tenant as its own process, one combined summary, the worst code. */
+/** `plan|apply|drift --fleet FILE`: every tenant as its own run, one combined summary, the worst code. */
 export async function fleetCommand(
   command: FleetCommand,
   dir: string | undefined,
@@ -76,7 +76,7 @@ export async function fleetCommand(
   refuseSingleTenantFlags(command, dir, options);
   const parallel = parallelism(options.parallel);
   const tenants = await loadFleet(options.fleet, io.cwd);
-  // The children mask their own secrets; the parent masks them too, for anything it repeats.
+  // Each tenant's run masks its own secrets; the fleet masks them too, for anything it repeats.
   out.setSecrets(tenants.flatMap((t) => io.env[t.clientSecretEnv] ?? []));
   out.note(out.errStyle.dim(`Running ${command} for ${tenants.length} tenant(s), ${Math.min(parallel, tenants.length)} at once...\n`));
   const runs = await runFleet(tenants, {

@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { FleetTenant } from './file.js';
 
 /** What one tenant's run ended with: its exit code and its `--output json` document, if it printed one. */
@@ -8,11 +5,11 @@ export interface TenantRun {
   name: string;
   code: number;
   document: Record<string, unknown> | undefined;
-  /** Why there is no document (the process could not start or died without one). */
+  /** Why there is no document (the run ended without printing one). */
   failure: string | undefined;
 }
 
-/** Every variable that picks the tenant or the credentials: a child gets its tenant's own, never the parent's. */
+/** Every variable that picks the tenant or the credentials: a tenant's run gets its own, never the fleet's. */
 const AUTH_VARIABLES = [
   'AUTH0_DOMAIN',
   'AUTH0_CLIENT_ID',
@@ -22,22 +19,13 @@ const AUTH_VARIABLES = [
   'AUTH0_AUDIENCE',
 ];
 
-/**
- * The CLI the children run: the built one next to this module; from the TypeScript sources (tests), the
- * build in dist/ (`npm test` builds first).
- */
-function cliPath(): string {
-  const sibling = fileURLToPath(new URL('../cli.js', import.meta.url));
-  return existsSync(sibling) ? sibling : fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-}
-
-/** The child's environment: the parent's, with the tenant's credential variables mapped onto AUTH0_*. */
+/** A tenant's environment: the fleet's, with the tenant's credential variables mapped onto AUTH0_*. */
 export function tenantEnv(
   tenant: FleetTenant,
   env: Record<string, string | undefined>,
 ): { env: Record<string, string>; missing: string[] } {
-  const child: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && !AUTH_VARIABLES.includes(k)) child[k] = v;
+  const own: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !AUTH_VARIABLES.includes(k)) own[k] = v;
   const mapping: [string, string][] = [
     ['AUTH0_DOMAIN', tenant.domainEnv],
     ['AUTH0_CLIENT_ID', tenant.clientIdEnv],
@@ -46,40 +34,42 @@ export function tenantEnv(
   const missing: string[] = [];
   for (const [target, source] of mapping) {
     const value = env[source];
-    if (value) child[target] = value;
+    if (value) own[target] = value;
     else missing.push(source);
   }
-  return { env: child, missing };
+  return { env: own, missing };
 }
 
 function lastLine(text: string): string {
   return text.trim().split('\n').at(-1) ?? '';
 }
 
-/** One tenant as its own tenantctl process: its own token, pacer and lock; its crash stays its own. */
-function runOne(tenant: FleetTenant, args: string[], env: Record<string, string>, cwd: string): Promise<TenantRun> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', (error) => done({ name: tenant.name, code: 1, document: undefined, failure: error.message }));
-    child.on('close', (code, signal) => {
-      let document: Record<string, unknown> | undefined;
-      try {
-        document = JSON.parse(stdout) as Record<string, unknown>;
-      } catch {
-        document = undefined;
-      }
-      const failure = document
-        ? undefined
-        : signal
-          ? `killed by ${signal}`
-          : lastLine(stderr) || `exited with code ${code} without output`;
-      done({ name: tenant.name, code: code ?? 1, document, failure });
-    });
+/**
+ * One tenant's run, as `tenantctl` would run it alone, in this process: its own environment, connection
+ * (token, rate-limit pacing), apply lock and captured output. In-process rather than one process per
+ * tenant because starting tenantctl (Node, loading and compiling its modules, building its schemas) costs
+ * about ten times the CPU of planning and applying a small tenant once that is done (bench/fleet.ts):
+ * ten processes at once spent most of two cores starting up. A failure is the run's exit code and error
+ * document, as from a process of its own.
+ */
+async function runOne(tenant: FleetTenant, args: string[], env: Record<string, string>, cwd: string): Promise<TenantRun> {
+  const { run } = await import('../program.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+    cwd,
   });
+  let document: Record<string, unknown> | undefined;
+  try {
+    document = JSON.parse(stdout) as Record<string, unknown>;
+  } catch {
+    document = undefined;
+  }
+  const failure = document ? undefined : lastLine(stderr) || `exited with code ${code} without output`;
+  return { name: tenant.name, code, document, failure };
 }
 
 /**

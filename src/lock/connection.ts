@@ -1,8 +1,35 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '../commands/connect.js';
+import { TenantctlError } from '../errors.js';
 import { acquireLock, type HeldLock, type LockOptions } from './lock.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * What each lock of this process does when a signal comes: start removing itself. A fleet runs several
+ * tenants in one process, each holding its own lock, so one listener serves them all (no listener-leak
+ * warning at --parallel 20) and the signal ends the process only once every lock has gone, or after 5 s.
+ */
+const onStop = new Set<(signal: NodeJS.Signals) => Promise<unknown>>();
+/** The signal that is ending this process: a fleet's tenant that would start meanwhile takes no lock. */
+let stoppedBy: NodeJS.Signals | undefined;
+
+function stopAll(signal: NodeJS.Signals) {
+  stoppedBy = signal;
+  SIGNALS.forEach((s) => process.off(s, stopAll));
+  const releases = [...onStop].map((release) => release(signal));
+  onStop.clear();
+  void Promise.race([Promise.all(releases), sleep(5000)]).finally(() => process.kill(process.pid, signal));
+}
+
+function listen(release: (signal: NodeJS.Signals) => Promise<unknown>): () => void {
+  if (onStop.size === 0) SIGNALS.forEach((s) => process.on(s, stopAll));
+  onStop.add(release);
+  return () => {
+    onStop.delete(release);
+    if (onStop.size === 0) SIGNALS.forEach((s) => process.off(s, stopAll));
+  };
+}
 
 /**
  * Take the apply lock for the life of a connection: closing the connection releases it first, so every
@@ -12,17 +39,15 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 export async function lockConnection(connection: Connection, options: LockOptions): Promise<void> {
   // Listen before the lock is asked for: a signal that lands while the create is in flight (the lock may
   // already exist in the tenant) must still remove it, once the create has answered.
+  if (stoppedBy)
+    throw new TenantctlError('stopping', `${stoppedBy} received: not taking the apply lock, nothing was changed`);
   let stopping = false;
   const acquiring = acquireLock(connection.api, options);
-  const unlisten = () => SIGNALS.forEach((s) => process.off(s, onSignal));
-  function onSignal(signal: NodeJS.Signals) {
-    unlisten();
+  const unlisten = listen((signal) => {
     stopping = true;
     options.note(`\n${signal}: removing the apply lock before stopping; the apply may be incomplete, run it again.\n`);
-    const released = acquiring.then((lock) => lock.release()).catch(() => undefined);
-    void Promise.race([released, sleep(5000)]).finally(() => process.kill(process.pid, signal));
-  }
-  SIGNALS.forEach((s) => process.on(s, onSignal));
+    return acquiring.then((lock) => lock.release()).catch(() => undefined);
+  });
   let lock: HeldLock;
   try {
     lock = await acquiring;
