@@ -2,12 +2,19 @@
  * A fleet of tenants applied at once (issue #11, "Fleets"): 10 emulators, each in its own process with its
  * own rate limit (a real tenant's limit is per tenant, so tenants wait on their own buckets, not on each
  * other), and a small tenant each (scale-tenant.ts at `--scale`, default 0.01). First every tenant is
- * applied alone, one after the other, each timed; then every emulator is reset and
- * `apply --fleet --parallel 10` applies all of them. One final JSON line:
- *   {tenants, parallel, fleet_wall_s, slowest_single_s, ratio}
- * `ratio` is the fleet's wall time over the slowest single apply: about 1 when tenants truly run side by side.
+ * applied alone, one after the other, each in its own process and timed; then every emulator is reset and
+ * `apply --fleet --parallel 10` applies all of them in one process. One final JSON line:
+ *   {tenants, parallel, fleet_wall_s, slowest_single_s, ratio, rate_floor_s, fleet_cpu_s, singles_cpu_s,
+ *    fleet_emulators_cpu_s, cpu_floor_s, load_1m}
+ * `ratio` is the fleet's wall time over the slowest single apply: about 1 when tenants truly run side by
+ * side. Both sides start one tenantctl process. `rate_floor_s` is the least time one apply can take under
+ * its tenant's rate limit. The CPU figures (Linux /proc) are tenantctl's own, children included: the sum
+ * over the single applies, and the fleet's; `fleet_emulators_cpu_s` is what the 10 emulators spent
+ * meanwhile: they stand in for remote tenants but share this machine's cores. `cpu_floor_s` is the
+ * fleet's CPU (both) over the cores: the least wall time the fleet could take on an idle machine. The
+ * machine is shared, so `load_1m` (before the fleet) says how loaded it was.
  *
- *   npm run bench:fleet -- --scale 0.01 --rate-limit 10/5
+ *   npm run bench:fleet -- --scale 0.01 --rate-limit 10/5 --tenants 10
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -103,7 +110,12 @@ async function main() {
       check(run.value.code === 0, `apply of ${names[i]} alone failed (exit ${run.value.code}):\n${run.value.stdout.slice(-2000)}`);
       singles.push({ wall: run.wall, cpu: childrenCpu() - cpu0, emulatorCpu: emulatorsCpu(emulators) - emu0 });
     }
-    const requests = (await emulators[0]?.stats())?.total ?? 0;
+    const stats = await emulators[0]?.stats();
+    const requests = stats?.total ?? 0;
+    // Only Management API calls draw on the tenant's rate limit (not /oauth/token).
+    const apiRequests = Object.entries(stats?.byRoute ?? {})
+      .filter(([route]) => route.includes(' /api/v2/'))
+      .reduce((n, [, count]) => n + count, 0);
     await Promise.all(emulators.map((emu) => fetch(`${emu.url}/__emulator/reset`, { method: 'POST' })));
     // Every tenant's bucket full again before the fleet starts, as it was for each single apply.
     await sleep(Math.ceil((burst / rps) * 1000) + 1000);
@@ -144,6 +156,7 @@ async function main() {
         fleet_wall_s: round(fleetRun.wall, 1),
         slowest_single_s: round(slowest, 1),
         ratio: round(fleetRun.wall / slowest, 2),
+        rate_floor_s: round(Math.max(0, apiRequests - burst) / rps, 1),
         fleet_cpu_s: round(fleetCpu, 1),
         singles_cpu_s: round(singlesCpu, 1),
         fleet_emulators_cpu_s: round(fleetEmulatorCpu, 1),
