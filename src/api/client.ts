@@ -236,6 +236,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     get clientId() {
       return tokens.clientId;
     },
+    get keyFile() {
+      return tokens.keyFile;
+    },
     get requestCount() {
       return requestCount;
     },

@@ -19,6 +19,8 @@ export interface TokenProvider {
   /** Forget the cached token (after a 401). */
   invalidate(): void;
   clientId: string | undefined;
+  /** The private key file tenantctl signs its client assertions with (private_key_jwt), if it does. */
+  keyFile?: string;
   /** A token given as AUTH0_ACCESS_TOKEN, which tenantctl cannot renew. */
   fixed: boolean;
 }
@@ -177,6 +179,7 @@ export function createTokenProvider(
   return {
     fixed: false,
     clientId: creds.clientId,
+    ...(creds.kind === 'private_key_jwt' ? { keyFile: creds.keyFile } : {}),
     async get() {
       if (cached && cached.expiresAt - 10_000 > Date.now()) return cached.token;
       pending ??= fetchToken(endpoint, creds, options.onRetry).finally(() => {

@@ -26,6 +26,8 @@ export interface Api {
   readonly domain: string;
   /** The client id tenantctl authenticates as, when known (never planned). */
   readonly clientId: string | undefined;
+  /** The private key file tenantctl authenticates with (private_key_jwt), if it does. */
+  readonly keyFile?: string;
   request(options: RequestOptions): Promise<ApiResponse>;
   /**
    * Every item of a list endpoint. `checkpoint` uses from/take where the API offers it, otherwise

@@ -14,9 +14,10 @@ const credentialsPath = (id: string) => `${clientPath(id)}/credentials`;
 /**
  * The key identity of AUTH0_CLIENT_ASSERTION_KEY_FILE, when tenantctl signs its assertions with one: that
  * credential is never removed, whichever client holds it (the deployer client is never planned anyway).
+ * Asked of the api, not of process.env: a fleet runs several tenants in one process, each its own way.
  */
-async function ownKeyIdentity(): Promise<string | undefined> {
-  const file = process.env.AUTH0_CLIENT_ASSERTION_KEY_FILE;
+async function ownKeyIdentity(api: Api): Promise<string | undefined> {
+  const file = api.keyFile;
   if (!file) return undefined;
   try {
     const pem = createPublicKey(createPrivateKey(await readFile(file, 'utf8'))).export({ type: 'spki', format: 'pem' });
@@ -43,7 +44,7 @@ export async function syncCredentials(api: Api, clientId: string, want: JsonObje
     else add.push([name, c]);
   }
   const drop = have.filter((h) => !kept.has(str(h.id)));
-  const own = await ownKeyIdentity();
+  const own = await ownKeyIdentity(api);
   const mine = drop.find((h) => own !== undefined && liveIdentityOf(h) === own);
   if (mine)
     throw new TenantctlError(
