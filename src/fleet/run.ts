@@ -68,7 +68,7 @@ async function runOne(tenant: FleetTenant, args: string[], env: Record<string, s
   } catch {
     document = undefined;
   }
-  const failure = document ? undefined : lastLine(stderr) || `exited with code ${code} without output`;
+  const failure = document ? undefined : lastLine(stderr) || `ended with exit code ${code} without output`;
   return { name: tenant.name, code, document, failure };
 }
 
