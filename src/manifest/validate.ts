@@ -217,7 +217,7 @@ function sensitivePaths(node: YNode): SensitiveValue[] {
   const out: SensitiveValue[] = [];
   walk(node, (n, path) => {
     if (n.sensitiveEnv === undefined) return true;
-    out.push({ path, env: n.sensitiveEnv });
+    out.push({ path: [...path], env: n.sensitiveEnv });
     return false;
   });
   return out;

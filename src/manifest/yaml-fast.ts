@@ -1,8 +1,9 @@
 import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
+import type { Json } from '../json.js';
 import type { Loc } from './types.js';
 import { MAX_DEPTH } from './yaml-stream.js';
 import type { ItemSink } from './yaml-tree.js';
-import type { YNode } from './ynode.js';
+import { rememberJson, type YNode } from './ynode.js';
 
 /**
  * The fast reading of a manifest file, for files that turn out valid. Locating every value (yaml-tree.ts)
@@ -86,6 +87,7 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
     return undefined;
   }
   if (data === undefined || data === null) return { root: undefined };
+  const protoKey = text.includes('__proto__');
   const top: Loc = { file, line: 1, col: 1 };
   if (!isPlainObject(data)) return { root: toNode(data, top) };
   const entries = Object.entries(data).map(([key, value]) => {
@@ -93,7 +95,12 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
     if (!sink.sections.has(key) || !Array.isArray(value) || locs?.length !== value.length) {
       return { key, keyLoc: top, value: toNode(value, top) };
     }
-    value.forEach((item, i) => sink.item(key, toNode(item, locs[i] ?? top)));
+    value.forEach((item, i) => {
+      const node = toNode(item, locs[i] ?? top);
+      // A `__proto__` key reads differently as plain data than as a tree (toJson's assignment): rebuild then.
+      if (!protoKey) rememberJson(node, item as Json);
+      sink.item(key, node);
+    });
     return { key, keyLoc: top, value: { type: 'seq', items: [], loc: top } satisfies YNode };
   });
   return { root: { type: 'map', entries, loc: top } };
