@@ -3,7 +3,7 @@ import { type Diag, error } from './diagnostics.js';
 import { hasInline, INLINE, type Keyword, type KeywordTable, STRAY_WHOLE, WHOLE } from './keyword-table.js';
 import { didYouMean } from './suggest.js';
 import type { Loc } from './types.js';
-import { fromJson, type YEntry, type YNode } from './ynode.js';
+import { fromJson, plainJsonOf, type YEntry, type YNode } from './ynode.js';
 
 export interface Replacer {
   /** The tree with keywords replaced; nodes whose replacement failed are marked broken and reported. */
@@ -23,6 +23,15 @@ function countValues(value: Json): number {
   if (Array.isArray(value)) return value.reduce((n: number, item) => n + countValues(item), 1);
   if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + countValues(v as Json), 1);
   return 1;
+}
+
+function mentionsKeyword(value: Json): boolean {
+  if (typeof value === 'string') return value.includes('@@') || value.includes('##');
+  if (Array.isArray(value)) return value.some(mentionsKeyword);
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) if (mentionsKeyword(value[key] as Json)) return true;
+  }
+  return false;
 }
 
 export function keywordReplacer(table: KeywordTable): Replacer {
@@ -154,6 +163,9 @@ export function keywordReplacer(table: KeywordTable): Replacer {
 
   const replace = (node: YNode) => {
     diagnostics = [];
+    // Every keyword use is written with @@ or ##: plain data without either needs no walk of its tree.
+    const data = plainJsonOf(node);
+    if (data !== undefined && !mentionsKeyword(data)) return { node, diagnostics };
     return { node: replaceNode(node), diagnostics };
   };
   return { replace, used };

@@ -1,9 +1,8 @@
 import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
 import type { Json } from '../json.js';
 import type { Loc } from './types.js';
-import { MAX_DEPTH } from './yaml-stream.js';
 import type { ItemSink } from './yaml-tree.js';
-import { rememberJson, type YNode } from './ynode.js';
+import { MAX_DEPTH, rememberJson, type YNode } from './ynode.js';
 
 /**
  * The fast reading of a manifest file, for files that turn out valid. Locating every value (yaml-tree.ts)

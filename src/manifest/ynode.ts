@@ -3,6 +3,13 @@ import { isObject } from '../json.js';
 import type { Loc } from './types.js';
 
 /**
+ * Collections nested deeper than this are refused before they are composed: the yaml library composes
+ * (and every later stage walks) nested values recursively, so a few thousand `[` overflow the stack. No
+ * manifest field nests anywhere near this deep.
+ */
+export const MAX_DEPTH = 64;
+
+/**
  * A YAML document as plain data that remembers where every key and value was written. Keyword
  * replacement swaps subtrees in place, so later stages can still point at the `@@NAME@@` scalar a
  * value came from.
@@ -55,6 +62,19 @@ const plain = new WeakMap<YNode, Json>();
 
 export function rememberJson(node: YNode, value: Json): void {
   plain.set(node, value);
+}
+
+/**
+ * Whether the tree is one the fast reader built and keywords left alone: then no value in it came from a
+ * keyword, holds a secret or is broken, and every value sits at the item's place.
+ */
+export function isPlainTree(node: YNode): boolean {
+  return plain.has(node);
+}
+
+/** The tree's plain data when the reader kept it (see rememberJson), else undefined. */
+export function plainJsonOf(node: YNode): Json | undefined {
+  return plain.get(node);
 }
 
 export function toJson(node: YNode): Json {
