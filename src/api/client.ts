@@ -45,12 +45,13 @@ function header(headers: Attempt['headers'], name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseBody(text: string): Json {
-  if (text === '') return null;
+/** The answer's body: null when empty, the text itself when it is not JSON. */
+function parseBody(text: string): { body: Json; json: boolean } {
+  if (text === '') return { body: null, json: false };
   try {
-    return JSON.parse(text) as Json;
+    return { body: JSON.parse(text) as Json, json: true };
   } catch {
-    return text;
+    return { body: text, json: false };
   }
 }
 
@@ -149,8 +150,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       answered = true;
       const what = `${opts.method} /api/v2${opts.path}`;
-      if (notAuth0(attempt, what)) throw notAuth0Error(endpoint.baseUrl, { status: attempt.status, contentType: header(attempt.headers, 'content-type') }, what);
-      const body = parseBody(attempt.text);
+      const { body, json } = parseBody(attempt.text);
+      if (notAuth0(attempt, what, json)) throw notAuth0Error(endpoint.baseUrl, { status: attempt.status, contentType: header(attempt.headers, 'content-type') }, what);
       // A refused request was not processed, so any method may repeat it; the pacer has learned from the
       // refusal and holds the retry until the bucket has a token again.
       if (attempt.status === 429 && Date.now() - started < deadlineMs) {
