@@ -13,7 +13,6 @@ import { didYouMean } from './suggest.js';
 import type { Desired, Exclusion, LoadResult, Loc } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
 import { parseYamlFast } from './yaml-fast.js';
-import type { ItemSink } from './yaml-tree.js';
 import { locate, type YNode } from './ynode.js';
 
 const SECTIONS = [...KINDS, EXTERNAL_APIS];

@@ -57,7 +57,7 @@ export function checkItem(
   const issues = (result.error?.issues ?? []).filter((issue) => !locate(node, issue.path).broken);
   const secretKey = plain ? [] : secretInKey(handler, node, raw);
   // An address is printed everywhere (plans, progress, errors): one built from a secret would print it.
-  const key = secretKey.length > 0 ? undefined : keyOf({ handler, schema }, raw, node, issues);
+  const key = secretKey.length > 0 ? undefined : keyOf({ handler, schema, plain }, raw, node, issues);
   const address = key === undefined ? `${handler.kind}[${index}]` : `${handler.kind}/${key}`;
   const literal = literalSecrets(handler, node, raw, address);
   const reported = new Set(issues.map((issue) => issue.path.join('.')));
@@ -74,7 +74,8 @@ export function checkItem(
     sensitive: plain ? [] : sensitivePaths(node),
     references: (body ? handler.references(body) : []).map((ref) => ({
       ...ref,
-      loc: locate(node, ref.path).node.loc,
+      // Every value of a plain tree sits at its item's place.
+      loc: plain ? node.loc : locate(node, ref.path).node.loc,
     })),
   };
   if (handler.loadFiles || KEEP_TREE.has(handler.kind)) item.node = node;
@@ -86,7 +87,7 @@ export function checkItem(
  * valid, so that errors in other fields can still name the resource.
  */
 function keyOf(
-  { handler, schema }: { handler: KindHandler; schema: z.ZodType },
+  { handler, schema, plain }: { handler: KindHandler; schema: z.ZodType; plain: boolean },
   raw: Json,
   node: YNode,
   issues: Issue[],
@@ -95,7 +96,7 @@ function keyOf(
   const usable = requiredFields(schema).every(
     (field) =>
       raw[field] !== undefined &&
-      !locate(node, [field]).broken &&
+      (plain || !locate(node, [field]).broken) &&
       !issues.some((issue) => issue.path[0] === field),
   );
   return usable ? handler.keyOf(raw) : undefined;

@@ -176,5 +176,7 @@ export function walk(node: YNode, visit: (node: YNode, path: readonly (string | 
 
 /** Location of a node as users think of it: a mapping starts at its first key. */
 export function startLoc(node: YNode): Loc {
+  // A plain tree's values all sit at its own place (and its entries may not be built yet).
+  if (plain.has(node)) return node.loc;
   return node.type === 'map' && node.entries[0] ? node.entries[0].keyLoc : node.loc;
 }
