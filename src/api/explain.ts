@@ -1,6 +1,6 @@
-import { decodeJwt } from 'jose';
 import { ApiError, TenantctlError } from '../errors.js';
 import { isObject, type Json } from '../json.js';
+import { jwtClaims } from './jwt-claims.js';
 
 /** Node and undici error codes, found anywhere in the cause chain (undici wraps the socket's error). */
 function codeOf(error: unknown): string | undefined {
@@ -108,7 +108,7 @@ export function unauthorized(args: { method: string; path: string; body: Json; f
 
 function scopesOf(token: string): Set<string> {
   try {
-    const scope = decodeJwt(token).scope;
+    const scope = jwtClaims(token).scope;
     return new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []);
   } catch {
     return new Set();
