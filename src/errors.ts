@@ -31,3 +31,16 @@ export class ApiError extends TenantctlError {
     this.path = args.path;
   }
 }
+
+/** A failure after which we cannot know whether the server acted (5xx or a dropped connection on a write). */
+export class UncertainWriteError extends TenantctlError {
+  constructor(method: string, path: string, cause: unknown) {
+    super(
+      'uncertain_write',
+      `${method} ${path} failed and may or may not have been applied: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import { Agent, request } from 'undici';
-import { ApiError, TenantctlError } from '../errors.js';
+import { ApiError, TenantctlError, UncertainWriteError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { backoffMs, rateLimitWaitMs, sleep } from './backoff.js';
@@ -30,18 +30,9 @@ export interface ApiClient extends Api {
   close(): Promise<void>;
 }
 
-/** A failure after which we cannot know whether the server acted (5xx or a dropped connection on a write). */
-export class UncertainWriteError extends TenantctlError {
-  constructor(method: string, path: string, cause: unknown) {
-    super(
-      'uncertain_write',
-      `${method} ${path} failed and may or may not have been applied: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
-  }
-}
+// Defined with the other errors so modules that only test for it (users' apply, loaded by every command
+// through the kinds) do not load the HTTP client.
+export { UncertainWriteError } from '../errors.js';
 
 interface Attempt {
   status: number;
@@ -54,12 +45,13 @@ function header(headers: Attempt['headers'], name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseBody(text: string): Json {
-  if (text === '') return null;
+/** The answer's body: null when empty, the text itself when it is not JSON. */
+function parseBody(text: string): { body: Json; json: boolean } {
+  if (text === '') return { body: null, json: false };
   try {
-    return JSON.parse(text) as Json;
+    return { body: JSON.parse(text) as Json, json: true };
   } catch {
-    return text;
+    return { body: text, json: false };
   }
 }
 
@@ -158,8 +150,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       answered = true;
       const what = `${opts.method} /api/v2${opts.path}`;
-      if (notAuth0(attempt, what)) throw notAuth0Error(endpoint.baseUrl, { status: attempt.status, contentType: header(attempt.headers, 'content-type') }, what);
-      const body = parseBody(attempt.text);
+      const { body, json } = parseBody(attempt.text);
+      if (notAuth0(attempt, what, json)) throw notAuth0Error(endpoint.baseUrl, { status: attempt.status, contentType: header(attempt.headers, 'content-type') }, what);
       // A refused request was not processed, so any method may repeat it; the pacer has learned from the
       // refusal and holds the retry until the bucket has a token again.
       if (attempt.status === 429 && Date.now() - started < deadlineMs) {

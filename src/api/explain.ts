@@ -1,6 +1,6 @@
-import { decodeJwt } from 'jose';
 import { ApiError, TenantctlError } from '../errors.js';
 import { isObject, type Json } from '../json.js';
+import { jwtClaims } from './jwt-claims.js';
 
 /** Node and undici error codes, found anywhere in the cause chain (undici wraps the socket's error). */
 function codeOf(error: unknown): string | undefined {
@@ -64,15 +64,21 @@ export function networkError(failure: NetworkFailure, baseUrl: string, attempts:
  * from /api/v2 is left to the retries (proxies in front of a real tenant answer those). The page itself is
  * never printed: it says nothing a person can act on, and may be large.
  */
-export function notAuth0(answer: { status: number; text: string }, what: string): boolean {
+export function notAuth0(answer: { status: number; text: string }, what: string, isJson?: boolean): boolean {
   const tokenEndpoint = what.endsWith('/oauth/token');
   if (answer.status === 501 || (tokenEndpoint && answer.status === 404)) return true;
   if (answer.text === '') return false;
+  // `isJson`: the caller parsed the text already (pages of a large tenant are megabytes).
+  if (isJson ?? parsesAsJson(answer.text)) return false;
+  return tokenEndpoint || answer.status < 500;
+}
+
+function parsesAsJson(text: string): boolean {
   try {
-    JSON.parse(answer.text);
-    return false;
+    JSON.parse(text);
+    return true;
   } catch {
-    return tokenEndpoint || answer.status < 500;
+    return false;
   }
 }
 
@@ -102,7 +108,7 @@ export function unauthorized(args: { method: string; path: string; body: Json; f
 
 function scopesOf(token: string): Set<string> {
   try {
-    const scope = decodeJwt(token).scope;
+    const scope = jwtClaims(token).scope;
     return new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []);
   } catch {
     return new Set();

@@ -1,12 +1,13 @@
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { decodeJwt, importPKCS8, SignJWT } from 'jose';
+import type { CryptoKey, KeyObject } from 'jose';
 import { request } from 'undici';
 import { TenantctlError } from '../errors.js';
 import { backoffMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
 import { describeNetwork, networkError, notAuth0, notAuth0Error } from './explain.js';
 import { tlsFailure } from './tls.js';
+import { jwtClaims } from './jwt-claims.js';
 
 export type Credentials =
   | { kind: 'secret'; clientId: string; clientSecret: string }
@@ -53,6 +54,8 @@ async function assertionKey(keyFile: string, alg: string) {
   }
   try {
     const pkcs8 = createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem' }).toString();
+    // jose only for Private Key JWT: a client secret needs none of it.
+    const { importPKCS8 } = await import('jose');
     return await importPKCS8(pkcs8, alg);
   } catch (error) {
     throw new TenantctlError('key', `AUTH0_CLIENT_ASSERTION_KEY_FILE=${keyFile} is not a usable ${alg} private key: ${(error as Error).message}`, {
@@ -62,7 +65,8 @@ async function assertionKey(keyFile: string, alg: string) {
 }
 
 /** Private Key JWT client assertion: iss = sub = client id, aud = `https://<domain>/`, one-minute life. */
-function clientAssertion(endpoint: Endpoint, clientId: string, alg: string, key: Awaited<ReturnType<typeof importPKCS8>>) {
+async function clientAssertion(endpoint: Endpoint, clientId: string, alg: string, key: CryptoKey | KeyObject) {
+  const { SignJWT } = await import('jose');
   return new SignJWT({})
     .setProtectedHeader({ alg })
     .setIssuer(clientId)
@@ -197,7 +201,7 @@ export function createTokenProvider(
 /** The client a given access token was issued to (azp, or sub without `@clients`), so we never plan it. */
 function tokenClientId(token: string): string | undefined {
   try {
-    const claims = decodeJwt(token);
+    const claims = jwtClaims(token);
     if (typeof claims.azp === 'string') return claims.azp;
     return typeof claims.sub === 'string' ? claims.sub.replace(/@clients$/, '') : undefined;
   } catch {

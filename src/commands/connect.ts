@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type ApiClient, createApiClient } from '../api/client.js';
 import { type Endpoint, parseDomain } from '../api/domain.js';
 import { type Credentials, createTokenProvider, type RetryHook } from '../api/token.js';
-import { type RunningEmulator, startEmulator } from '../emulator/index.js';
+import type { RunningEmulator } from '../emulator/index.js';
 import { TenantctlError } from '../errors.js';
 import type { Io, Out } from './io.js';
 
@@ -54,6 +54,9 @@ export async function connect(io: Io, out: Out, options: ConnectOptions): Promis
   if (options.emulator) {
     const statePath = resolve(io.cwd, '.tenantctl/emulator.json');
     await mkdir(dirname(statePath), { recursive: true });
+    // Loaded only here: the emulator (its TLS and key libraries included) would cost every plan against a
+    // real tenant a third of a second of start-up.
+    const { startEmulator } = await import('../emulator/index.js');
     // A fixed domain keeps tokens and the Management API audience stable across runs on random ports.
     const emulator = await startEmulator({
       port: 0,

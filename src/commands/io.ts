@@ -29,6 +29,8 @@ export interface Out {
   redact(text: string): string;
   /** Print the command's one JSON document (`--output json`): stdout then holds nothing else. */
   printJson(document: unknown): void;
+  /** printJson for a document already written as `JSON.stringify(document, null, 2)` plus a newline. */
+  printJsonText(text: string): void;
   /** Whether the JSON document was printed; if not when a command fails, the error becomes it. */
   readonly jsonPrinted: boolean;
   /** What a command knew before it failed (the plan, diagnostics), kept for the error's JSON document. */
@@ -43,6 +45,10 @@ export function output(io: Io): Out {
     printJson(document) {
       jsonPrinted = true;
       io.stdout.write(redact(`${JSON.stringify(document, null, 2)}\n`));
+    },
+    printJsonText(text) {
+      jsonPrinted = true;
+      io.stdout.write(redact(text));
     },
     get jsonPrinted() {
       return jsonPrinted;

@@ -47,7 +47,9 @@ export function planJson(plan: Plan): unknown {
 }
 
 export function printPlan(plan: Plan, format: OutputFormat, out: Out, mode: 'plan' | 'drift' = 'plan') {
-  if (format === 'json') out.printJson(mode === 'drift' ? JSON.parse(renderDriftJson(plan)) : planJson(plan));
+  // Both texts are already the document as printJson writes it: parsing and writing a plan of thousands
+  // of changes again only cost time.
+  if (format === 'json') out.printJsonText(mode === 'drift' ? renderDriftJson(plan) : serializePlan(plan));
   else if (format === 'markdown') out.print(renderPlanMarkdown(plan, mode));
   else out.print(renderPlanText(plan, out.style, mode));
 }

@@ -1,20 +1,41 @@
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 
-/** Keep only the listed top-level fields that are present. */
+const positions = new WeakMap<readonly string[], Map<string, number>>();
+
+/** Keep only the listed top-level fields that are present, in the list's order. */
 export function pick(body: JsonObject, fields: readonly string[]): JsonObject {
   const out: JsonObject = {};
-  for (const field of fields) {
-    const value = body[field];
-    if (value !== undefined) out[field] = value;
+  const keys = Object.keys(body);
+  if (keys.length >= fields.length) {
+    for (const field of fields) {
+      const value = body[field];
+      if (value !== undefined) out[field] = value;
+    }
+    return out;
   }
+  // A body of a few fields against a catalog of dozens (every item of a large tenant, both sides, several
+  // times): look its own keys up instead, then put them in the list's order (usually they already are).
+  let at = positions.get(fields);
+  if (at === undefined) {
+    at = new Map();
+    for (const [i, field] of fields.entries()) if (!at.has(field)) at.set(field, i);
+    positions.set(fields, at);
+  }
+  const index = at;
+  const found = keys.filter((key) => index.has(key) && body[key] !== undefined);
+  if (found.some((key, i) => i > 0 && index.get(found[i - 1]!)! > index.get(key)!)) found.sort((a, b) => index.get(a)! - index.get(b)!);
+  for (const field of found) out[field] = body[field]!;
   return out;
 }
+
+/** `a.localeCompare(b)` as one collator: the same order, without a collator made per comparison. */
+const byLocale = new Intl.Collator().compare;
 
 /** A sorted copy of an array of strings: for fields whose order the API does not give meaning to. */
 export function sortedStrings(value: Json | undefined): Json | undefined {
   if (!Array.isArray(value)) return value;
-  return [...value].sort((a, b) => String(a).localeCompare(String(b)));
+  return [...value].sort((a, b) => byLocale(String(a), String(b)));
 }
 
 /** Sort set-like string arrays in place on a copy. */

@@ -90,12 +90,18 @@ function strategySchema(strategy: unknown): z.ZodObject | undefined {
  * Editors see every strategy's option keys at once (the generic body leaves options open); the check
  * then holds the options to the declared strategy's own, once the item is otherwise valid.
  */
-const anyOptions = fieldSchema(
-  optionsShape(unionShape([connectionsCatalog.fields.options!, ...Object.values(connectionsVariants.shapes)])),
-);
+let anyOptions: z.ZodType | undefined;
+// Built on first use (an editor's schema, or a strategy without its own options): the union of every
+// strategy's options is the largest schema of all, and building it cost every command's start-up.
+const anyOptionsLazy = z.lazy(() => {
+  anyOptions ??= fieldSchema(
+    optionsShape(unionShape([connectionsCatalog.fields.options!, ...Object.values(connectionsVariants.shapes)])),
+  );
+  return anyOptions;
+});
 const itemSchema = itemSchemaOf(connectionsCatalog, {
   ...spec,
-  overrides: { ...spec.overrides, options: anyOptions },
+  overrides: { ...spec.overrides, options: anyOptionsLazy },
 }).check((payload) => {
   const item = payload.value as JsonObject;
   const own = strategySchema(item.strategy);

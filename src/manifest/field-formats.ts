@@ -4,7 +4,7 @@ import type { Kind } from '../kinds/types.js';
 import { type Diag, error } from './diagnostics.js';
 import { FORMAT_CHECKS, type Format } from './formats.js';
 import { fieldName } from './issues.js';
-import { locate, type YNode } from './yaml-tree.js';
+import { locate, type YNode } from './ynode.js';
 
 /**
  * Which fields carry which format (the OpenAPI spec's `format` of each request field; ACL signals from

@@ -4,7 +4,9 @@ import { isObject, type Json } from '../json.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { type KeywordTable, keywordTable } from './keyword-table.js';
 import { didYouMean } from './suggest.js';
-import { parseYamlFile, type YNode } from './yaml-tree.js';
+import { parseYamlFast } from './yaml-fast.js';
+import type { ItemSink } from './yaml-tree.js';
+import type { YNode } from './ynode.js';
 
 /** What tenantctl reads: `*.yaml` and `*.yml`, lower case, as every other YAML tool on a case-sensitive disk. */
 const MANIFEST = /\.ya?ml$/;
@@ -50,11 +52,17 @@ async function environmentNames(envDir: string): Promise<string[] | undefined> {
   return names?.filter((n) => MANIFEST.test(n)).map((n) => n.replace(MANIFEST, '')).sort();
 }
 
+/**
+ * The environment's keywords. With `fast`, the file is read the fast way when it can be (yaml-fast.ts) and
+ * `readFast` says so: its keywords then sit at the file's start, and the caller reads again located if
+ * anything is reported.
+ */
 export async function loadEnvironment(
   dir: string,
   options: { env?: string; processEnv?: Record<string, string | undefined> },
   diagnostics: Diag[],
-): Promise<{ table: KeywordTable; file: string | undefined }> {
+  fast = false,
+): Promise<{ table: KeywordTable; file: string | undefined; readFast?: true }> {
   const missing = { table: { file: undefined, keywords: new Map() }, file: undefined };
   const envDir = join(dir, 'environments');
   const available = await environmentNames(envDir);
@@ -101,26 +109,43 @@ export async function loadEnvironment(
     return missing;
   }
   const file = join(envDir, name);
-  const root = await parseFile(file, diagnostics);
+  const { root, readFast } = await parseFile(file, diagnostics, fast);
   const parsed = keywordTable(file, root === 'failed' ? undefined : root, options.processEnv ?? process.env);
   diagnostics.push(...parsed.diagnostics);
-  return { table: parsed.table, file };
+  return { table: parsed.table, file, ...(readFast ? { readFast } : {}) };
 }
 
 const listed = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none: the directory is empty');
 
+/**
+ * The located reading (yaml-tree.ts), loaded on first use: a valid tenant read the fast way never needs
+ * the yaml library, whose loading alone costs a start-up a twentieth of a second.
+ */
+export async function parseLocated(file: string, text: string, sink?: ItemSink) {
+  const { parseYamlFile } = await import('./yaml-tree.js');
+  return parseYamlFile(file, text, sink);
+}
+
 /** The environment file's tree, undefined for an empty file, 'failed' when it could not be read or parsed. */
-async function parseFile(file: string, diagnostics: Diag[]): Promise<YNode | undefined | 'failed'> {
+async function parseFile(
+  file: string,
+  diagnostics: Diag[],
+  fast: boolean,
+): Promise<{ root: YNode | undefined | 'failed'; readFast?: true }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
     diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
-    return 'failed';
+    return { root: 'failed' };
   }
-  const parsed = parseYamlFile(file, text);
+  const quick = fast ? parseYamlFast(file, text, { sections: new Set(), item: () => undefined }) : undefined;
+  // A `tenant:` binding's place is printed by a refused plan, not only in diagnostics: read it located.
+  const bindsTenant = quick?.root?.type === 'map' && quick.root.entries.some((e) => e.key === 'tenant');
+  if (quick && !bindsTenant) return { root: quick.root, readFast: true };
+  const parsed = await parseLocated(file, text);
   diagnostics.push(...parsed.diagnostics);
-  return parsed.failed ? 'failed' : parsed.root;
+  return { root: parsed.failed ? 'failed' : parsed.root };
 }
 
 

@@ -3,7 +3,7 @@ import { type Diag, error, where } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import type { Loc } from './types.js';
 import type { CheckedItem } from './validate.js';
-import { locate } from './yaml-tree.js';
+import { locate } from './ynode.js';
 
 /** `https://<tenant>/api/v2/`: the Management API exists in every tenant and is never declared. */
 const MANAGEMENT_AUDIENCE = /^https:\/\/[^/]+\/api\/v2\/$/;

@@ -2,7 +2,7 @@ import type { Json } from '../json.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import type { Loc } from './types.js';
-import { toJson, walk, type YEntry, type YNode } from './yaml-tree.js';
+import { toJson, walk, type YEntry, type YNode } from './ynode.js';
 
 export interface Keyword {
   name: string;

@@ -3,7 +3,7 @@ import { type Diag, error } from './diagnostics.js';
 import { hasInline, INLINE, type Keyword, type KeywordTable, STRAY_WHOLE, WHOLE } from './keyword-table.js';
 import { didYouMean } from './suggest.js';
 import type { Loc } from './types.js';
-import { fromJson, type YNode } from './yaml-tree.js';
+import { fromJson, plainJsonOf, type YEntry, type YNode } from './ynode.js';
 
 export interface Replacer {
   /** The tree with keywords replaced; nodes whose replacement failed are marked broken and reported. */
@@ -23,6 +23,15 @@ function countValues(value: Json): number {
   if (Array.isArray(value)) return value.reduce((n: number, item) => n + countValues(item), 1);
   if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + countValues(v as Json), 1);
   return 1;
+}
+
+function mentionsKeyword(value: Json): boolean {
+  if (typeof value === 'string') return value.includes('@@') || value.includes('##');
+  if (Array.isArray(value)) return value.some(mentionsKeyword);
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) if (mentionsKeyword(value[key] as Json)) return true;
+  }
+  return false;
 }
 
 export function keywordReplacer(table: KeywordTable): Replacer {
@@ -127,19 +136,36 @@ export function keywordReplacer(table: KeywordTable): Replacer {
     return ok ? { ...node, value: replaced } : { ...node, broken: true };
   };
 
+  // A subtree without keywords comes back as the same object: most items use none, and copying every
+  // node of tens of thousands of items only fed the garbage collector.
   const replaceNode = (node: YNode): YNode => {
     switch (node.type) {
       case 'scalar':
         return typeof node.value === 'string' ? replaceString(node, node.value) : node;
-      case 'seq':
-        return { ...node, items: node.items.map(replaceNode) };
-      case 'map':
-        return { ...node, entries: node.entries.map((e) => ({ ...e, value: replaceNode(e.value) })) };
+      case 'seq': {
+        let items: YNode[] | undefined;
+        node.items.forEach((item, i) => {
+          const replaced = replaceNode(item);
+          if (replaced !== item) (items ??= node.items.slice())[i] = replaced;
+        });
+        return items === undefined ? node : { ...node, items };
+      }
+      case 'map': {
+        let entries: YEntry[] | undefined;
+        node.entries.forEach((entry, i) => {
+          const value = replaceNode(entry.value);
+          if (value !== entry.value) (entries ??= node.entries.slice())[i] = { ...entry, value };
+        });
+        return entries === undefined ? node : { ...node, entries };
+      }
     }
   };
 
   const replace = (node: YNode) => {
     diagnostics = [];
+    // Every keyword use is written with @@ or ##: plain data without either needs no walk of its tree.
+    const data = plainJsonOf(node);
+    if (data !== undefined && !mentionsKeyword(data)) return { node, diagnostics };
     return { node: replaceNode(node), diagnostics };
   };
   return { replace, used };

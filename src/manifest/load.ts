@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { handlerFor } from '../kinds/index.js';
 import { KINDS, type Kind } from '../kinds/types.js';
 import { type Diag, error, sortDiagnostics } from './diagnostics.js';
-import { loadEnvironment, manifestFiles, referencedFiles, unreadFiles } from './files.js';
+import { loadEnvironment, manifestFiles, parseLocated, referencedFiles, unreadFiles } from './files.js';
 import { secretsOf, unusedKeywords } from './keyword-table.js';
 import { keywordReplacer, type Replacer } from './keywords.js';
 import { collectExternal, EXTERNAL_APIS } from './external-apis.js';
@@ -13,7 +13,7 @@ import { didYouMean } from './suggest.js';
 import type { Desired, Exclusion, LoadResult, Loc } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
 import { parseYamlFast } from './yaml-fast.js';
-import { locate, parseYamlFile, type YNode } from './yaml-tree.js';
+import { locate, type YNode } from './ynode.js';
 
 const SECTIONS = [...KINDS, EXTERNAL_APIS];
 
@@ -40,12 +40,12 @@ async function loadOnce(dir: string, options: LoadOptions, fast: boolean): Promi
   const diagnostics: Diag[] = [];
   const files = await manifestFiles(dir, diagnostics);
   if (files === undefined) return { desired: { kinds: {}, secrets: [], files: [] }, diagnostics };
-  const environment = await loadEnvironment(dir, options, diagnostics);
+  const environment = await loadEnvironment(dir, options, diagnostics, fast);
   const replacer = keywordReplacer(environment.table);
 
   const loaded: Loaded = { managed: new Set(), checked: [], counts: new Map(), exclusions: [], diagnostics, external: new Map() };
   let allParsed = true;
-  let readFast = false;
+  let readFast = environment.readFast === true;
   for (const file of files) {
     const read = await loadFile(file, replacer, loaded, fast);
     if (read === 'failed') allParsed = false;
@@ -120,7 +120,7 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded, fast: bo
   };
   const sink = { sections: LIST_SECTIONS, item: (section: string, node: YNode) => checkNode(section as Kind, node, local) };
   const quick = fast ? parseYamlFast(file, text, sink) : undefined;
-  const parsed = quick ? { ...quick, failed: false, diagnostics: [] } : parseYamlFile(file, text, sink);
+  const parsed = quick ? { ...quick, failed: false, diagnostics: [] } : await parseLocated(file, text, sink);
   // Appended one by one: spreading tens of thousands of items as arguments can overflow the stack.
   for (const d of parsed.diagnostics) into.diagnostics.push(d);
   if (parsed.failed) return 'failed';

@@ -1,5 +1,6 @@
 import { type Diag, error } from './diagnostics.js';
-import type { YNode } from './yaml-tree.js';
+import { isObject } from '../json.js';
+import { plainJsonOf, type YNode } from './ynode.js';
 
 /**
  * `id:` in a list item names the live object to keep when several share the item's key (duplicates left
@@ -8,6 +9,9 @@ import type { YNode } from './yaml-tree.js';
  */
 export function takePin(node: YNode, address: () => string): { node: YNode; pinnedId?: string; diagnostics: Diag[] } {
   if (node.type !== 'map') return { node, diagnostics: [] };
+  // A plain tree's data says it at once, without building the tree's entries (yaml-fast.ts).
+  const data = plainJsonOf(node);
+  if (isObject(data) && !Object.hasOwn(data, 'id')) return { node, diagnostics: [] };
   const entry = node.entries.find((e) => e.key === 'id');
   if (entry === undefined) return { node, diagnostics: [] };
   const rest: YNode = { ...node, entries: node.entries.filter((e) => e !== entry) };

@@ -6,7 +6,7 @@ import { checkGrant } from './grant-rules.js';
 import { didYouMean } from './suggest.js';
 import type { Loc } from './types.js';
 import type { CheckedItem } from './validate.js';
-import { locate } from './yaml-tree.js';
+import { locate } from './ynode.js';
 
 /**
  * Rules across items: natural keys are unique within a kind, references to a managed kind point at

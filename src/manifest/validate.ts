@@ -6,7 +6,7 @@ import { type Diag, error } from './diagnostics.js';
 import { checkFormats } from './field-formats.js';
 import { fieldName, wordIssue, wordUnknownKey } from './issues.js';
 import type { Loc, SensitiveValue } from './types.js';
-import { locate, startLoc, toJson, walk, type YNode } from './yaml-tree.js';
+import { isPlainTree, locate, startLoc, toJson, walk, type YNode } from './ynode.js';
 import { isIntegerSchema, objectFields, requiredFields, schemaAt } from './zod-shape.js';
 
 /** A reference of a valid item, with the place it is written for rules checked across items. */
@@ -49,19 +49,21 @@ export function checkItem(
   index: number,
 ): { item: CheckedItem; diagnostics: Diag[] } {
   const raw = toJson(node);
+  // No keyword, secret or broken value in a plain tree (ynode.ts): the walks looking for them are skipped.
+  const plain = isPlainTree(node);
   const schema = handler.itemSchemaFor?.(raw) ?? handler.itemSchema;
   const result = schema.safeParse(raw);
   // An issue under a failed keyword replacement is a consequence of that failure, already reported.
   const issues = (result.error?.issues ?? []).filter((issue) => !locate(node, issue.path).broken);
-  const secretKey = secretInKey(handler, node, raw);
+  const secretKey = plain ? [] : secretInKey(handler, node, raw);
   // An address is printed everywhere (plans, progress, errors): one built from a secret would print it.
-  const key = secretKey.length > 0 ? undefined : keyOf({ handler, schema }, raw, node, issues);
+  const key = secretKey.length > 0 ? undefined : keyOf({ handler, schema, plain }, raw, node, issues);
   const address = key === undefined ? `${handler.kind}[${index}]` : `${handler.kind}/${key}`;
-  const literal = literalSecrets(handler, node, address);
+  const literal = literalSecrets(handler, node, raw, address);
   const reported = new Set(issues.map((issue) => issue.path.join('.')));
   const rules = [...literal, ...secretKey.map((d) => ({ ...d, address })), ...checkFormats(handler.kind, raw, node, address, reported)];
   const diagnostics = [...issues.flatMap((issue) => describe({ handler, schema, issue, node, raw, address })), ...rules];
-  const valid = result.success && !hasBroken(node) && rules.length === 0;
+  const valid = result.success && (plain || !hasBroken(node)) && rules.length === 0;
   const body = valid && isObject(result.data) ? (result.data as JsonObject) : undefined;
   const item: CheckedItem = {
     kind: handler.kind,
@@ -69,10 +71,11 @@ export function checkItem(
     address,
     loc: startLoc(node),
     body,
-    sensitive: sensitivePaths(node),
+    sensitive: plain ? [] : sensitivePaths(node),
     references: (body ? handler.references(body) : []).map((ref) => ({
       ...ref,
-      loc: locate(node, ref.path).node.loc,
+      // Every value of a plain tree sits at its item's place.
+      loc: plain ? node.loc : locate(node, ref.path).node.loc,
     })),
   };
   if (handler.loadFiles || KEEP_TREE.has(handler.kind)) item.node = node;
@@ -84,7 +87,7 @@ export function checkItem(
  * valid, so that errors in other fields can still name the resource.
  */
 function keyOf(
-  { handler, schema }: { handler: KindHandler; schema: z.ZodType },
+  { handler, schema, plain }: { handler: KindHandler; schema: z.ZodType; plain: boolean },
   raw: Json,
   node: YNode,
   issues: Issue[],
@@ -93,7 +96,7 @@ function keyOf(
   const usable = requiredFields(schema).every(
     (field) =>
       raw[field] !== undefined &&
-      !locate(node, [field]).broken &&
+      (plain || !locate(node, [field]).broken) &&
       !issues.some((issue) => issue.path[0] === field),
   );
   return usable ? handler.keyOf(raw) : undefined;
@@ -167,6 +170,14 @@ function hasBroken(node: YNode): boolean {
   return broken;
 }
 
+/** Whether `steps` (`*` for any list item) lead to a value. */
+function hasValue(value: Json | undefined, steps: readonly string[]): boolean {
+  const [step, ...rest] = steps;
+  if (step === undefined) return value !== undefined;
+  if (step === '*') return Array.isArray(value) && value.some((item) => hasValue(item, rest));
+  return isObject(value) && hasValue(value[step], rest);
+}
+
 /** `credentials.*.private_key` -> one path per item of the list at `*` (one `*` per field). */
 function everyPath(node: YNode, steps: string[]): (string | number)[][] {
   const star = steps.indexOf('*');
@@ -177,8 +188,12 @@ function everyPath(node: YNode, steps: string[]): (string | number)[][] {
 }
 
 /** A secret field written as a literal would put the secret in git: only env-bound keywords may set it. */
-function literalSecrets(handler: KindHandler, node: YNode, address: string): Diag[] {
-  return (handler.secretFields ?? []).flatMap((field) => everyPath(node, field.split('.'))).flatMap((path) => {
+function literalSecrets(handler: KindHandler, node: YNode, raw: Json, address: string): Diag[] {
+  // The plain data is the tree's (toJson): a field it lacks is not in the tree either, and most items
+  // declare no secret field at all.
+  const declared = (handler.secretFields ?? []).map((field) => field.split('.')).filter((steps) => hasValue(raw, steps));
+  if (declared.length === 0) return [];
+  return declared.flatMap((steps) => everyPath(node, steps)).flatMap((path) => {
     const field = path.join('.');
     const at = locate(node, path);
     if (!at.exact || at.broken || at.secret) return [];
@@ -217,7 +232,7 @@ function sensitivePaths(node: YNode): SensitiveValue[] {
   const out: SensitiveValue[] = [];
   walk(node, (n, path) => {
     if (n.sensitiveEnv === undefined) return true;
-    out.push({ path, env: n.sensitiveEnv });
+    out.push({ path: [...path], env: n.sensitiveEnv });
     return false;
   });
   return out;

@@ -1,8 +1,8 @@
 import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
+import type { Json } from '../json.js';
 import type { Loc } from './types.js';
-import { MAX_DEPTH } from './yaml-stream.js';
 import type { ItemSink } from './yaml-tree.js';
-import type { YNode } from './ynode.js';
+import { MAX_DEPTH, rememberJson, type YEntry, type YNode } from './ynode.js';
 
 /**
  * The fast reading of a manifest file, for files that turn out valid. Locating every value (yaml-tree.ts)
@@ -86,6 +86,7 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
     return undefined;
   }
   if (data === undefined || data === null) return { root: undefined };
+  const protoKey = text.includes('__proto__');
   const top: Loc = { file, line: 1, col: 1 };
   if (!isPlainObject(data)) return { root: toNode(data, top) };
   const entries = Object.entries(data).map(([key, value]) => {
@@ -93,7 +94,14 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
     if (!sink.sections.has(key) || !Array.isArray(value) || locs?.length !== value.length) {
       return { key, keyLoc: top, value: toNode(value, top) };
     }
-    value.forEach((item, i) => sink.item(key, toNode(item, locs[i] ?? top)));
+    value.forEach((item, i) => {
+      const loc = locs[i] ?? top;
+      // A `__proto__` key reads differently as plain data than as a tree (toJson's assignment): rebuild then.
+      if (protoKey) return sink.item(key, toNode(item, loc));
+      const node = lazyItem(item, loc);
+      rememberJson(node, item as Json);
+      sink.item(key, node);
+    });
     return { key, keyLoc: top, value: { type: 'seq', items: [], loc: top } satisfies YNode };
   });
   return { root: { type: 'map', entries, loc: top } };
@@ -120,6 +128,23 @@ function startOf(file: string, text: string, start: Pick<State, 'position' | 'li
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An item's tree, its entries built on first look: a plain item (ynode.ts) of a valid tenant is checked
+ * from its plain data, and building tens of thousands of trees nobody reads cost a tenth of the load.
+ */
+function lazyItem(value: unknown, loc: Loc): YNode {
+  if (!isPlainObject(value)) return toNode(value, loc);
+  let entries: YEntry[] | undefined;
+  return {
+    type: 'map',
+    loc,
+    get entries() {
+      entries ??= Object.entries(value).map(([key, v]) => ({ key, keyLoc: loc, value: toNode(v, loc) }));
+      return entries;
+    },
+  };
+}
 
 /** Plain data as a tree whose every node sits at `loc`. */
 function toNode(value: unknown, loc: Loc): YNode {

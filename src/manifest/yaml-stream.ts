@@ -37,12 +37,10 @@ export interface Streamed {
   tooDeep?: number;
 }
 
-/**
- * Collections nested deeper than this are refused before they are composed: the yaml library composes
- * (and every later stage walks) nested values recursively, so a few thousand `[` overflow the stack. No
- * manifest field nests anywhere near this deep.
- */
-export const MAX_DEPTH = 64;
+// MAX_DEPTH lives in ynode.ts, so the fast reading can use it without loading the yaml library.
+import { MAX_DEPTH } from './ynode.js';
+
+export { MAX_DEPTH };
 
 const PARSE_OPTIONS = { uniqueKeys: true } as const;
 const BETWEEN = new Set(['space', 'newline', 'comment']);

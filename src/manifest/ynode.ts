@@ -3,6 +3,13 @@ import { isObject } from '../json.js';
 import type { Loc } from './types.js';
 
 /**
+ * Collections nested deeper than this are refused before they are composed: the yaml library composes
+ * (and every later stage walks) nested values recursively, so a few thousand `[` overflow the stack. No
+ * manifest field nests anywhere near this deep.
+ */
+export const MAX_DEPTH = 64;
+
+/**
  * A YAML document as plain data that remembers where every key and value was written. Keyword
  * replacement swaps subtrees in place, so later stages can still point at the `@@NAME@@` scalar a
  * value came from.
@@ -46,7 +53,33 @@ export function fromJson(value: Json, loc: Loc): YNode {
   return { type: 'scalar', value, loc };
 }
 
+/**
+ * The plain data a tree was built from, where the reader had it (yaml-fast.ts's items): toJson then hands
+ * it back instead of building it again. Keyword replacement keeps unchanged trees as the same objects, so
+ * only an item a keyword changed is rebuilt. Callers never change what toJson returns.
+ */
+const plain = new WeakMap<YNode, Json>();
+
+export function rememberJson(node: YNode, value: Json): void {
+  plain.set(node, value);
+}
+
+/**
+ * Whether the tree is one the fast reader built and keywords left alone: then no value in it came from a
+ * keyword, holds a secret or is broken, and every value sits at the item's place.
+ */
+export function isPlainTree(node: YNode): boolean {
+  return plain.has(node);
+}
+
+/** The tree's plain data when the reader kept it (see rememberJson), else undefined. */
+export function plainJsonOf(node: YNode): Json | undefined {
+  return plain.get(node);
+}
+
 export function toJson(node: YNode): Json {
+  const known = plain.get(node);
+  if (known !== undefined) return known;
   switch (node.type) {
     case 'scalar':
       return node.value;
@@ -116,17 +149,34 @@ function childOf(node: YNode, step: PropertyKey): { node: YNode; keyLoc?: Loc } 
   return undefined;
 }
 
-/** Calls `visit` on every node with its path; `visit` returns false to skip a node's children. */
-export function walk(node: YNode, visit: (node: YNode, path: (string | number)[]) => boolean | undefined) {
-  const go = (n: YNode, path: (string | number)[]) => {
+/**
+ * Calls `visit` on every node with its path; `visit` returns false to skip a node's children. The path is
+ * one array updated as the walk goes (it runs over every value of every item): copy it to keep it.
+ */
+export function walk(node: YNode, visit: (node: YNode, path: readonly (string | number)[]) => boolean | undefined) {
+  const path: (string | number)[] = [];
+  const go = (n: YNode) => {
     if (visit(n, path) === false) return;
-    if (n.type === 'seq') for (const [i, item] of n.items.entries()) go(item, [...path, i]);
-    if (n.type === 'map') for (const entry of n.entries) go(entry.value, [...path, entry.key]);
+    if (n.type === 'seq') {
+      for (let i = 0; i < n.items.length; i++) {
+        path.push(i);
+        go(n.items[i]!);
+        path.pop();
+      }
+    } else if (n.type === 'map') {
+      for (const entry of n.entries) {
+        path.push(entry.key);
+        go(entry.value);
+        path.pop();
+      }
+    }
   };
-  go(node, []);
+  go(node);
 }
 
 /** Location of a node as users think of it: a mapping starts at its first key. */
 export function startLoc(node: YNode): Loc {
+  // A plain tree's values all sit at its own place (and its entries may not be built yet).
+  if (plain.has(node)) return node.loc;
   return node.type === 'map' && node.entries[0] ? node.entries[0].keyLoc : node.loc;
 }

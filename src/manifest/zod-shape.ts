@@ -54,13 +54,22 @@ export function objectFields(schema: z.ZodType | undefined): string[] {
   return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
-/** Top-level fields an item must have (neither optional nor defaulted). */
-export function requiredFields(schema: z.ZodType): string[] {
-  const def = defOf(unwrap(schema));
-  if (def.type !== 'object' || !def.shape) return [];
-  return Object.entries(def.shape)
-    .filter(([, field]) => field._zod.optin === undefined)
-    .map(([name]) => name);
+const required = new WeakMap<z.ZodType, readonly string[]>();
+
+/** Top-level fields an item must have (neither optional nor defaulted); asked for every item, so kept. */
+export function requiredFields(schema: z.ZodType): readonly string[] {
+  let fields = required.get(schema);
+  if (fields === undefined) {
+    const def = defOf(unwrap(schema));
+    fields =
+      def.type !== 'object' || !def.shape
+        ? []
+        : Object.entries(def.shape)
+            .filter(([, field]) => field._zod.optin === undefined)
+            .map(([name]) => name);
+    required.set(schema, fields);
+  }
+  return fields;
 }
 
 /** Whether a number schema only accepts integers (zod reports a string given to it as "expected number"). */

@@ -45,7 +45,21 @@ function get(value: Json, path: readonly (string | number)[]): Json | undefined 
 
 export function equal(a: Json | undefined, b: Json | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return stableStringify(a) === stableStringify(b);
+  // Most declared fields equal their live value: a walk proves that without writing both out as text.
+  return sameShape(a, b) || stableStringify(a) === stableStringify(b);
+}
+
+/** True only where the two stable texts are certainly the same (same keys, same values); false is "maybe not". */
+function sameShape(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => sameShape(item, b[i] as Json));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && sameShape(a[key] as Json, b[key] as Json));
 }
 
 /**

@@ -12,17 +12,22 @@ export function variantShape(variants: VariantCatalog, value: unknown): Field | 
  * whose shape differs between variants takes any of its shapes; the per-value check narrows it later.
  */
 export function unionShape(shapes: Field[]): Field {
-  const seen = new Map<string, Field[]>();
+  // Each distinct shape of a key once, compared by its text: computed once per field, since the connection
+  // variants repeat the same keys many times over and this runs at start-up.
+  const seen = new Map<string, Map<string, Field>>();
   for (const shape of shapes) {
     for (const [name, field] of Object.entries(shape.properties ?? {})) {
-      const list = seen.get(name) ?? [];
-      if (!list.some((known) => stableStringify(known as never) === stableStringify(field as never))) list.push(field);
-      seen.set(name, list);
+      let distinct = seen.get(name);
+      if (distinct === undefined) seen.set(name, (distinct = new Map()));
+      const text = stableStringify(field as never);
+      if (!distinct.has(text)) distinct.set(text, field);
     }
   }
   const properties: Record<string, Field> = {};
-  for (const [name, list] of [...seen].sort(([a], [b]) => a.localeCompare(b)))
+  for (const [name, distinct] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
+    const list = [...distinct.values()];
     properties[name] = list.length === 1 ? list[0]! : { type: 'any', oneOf: list };
+  }
   return { type: 'object', properties };
 }
 

@@ -1,6 +1,5 @@
-import { UncertainWriteError } from '../../api/client.js';
 import type { Api } from '../../api/types.js';
-import { TenantctlError } from '../../errors.js';
+import { TenantctlError, UncertainWriteError } from '../../errors.js';
 import type { JsonObject } from '../../json.js';
 import { isObject } from '../../json.js';
 import type { Change } from '../../plan/types.js';
