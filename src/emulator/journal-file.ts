@@ -8,10 +8,11 @@ import type { CollectionName, EmulatorState, Entity } from './types.js';
 /**
  * The files behind `--state FILE`: FILE is a snapshot of the whole state, FILE.journal the changes since.
  *
- * The snapshot names a journal generation; the journal's first line names its own. A replay applies the
- * journal only when the two agree, so the steps of a compaction can be cut anywhere by a crash:
- *   1. snapshot of generation G+1 written to a temporary file, fsynced, renamed over FILE;
- *   2. an empty journal of generation G+1 written the same way over FILE.journal.
+ * The snapshot names a journal generation (random, new at every snapshot); the journal's first line names
+ * its own. A replay applies the journal only when the two agree, so the steps of a compaction can be cut
+ * anywhere by a crash:
+ *   1. snapshot of a new generation H written to a temporary file, fsynced, renamed over FILE;
+ *   2. an empty journal of generation H written the same way over FILE.journal.
  * Killed before 1 ends: the old snapshot and its journal of generation G, which holds every record.
  * Killed between 1 and 2: the new snapshot already holds everything; the old journal (G) is ignored.
  * Each batch of records is one line, appended and fdatasynced before any of its writes is answered; a
@@ -21,8 +22,11 @@ import type { CollectionName, EmulatorState, Entity } from './types.js';
 
 export const journalPath = (path: string) => `${path}.journal`;
 
-/** Where a loaded state continues: the generation of its snapshot. */
-export const generations = new WeakMap<EmulatorState, number>();
+/**
+ * A fresh generation name. Random rather than counted: a snapshot deleted by hand and started over must
+ * not share a generation with the journal left beside it, or a crash at the wrong step would replay it.
+ */
+export const newGeneration = () => randomBytes(8).toString('hex');
 
 async function syncDir(path: string): Promise<void> {
   const dir = await open(dirname(path), 'r');
@@ -47,10 +51,10 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   await syncDir(path);
 }
 
-export const snapshotText = (state: EmulatorState, generation: number) =>
+export const snapshotText = (state: EmulatorState, generation: string) =>
   JSON.stringify({ ...state, journalGeneration: generation });
 
-export const journalHeader = (generation: number) => `${JSON.stringify({ journal: 1, generation })}\n`;
+export const journalHeader = (generation: string) => `${JSON.stringify({ journal: 1, generation })}\n`;
 
 /** One appended batch: its records and the state fields that changed, on one line. */
 export function batchLine(changes: Changes): string {
@@ -63,7 +67,7 @@ export async function appendLine(file: FileHandle, line: string): Promise<void> 
 }
 
 /** The journal's batches, without a last line cut short by a crash; undefined when there is no journal. */
-async function readJournal(path: string): Promise<{ generation: number; batches: unknown[] } | undefined> {
+async function readJournal(path: string): Promise<{ generation: string; batches: unknown[] } | undefined> {
   let text: string;
   try {
     text = await readFile(journalPath(path), 'utf8');
@@ -85,13 +89,13 @@ async function readJournal(path: string): Promise<{ generation: number; batches:
   // A bad line can only be the last one written (a crash); one in the middle means a damaged file.
   while (parsed.length > 0 && parsed[parsed.length - 1] === undefined) parsed.pop();
   const header = parsed.shift();
-  if (!isObject(header) || header.journal !== 1 || typeof header.generation !== 'number') return undefined;
+  if (!isObject(header) || header.journal !== 1 || typeof header.generation !== 'string') return undefined;
   if (parsed.some((b) => !isObject(b) || !Array.isArray(b.r))) throw new Error('damaged journal');
   return { generation: header.generation, batches: parsed };
 }
 
 /** Applies the journal that belongs to a loaded snapshot; throws on a damaged journal. */
-export async function replayJournal(path: string, state: EmulatorState, generation: number): Promise<void> {
+export async function replayJournal(path: string, state: EmulatorState, generation: string): Promise<void> {
   const journal = await readJournal(path);
   if (!journal || journal.generation !== generation) return;
   // Ids are positions in the snapshot, then counted on per collection in the order entities were added.

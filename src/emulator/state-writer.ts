@@ -2,9 +2,9 @@ import { type FileHandle, open } from 'node:fs/promises';
 import {
   appendLine,
   batchLine,
-  generations,
   journalHeader,
   journalPath,
+  newGeneration,
   snapshotText,
   writeAtomically,
 } from './journal-file.js';
@@ -38,7 +38,6 @@ export interface StateWriter {
  * folds in the journal that was replayed on load, and any torn line at its end.
  */
 export function createStateWriter(path: string, state: EmulatorState): StateWriter {
-  let generation = generations.get(state) ?? 0;
   let tracker: Tracker | undefined;
   let journal: FileHandle | undefined;
   let journalBytes = 0;
@@ -49,7 +48,7 @@ export function createStateWriter(path: string, state: EmulatorState): StateWrit
 
   const snapshot = async () => {
     // Serialised and tracked in the same tick: the new journal starts exactly where the snapshot ends.
-    generation += 1;
+    const generation = newGeneration();
     const text = snapshotText(state, generation);
     tracker = track(state);
     snapshotBytes = Buffer.byteLength(text);
@@ -100,12 +99,18 @@ export function createStateWriter(path: string, state: EmulatorState): StateWrit
   return {
     persist,
     flush: async () => {
-      await (next ?? running).catch(() => undefined);
-      const changes = tracker ? collect(tracker) : 'snapshot';
-      const dirty = changes === 'snapshot' || changes.records.length > 0 || changes.meta !== undefined;
-      if (dirty || journalBytes > headerBytes) await snapshot();
-      await journal?.close();
-      journal = undefined;
+      const last = (next ?? running)
+        .catch(() => undefined)
+        .then(async () => {
+          const changes = tracker ? collect(tracker) : 'snapshot';
+          const dirty = changes === 'snapshot' || changes.records.length > 0 || changes.meta !== undefined;
+          if (dirty || journalBytes > headerBytes) await snapshot();
+          await journal?.close();
+          journal = undefined;
+        });
+      // Chained like a batch, so a save asked for meanwhile (a background job) waits for it.
+      running = last;
+      await last;
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   MANAGEMENT_API_NAME,
   seedCollections,
 } from './seed.js';
-import { generations, replayJournal } from './journal-file.js';
+import { replayJournal } from './journal-file.js';
 import { ensureSigningKeys } from './signing-keys.js';
 import { insert } from './store.js';
 import type { EmulatorState, TenantConfig } from './types.js';
@@ -69,7 +69,7 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
     );
   }
   const state = parsed as unknown as EmulatorState & { journalGeneration?: unknown };
-  const generation = typeof state.journalGeneration === 'number' ? state.journalGeneration : 0;
+  const generation = typeof state.journalGeneration === 'string' ? state.journalGeneration : undefined;
   delete state.journalGeneration;
   // Collections added after a state file was written start empty.
   state.collections.clientCredentials ??= [];
@@ -82,7 +82,7 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
   state.collections.roles ??= [];
   state.collections.userPermissions ??= [];
   // A snapshot written before journals existed has no generation: no journal belongs to it.
-  if (generation > 0) {
+  if (generation !== undefined) {
     try {
       await replayJournal(path, state, generation);
     } catch (e) {
@@ -92,7 +92,6 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
       );
     }
   }
-  generations.set(state, generation);
   ensureSigningKeys(state);
   return state;
 }

@@ -75,6 +75,14 @@ async function mixedWrites(emu: TestEmulator, tag: string): Promise<void> {
     password: 'Correct-Horse-9-Battery',
   });
   expect(user.status).toBe(201);
+  // Users are removed in place (users/store.ts splices the array): a different path from removeWhere.
+  const gone = await emu.api('POST', '/api/v2/users', {
+    connection: 'Username-Password-Authentication',
+    email: `${tag.toLowerCase()}-gone@example.com`,
+    password: 'Correct-Horse-9-Battery',
+  });
+  expect((await emu.api('DELETE', `/api/v2/users/${(gone.body as { user_id: string }).user_id}`)).status).toBe(204);
+  expect((await emu.api('PATCH', `/api/v2/users/${(user.body as { user_id: string }).user_id}`, { nickname: tag })).status).toBe(200);
 }
 
 async function importUsers(emu: TestEmulator, from: number, n: number): Promise<void> {
