@@ -21,7 +21,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
-  /** Load the tenant from this file if it exists; persist it atomically after every mutation. */
+  /**
+   * Load the tenant from this file (and replay `FILE.journal`) if it exists; every answered mutation is in
+   * the journal on disk first, and the journal is folded into a new snapshot as it grows (state-writer.ts).
+   */
   statePath?: string;
   /** Default `127.0.0.1:<actual port>`; issuer `https://<domain>/`, audience `https://<domain>/api/v2/`. */
   domain?: string;

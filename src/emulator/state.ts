@@ -9,6 +9,7 @@ import {
   MANAGEMENT_API_NAME,
   seedCollections,
 } from './seed.js';
+import { replayJournal } from './journal-file.js';
 import { ensureSigningKeys } from './signing-keys.js';
 import { insert } from './store.js';
 import type { EmulatorState, TenantConfig } from './types.js';
@@ -61,13 +62,15 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
     parsed = undefined;
   }
   if (!isObject(parsed) || parsed.version !== 1 || !isObject(parsed.collections)) {
-    // Saves are atomic (state-writer.ts), so this file was damaged or written by something else.
+    // Snapshots are written atomically (journal-file.ts), so this file was damaged or written by something else.
     throw new TenantctlError(
       'emulator_state',
       `${path} is not a readable emulator state file: delete it (or pass another --state file) to start from a fresh emulator tenant`,
     );
   }
-  const state = parsed as unknown as EmulatorState;
+  const state = parsed as unknown as EmulatorState & { journalGeneration?: unknown };
+  const generation = typeof state.journalGeneration === 'string' ? state.journalGeneration : undefined;
+  delete state.journalGeneration;
   // Collections added after a state file was written start empty.
   state.collections.clientCredentials ??= [];
   state.collections.connections ??= [];
@@ -78,6 +81,17 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
   state.collections.tenantSettings ??= [];
   state.collections.roles ??= [];
   state.collections.userPermissions ??= [];
+  // A snapshot written before journals existed has no generation: no journal belongs to it.
+  if (generation !== undefined) {
+    try {
+      await replayJournal(path, state, generation);
+    } catch (e) {
+      throw new TenantctlError(
+        'emulator_state',
+        `${path}.journal is damaged (${(e as Error).message}): delete ${path} and ${path}.journal (or pass another --state file) to start from a fresh emulator tenant`,
+      );
+    }
+  }
   ensureSigningKeys(state);
   return state;
 }

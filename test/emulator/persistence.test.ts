@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
+import { loadState } from '../../src/emulator/state.js';
 import { tenantctl, writeTenant } from '../helpers/cli.js';
 
 describe('emulator state file', () => {
@@ -41,12 +42,10 @@ describe('emulator state file', () => {
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(names.map(() => 201));
-    // Read before close: an answered write must already be on disk.
-    const saved = JSON.parse(await readFile(statePath, 'utf8')) as {
-      collections: { clients: { data: { name: string } }[] };
-    };
+    // Read before close, as a restart after a crash would (snapshot + journal): an answered write is on disk.
+    const saved = await loadState(statePath);
     await emu.close();
-    const savedNames = saved.collections.clients.map((c) => c.data.name);
+    const savedNames = saved?.collections.clients.map((c) => c.data.name);
     for (const name of names) expect(savedNames).toContain(name);
   });
 });

@@ -100,6 +100,10 @@ function member(ctx: Ctx, org: Entity, raw: string): OrgMember {
   return m;
 }
 
+/** A new member list, not a change inside the stored one: the state journal sees top-level changes only. */
+const setMemberRoles = (org: Entity, m: OrgMember, roles: string[]) =>
+  setMembers(org, membersOf(org).map((x) => (x === m ? { ...x, roles } : x)));
+
 function listRoles(req: ApiRequest, ctx: Ctx) {
   const org = findOrg(ctx, req.params.id as string);
   const m = member(ctx, org, req.params.user_id as string);
@@ -118,7 +122,7 @@ function assignRoles(req: ApiRequest, ctx: Ctx) {
   // A role the member already holds in this organization is a conflict (OAS lists 409 for this POST).
   if (body.roles.some((id) => current.includes(id)))
     throw fail(409, 'The user already has one or more of these roles in the organization.');
-  m.roles = [...current, ...body.roles];
+  setMemberRoles(org, m, [...current, ...body.roles]);
   return { status: 204 };
 }
 
@@ -126,7 +130,7 @@ function removeRoles(req: ApiRequest, ctx: Ctx) {
   const org = findOrg(ctx, req.params.id as string);
   const m = member(ctx, org, req.params.user_id as string);
   const body = validateBody<{ roles: string[] }>(rolesSchema, req.body);
-  m.roles = m.roles.filter((id) => !body.roles.includes(id));
+  setMemberRoles(org, m, m.roles.filter((id) => !body.roles.includes(id)));
   return { status: 204 };
 }
 
