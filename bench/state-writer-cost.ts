@@ -3,7 +3,7 @@
  * shaped like bench/scale-tenant.ts), then `--writes` writes one after another as a paced apply sends them,
  * each a changed client plus a new grant, each waiting for its batch to be on disk. Prints the writer's CPU
  * and wall time per write: with the journal both should not grow with the tenant.
- *   tsc -p tsconfig.bench.json && node dist-bench/bench/state-writer-cost.js --scale 1 --writes 200
+ *   npm run bench:state-writer -- --scale 1 --writes 200
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
