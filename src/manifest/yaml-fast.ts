@@ -28,22 +28,28 @@ const UNSUPPORTED = [
  * its order). js-yaml keeps one type per tag, so each tag tries its forms in turn.
  */
 type Form = [RegExp, (text: string) => unknown];
-const scalar = (name: string, forms: Form[]) =>
+/**
+ * `starts`: every first character the tag's forms can begin with. js-yaml tries each tag on every plain
+ * scalar, and most are names and URLs no form matches: their first character rules them out before any
+ * pattern runs. An empty text goes to the patterns (every string includes '').
+ */
+const scalar = (name: string, starts: string, forms: Form[]) =>
   new Type(`tag:yaml.org,2002:${name}`, {
     kind: 'scalar',
-    resolve: (text: string) => forms.some(([test]) => test.test(text)),
+    resolve: (text: string) => starts.includes(text.charAt(0)) && forms.some(([test]) => test.test(text)),
     construct: (text: string) => forms.find(([test]) => test.test(text))?.[1](text),
   });
+const DIGITS = '0123456789';
 const CORE = FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalar('null', [[/^(?:~|[Nn]ull|NULL)?$/, () => null]]),
-    scalar('bool', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T']]),
-    scalar('int', [
+    scalar('null', '~nN', [[/^(?:~|[Nn]ull|NULL)?$/, () => null]]),
+    scalar('bool', 'tTfF', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T']]),
+    scalar('int', `+-${DIGITS}`, [
       [/^0o[0-7]+$/, (text) => parseInt(text.slice(2), 8)],
       [/^[-+]?[0-9]+$/, (text) => parseInt(text, 10)],
       [/^0x[0-9a-fA-F]+$/, (text) => parseInt(text.slice(2), 16)],
     ]),
-    scalar('float', [
+    scalar('float', `+-.${DIGITS}`, [
       [
         /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
         (text) => (text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? -Infinity : Infinity),
