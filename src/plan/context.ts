@@ -48,7 +48,11 @@ export function keyLive(handler: KindHandler, items: JsonObject[], ctx: KindCont
   for (const item of items) {
     const key = handler.liveKeyOf(item, ctx);
     if (key === undefined) unkeyed.push(item);
-    else byKey.set(key, [...(byKey.get(key) ?? []), item]);
+    else {
+      const same = byKey.get(key);
+      if (same === undefined) byKey.set(key, [item]);
+      else same.push(item);
+    }
   }
   return { byKey, unkeyed };
 }
