@@ -29,6 +29,8 @@ interface Internals {
     format?: string;
     coerce?: boolean;
   };
+  /** A lazy schema's inner schema, resolved once. */
+  innerType?: z.ZodType;
   values?: Set<unknown>;
   traits: Set<string>;
   optin?: string;
@@ -79,6 +81,10 @@ function parserOf(schema: z.ZodType): Parser {
       return leaf((value) => typeof value === 'boolean', checks);
     case 'number':
       return leaf((value) => typeof value === 'number' && Number.isFinite(value), checks);
+    case 'lazy':
+      // zod's lazy parse is its inner schema's run.
+      if (checks.length > 0) break;
+      return parserOf(zod.innerType!);
     case 'enum':
     case 'literal': {
       const values = zod.values;

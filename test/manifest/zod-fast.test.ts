@@ -25,7 +25,8 @@ type Def = {
   format?: string;
   values?: unknown[];
 };
-const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def; values?: Set<unknown> } })._zod;
+const defOf = (schema: z.ZodType) =>
+  (schema as unknown as { _zod: { def: Def; values?: Set<unknown>; innerType?: z.ZodType } })._zod;
 
 const anyValue = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 3 }), fc.constant([]), fc.constant({}));
 
@@ -60,6 +61,8 @@ function valueFor(schema: z.ZodType, depth: number): fc.Arbitrary<unknown> {
   const def = zod.def;
   if (depth > 4) return anyValue;
   switch (def.type) {
+    case 'lazy':
+      return valueFor(zod.innerType!, depth);
     case 'optional':
     case 'nullable':
       return fc.oneof({ weight: 8, arbitrary: valueFor(def.innerType!, depth) }, { weight: 1, arbitrary: fc.constant(null) });
@@ -110,7 +113,8 @@ function valueFor(schema: z.ZodType, depth: number): fc.Arbitrary<unknown> {
 
 /** Some of the shape's keys (required ones usually), in any order, sometimes with an unknown key. */
 function objectFor(schema: z.ZodType, depth: number): fc.Arbitrary<Record<string, unknown>> {
-  const shape = defOf(schema).def.shape ?? {};
+  const zod = defOf(schema);
+  const shape = (zod.def.type === 'lazy' ? defOf(zod.innerType!).def.shape : zod.def.shape) ?? {};
   const keys = Object.keys(shape);
   const required = keys.filter((key) => defOf(shape[key]!).def.type !== 'optional');
   const chosen = fc.tuple(fc.subarray(keys, { maxLength: Math.min(6, keys.length) }), fc.boolean()).map(([some, keepRequired]) =>
@@ -133,6 +137,8 @@ function validish(schema: z.ZodType, depth: number): fc.Arbitrary<unknown> {
   const zod = defOf(schema);
   const def = zod.def;
   switch (def.type) {
+    case 'lazy':
+      return validish(zod.innerType!, depth);
     case 'optional':
       return validish(def.innerType!, depth);
     case 'string': {
