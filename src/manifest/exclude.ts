@@ -1,4 +1,5 @@
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type picomatchType from 'picomatch';
 import { handlerFor } from '../kinds/index.js';
 import { KINDS, type Kind } from '../kinds/types.js';
 import { LOCK_IDENTIFIER } from '../lock/record.js';
@@ -6,6 +7,13 @@ import { type Diag, error, where } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import type { Exclusion, Loc } from './types.js';
 import type { YNode } from './yaml-tree.js';
+
+/**
+ * picomatch, loaded on first use: only a manifest with `exclude:` patterns needs it, and loading it took
+ * about 20 ms of every validate and plan. It is CommonJS, so require loads it synchronously.
+ */
+let picomatch: typeof picomatchType | undefined;
+const glob = () => (picomatch ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType);
 
 /** Kinds whose objects can be excluded: list kinds (a singleton section is either managed or absent). */
 const LIST_KINDS = KINDS.filter((kind) => !handlerFor(kind).singleton);
@@ -16,7 +24,7 @@ const LIST_KINDS = KINDS.filter((kind) => !handlerFor(kind).singleton);
  * across them, `?`, `[ab]`, `{a,b}`), so a name with glob characters in it can still be listed as is.
  */
 export function exclusionMatcher(exclusions: readonly Exclusion[]): (kind: Kind, key: string) => Exclusion | undefined {
-  const compiled = exclusions.map((e) => ({ e, test: picomatch(e.pattern, { dot: true }) }));
+  const compiled = exclusions.map((e) => ({ e, test: glob()(e.pattern, { dot: true }) }));
   return (kind, key) => compiled.find(({ e, test }) => e.kind === kind && (e.pattern === key || test(key)))?.e;
 }
 

@@ -63,9 +63,11 @@ function valuesAt(value: Json, path: string[], at: (string | number)[] = []): [(
  * schema already complained about are skipped (`reported`, joined with '.'), and so are values from a
  * secret keyword: their problem is reported without the value.
  */
-export function checkFormats(kind: Kind, raw: Json, node: YNode, address: string, reported: Set<string>): Diag[] {
+export function checkFormats(kind: Kind, raw: Json, node: YNode, address: string, reported: ReadonlySet<string>): Diag[] {
   const out: Diag[] = [];
   for (const [pattern, format] of FIELD_FORMATS[kind] ?? []) {
+    // Most items declare none of these fields: nothing to walk then.
+    if (!isObject(raw) || raw[pattern[0]!] === undefined) continue;
     for (const [path, value] of valuesAt(raw, pattern)) {
       if (reported.has(path.join('.'))) continue;
       const problem = FORMAT_CHECKS[format](value);

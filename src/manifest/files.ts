@@ -152,11 +152,13 @@ async function parseFile(
 /** `{ file: path }` values in declared items: the data files (a JWKS under keys/) manifests point at. */
 export function referencedFiles(bodies: Iterable<Json | undefined>, dir: string): Set<string> {
   const found = new Set<string>();
+  // Every value of every item: loops rather than a list of values per object.
   const visit = (value: Json | undefined): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (isObject(value)) {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+    } else if (isObject(value)) {
       if (typeof value.file === 'string') found.add(resolve(dir, value.file));
-      Object.values(value).forEach(visit);
+      for (const key in value) visit(value[key]);
     }
   };
   for (const body of bodies) visit(body);

@@ -7,6 +7,7 @@ import { checkFormats } from './field-formats.js';
 import { fieldName, wordIssue, wordUnknownKey } from './issues.js';
 import type { Loc, SensitiveValue } from './types.js';
 import { isPlainTree, locate, startLoc, toJson, walk, type YNode } from './ynode.js';
+import { fastParse } from './zod-fast.js';
 import { isIntegerSchema, objectFields, requiredFields, schemaAt } from './zod-shape.js';
 
 /** A reference of a valid item, with the place it is written for rules checked across items. */
@@ -41,6 +42,8 @@ export interface CheckedItem {
 const KEEP_TREE: ReadonlySet<Kind> = new Set(['networkAcls', 'clientGrants']);
 
 type Issue = z.core.$ZodIssue;
+const NO_ISSUES: Issue[] = [];
+const NOTHING_REPORTED: ReadonlySet<string> = new Set();
 
 /** `index` counts the kind's items across all files, for addressing items without a key. */
 export function checkItem(
@@ -52,17 +55,21 @@ export function checkItem(
   // No keyword, secret or broken value in a plain tree (ynode.ts): the walks looking for them are skipped.
   const plain = isPlainTree(node);
   const schema = handler.itemSchemaFor?.(raw) ?? handler.itemSchema;
-  const result = schema.safeParse(raw);
+  // Valid items take the fast road (zod-fast.ts); anything it cannot vouch for is parsed by zod as before.
+  const quick = fastParse(schema, raw);
+  const result = quick === undefined ? schema.safeParse(raw) : { success: true as const, data: quick.data, error: undefined };
   // An issue under a failed keyword replacement is a consequence of that failure, already reported.
-  const issues = (result.error?.issues ?? []).filter((issue) => !locate(node, issue.path).broken);
+  const issues = result.success ? NO_ISSUES : result.error.issues.filter((issue) => !locate(node, issue.path).broken);
   const secretKey = plain ? [] : secretInKey(handler, node, raw);
   // An address is printed everywhere (plans, progress, errors): one built from a secret would print it.
   const key = secretKey.length > 0 ? undefined : keyOf({ handler, schema, plain }, raw, node, issues);
   const address = key === undefined ? `${handler.kind}[${index}]` : `${handler.kind}/${key}`;
   const literal = literalSecrets(handler, node, raw, address);
-  const reported = new Set(issues.map((issue) => issue.path.join('.')));
-  const rules = [...literal, ...secretKey.map((d) => ({ ...d, address })), ...checkFormats(handler.kind, raw, node, address, reported)];
-  const diagnostics = [...issues.flatMap((issue) => describe({ handler, schema, issue, node, raw, address })), ...rules];
+  const reported = issues.length === 0 ? NOTHING_REPORTED : new Set(issues.map((issue) => issue.path.join('.')));
+  const formats = checkFormats(handler.kind, raw, node, address, reported);
+  // Most items have no problem at all: no lists are built for them.
+  const rules = literal.length + secretKey.length + formats.length === 0 ? [] : [...literal, ...secretKey.map((d) => ({ ...d, address })), ...formats];
+  const diagnostics = issues.length === 0 ? rules : [...issues.flatMap((issue) => describe({ handler, schema, issue, node, raw, address })), ...rules];
   const valid = result.success && (plain || !hasBroken(node)) && rules.length === 0;
   const body = valid && isObject(result.data) ? (result.data as JsonObject) : undefined;
   const item: CheckedItem = {
@@ -170,12 +177,24 @@ function hasBroken(node: YNode): boolean {
   return broken;
 }
 
-/** Whether `steps` (`*` for any list item) lead to a value. */
-function hasValue(value: Json | undefined, steps: readonly string[]): boolean {
-  const [step, ...rest] = steps;
-  if (step === undefined) return value !== undefined;
-  if (step === '*') return Array.isArray(value) && value.some((item) => hasValue(item, rest));
-  return isObject(value) && hasValue(value[step], rest);
+/** Whether `steps` from `from` on (`*` for any list item) lead to a value. */
+function hasValue(value: Json | undefined, steps: readonly string[], from: number): boolean {
+  if (from === steps.length) return value !== undefined;
+  const step = steps[from]!;
+  if (step === '*') return Array.isArray(value) && value.some((item) => hasValue(item, steps, from + 1));
+  return isObject(value) && hasValue(value[step], steps, from + 1);
+}
+
+const NO_DIAGNOSTICS: Diag[] = [];
+const secretStepsOf = new Map<Kind, string[][]>();
+/** A kind's secret fields as steps, split once per kind rather than once per item. */
+function secretSteps(handler: KindHandler): string[][] {
+  let steps = secretStepsOf.get(handler.kind);
+  if (steps === undefined) {
+    steps = (handler.secretFields ?? []).map((field) => field.split('.'));
+    secretStepsOf.set(handler.kind, steps);
+  }
+  return steps;
 }
 
 /** `credentials.*.private_key` -> one path per item of the list at `*` (one `*` per field). */
@@ -191,8 +210,8 @@ function everyPath(node: YNode, steps: string[]): (string | number)[][] {
 function literalSecrets(handler: KindHandler, node: YNode, raw: Json, address: string): Diag[] {
   // The plain data is the tree's (toJson): a field it lacks is not in the tree either, and most items
   // declare no secret field at all.
-  const declared = (handler.secretFields ?? []).map((field) => field.split('.')).filter((steps) => hasValue(raw, steps));
-  if (declared.length === 0) return [];
+  const declared = secretSteps(handler).filter((steps) => hasValue(raw, steps, 0));
+  if (declared.length === 0) return NO_DIAGNOSTICS;
   return declared.flatMap((steps) => everyPath(node, steps)).flatMap((path) => {
     const field = path.join('.');
     const at = locate(node, path);

@@ -2,6 +2,7 @@ import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
 import type { Json } from '../json.js';
 import type { Loc } from './types.js';
 import type { ItemSink } from './yaml-tree.js';
+import { readLines } from './yaml-lines.js';
 import { MAX_DEPTH, rememberJson, type YEntry, type YNode } from './ynode.js';
 
 /**
@@ -28,22 +29,32 @@ const UNSUPPORTED = [
  * its order). js-yaml keeps one type per tag, so each tag tries its forms in turn.
  */
 type Form = [RegExp, (text: string) => unknown];
-const scalar = (name: string, forms: Form[]) =>
-  new Type(`tag:yaml.org,2002:${name}`, {
-    kind: 'scalar',
-    resolve: (text: string) => forms.some(([test]) => test.test(text)),
-    construct: (text: string) => forms.find(([test]) => test.test(text))?.[1](text),
-  });
-const CORE = FAILSAFE_SCHEMA.extend({
-  implicit: [
-    scalar('null', [[/^(?:~|[Nn]ull|NULL)?$/, () => null]]),
-    scalar('bool', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T']]),
-    scalar('int', [
+/**
+ * `starts`: every first character the tag's forms can begin with. js-yaml tries each tag on every plain
+ * scalar, and most are names and URLs no form matches: their first character rules them out before any
+ * pattern runs. An empty text goes to the patterns (every string includes '').
+ */
+interface Implicit {
+  tag: string;
+  resolve(text: string): boolean;
+  construct(text: string): unknown;
+}
+const scalar = (name: string, starts: string, forms: Form[]): Implicit => ({
+  tag: `tag:yaml.org,2002:${name}`,
+  resolve: (text: string) => starts.includes(text.charAt(0)) && forms.some(([test]) => test.test(text)),
+  construct: (text: string) => forms.find(([test]) => test.test(text))?.[1](text),
+});
+const DIGITS = '0123456789';
+/** In js-yaml's order: a plain scalar takes the first tag that resolves it, else it is a string. */
+const IMPLICIT: Implicit[] = [
+    scalar('null', '~nN', [[/^(?:~|[Nn]ull|NULL)?$/, () => null]]),
+    scalar('bool', 'tTfF', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T']]),
+    scalar('int', `+-${DIGITS}`, [
       [/^0o[0-7]+$/, (text) => parseInt(text.slice(2), 8)],
       [/^[-+]?[0-9]+$/, (text) => parseInt(text, 10)],
       [/^0x[0-9a-fA-F]+$/, (text) => parseInt(text.slice(2), 16)],
     ]),
-    scalar('float', [
+    scalar('float', `+-.${DIGITS}`, [
       [
         /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
         (text) => (text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? -Infinity : Infinity),
@@ -51,19 +62,41 @@ const CORE = FAILSAFE_SCHEMA.extend({
       [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat],
       [/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat],
     ]),
-  ],
+];
+const CORE = FAILSAFE_SCHEMA.extend({
+  implicit: IMPLICIT.map(({ tag, resolve, construct }) => new Type(tag, { kind: 'scalar', resolve, construct })),
 });
+
+/** A plain scalar's value as js-yaml reads it with CORE (yaml-lines.ts's reader). */
+export function resolvePlain(text: string): unknown {
+  for (const type of IMPLICIT) if (type.resolve(text)) return type.construct(text);
+  return text;
+}
+
+/** js-yaml refuses a file with these (its PATTERN_NON_PRINTABLE): leave such files to it. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 /**
  * The file as a tree, undefined for an empty file; items of `sink.sections` lists go to the sink one by
  * one (their section stays in the tree as an empty list), so a large file's tree is never built whole.
  * Undefined (not an object) when the fast reading gives up.
  */
-export function parseYamlFast(file: string, text: string, sink: ItemSink): { root: YNode | undefined } | undefined {
+export function parseYamlFast(
+  file: string,
+  text: string,
+  sink: ItemSink,
+  /** false: js-yaml reads every file (tests compare the two readings). */
+  byLines = true,
+): { root: YNode | undefined } | undefined {
   if (UNSUPPORTED.some((pattern) => pattern.test(text))) return undefined;
   // Where each item of a top-level list starts, found as js-yaml opens and closes nodes: depth 1 is the
   // file's mapping, 2 its keys and sections, 3 a section's items (a flow item opens once more inside).
-  const itemLocs = new Map<unknown, Loc[]>();
+  // The plainest files are read line by line (yaml-lines.ts), others by js-yaml.
+  const simple = !byLines || NON_PRINTABLE.test(text)
+    ? undefined
+    : readLines(text, resolvePlain, (position, line, lineStart, mapping) => startOf(file, text, { position, line, lineStart }, mapping));
+  const itemLocs = simple?.itemLocs ?? new Map<unknown, Loc[]>();
   let depth = 0;
   let items: Loc[] = [];
   let itemStart: Pick<State, 'position' | 'line' | 'lineStart'> = { position: 0, line: 0, lineStart: 0 };
@@ -78,8 +111,8 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
     if (depth === 2 && Array.isArray(state.result)) itemLocs.set(state.result, items);
     depth -= 1;
   };
-  let data: unknown;
-  try {
+  let data: unknown = simple?.data;
+  if (simple === undefined) try {
     // maxDepth counts every value, scalars included: deeper files are left to yaml-tree.ts to report.
     data = load(text, { schema: CORE, listener, maxDepth: MAX_DEPTH } as Parameters<typeof load>[1]);
   } catch {

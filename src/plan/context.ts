@@ -42,13 +42,31 @@ export interface KeyedLive {
   unkeyed: JsonObject[];
 }
 
+/**
+ * The last keying of each list: the duplicate check and the kind's plan key the same live objects in turn
+ * (every object of a large tenant, twice). Callers only read what keyLive returns.
+ */
+const keyedLists = new WeakMap<JsonObject[], { handler: KindHandler; ctx: KindContext; keyed: KeyedLive; count: number }>();
+
 export function keyLive(handler: KindHandler, items: JsonObject[], ctx: KindContext): KeyedLive {
+  const last = keyedLists.get(items);
+  if (last !== undefined && last.handler === handler && last.ctx === ctx && last.count === items.length) return last.keyed;
+  const keyed = keyAll(handler, items, ctx);
+  keyedLists.set(items, { handler, ctx, keyed, count: items.length });
+  return keyed;
+}
+
+function keyAll(handler: KindHandler, items: JsonObject[], ctx: KindContext): KeyedLive {
   const byKey = new Map<string, JsonObject[]>();
   const unkeyed: JsonObject[] = [];
   for (const item of items) {
     const key = handler.liveKeyOf(item, ctx);
     if (key === undefined) unkeyed.push(item);
-    else byKey.set(key, [...(byKey.get(key) ?? []), item]);
+    else {
+      const same = byKey.get(key);
+      if (same === undefined) byKey.set(key, [item]);
+      else same.push(item);
+    }
   }
   return { byKey, unkeyed };
 }

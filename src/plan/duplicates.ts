@@ -52,7 +52,10 @@ export function resolveDuplicates(input: DuplicatesInput): DuplicatesOutput {
   // The plan fails with our error; the kind's own plan need not report the same objects again.
   const unresolved = (candidates: JsonObject[]) => candidates.slice(1).forEach((c) => losers.add(c));
   for (const item of input.items) {
-    const candidates = (keyed.byKey.get(item.key) ?? []).filter((c) => !handler.protectedReason(c, ctx));
+    // One live object per key is the rule: only a key with several is looked at further.
+    const sharing = keyed.byKey.get(item.key);
+    if (sharing === undefined || sharing.length < 2) continue;
+    const candidates = sharing.filter((c) => !handler.protectedReason(c, ctx));
     if (candidates.length < 2) continue;
     const id = (c: JsonObject) => handler.idOf(c);
     const when = (c: JsonObject) => {

@@ -124,7 +124,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     const handler = handlers[kind];
     const items = desired.kinds[kind] ?? [];
     // Objects people manage by hand (`exclude:`) are invisible to the plan: never changed or deleted.
-    const visible = (live.kinds[kind] ?? []).filter((o) => {
+    const liveOfKind = live.kinds[kind] ?? [];
+    const visible = (desired.exclude ?? []).length === 0 ? liveOfKind : liveOfKind.filter((o) => {
       const key = handler.liveKeyOf(o, ctx);
       return key === undefined || excluded(kind, key) === undefined;
     });

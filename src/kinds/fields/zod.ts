@@ -22,7 +22,9 @@ export function fieldSchema(field: Field): z.ZodType {
       return list;
     }
     case 'object':
-      return objectOf(field);
+      // Built on first use: most items declare none of the nested objects (a client's thirty addons), and
+      // building them all at start-up cost every command that loads the kinds ~40 ms.
+      return field.properties && Object.keys(field.properties).length > 0 ? lazily(() => objectOf(field)) : objectOf(field);
     default:
       if (field.oneOf && field.oneOf.length > 0) {
         const [first, ...rest] = field.oneOf.map(fieldSchema);
@@ -30,6 +32,11 @@ export function fieldSchema(field: Field): z.ZodType {
       }
       return z.unknown();
   }
+}
+
+function lazily(build: () => z.ZodType): z.ZodType {
+  let built: z.ZodType | undefined;
+  return z.lazy(() => (built ??= build()));
 }
 
 function enumOf(values: NonNullable<Field['enum']>): z.ZodType {
