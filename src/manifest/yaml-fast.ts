@@ -2,7 +2,6 @@ import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
 import type { Json } from '../json.js';
 import type { Loc } from './types.js';
 import type { ItemSink } from './yaml-tree.js';
-import { readLines } from './yaml-lines.js';
 import { MAX_DEPTH, rememberJson, type YEntry, type YNode } from './ynode.js';
 
 /**
@@ -34,19 +33,15 @@ type Form = [RegExp, (text: string) => unknown];
  * scalar, and most are names and URLs no form matches: their first character rules them out before any
  * pattern runs. An empty text goes to the patterns (every string includes '').
  */
-interface Implicit {
-  tag: string;
-  resolve(text: string): boolean;
-  construct(text: string): unknown;
-}
-const scalar = (name: string, starts: string, forms: Form[]): Implicit => ({
-  tag: `tag:yaml.org,2002:${name}`,
-  resolve: (text: string) => starts.includes(text.charAt(0)) && forms.some(([test]) => test.test(text)),
-  construct: (text: string) => forms.find(([test]) => test.test(text))?.[1](text),
-});
+const scalar = (name: string, starts: string, forms: Form[]) =>
+  new Type(`tag:yaml.org,2002:${name}`, {
+    kind: 'scalar',
+    resolve: (text: string) => starts.includes(text.charAt(0)) && forms.some(([test]) => test.test(text)),
+    construct: (text: string) => forms.find(([test]) => test.test(text))?.[1](text),
+  });
 const DIGITS = '0123456789';
-/** In js-yaml's order: a plain scalar takes the first tag that resolves it, else it is a string. */
-const IMPLICIT: Implicit[] = [
+const CORE = FAILSAFE_SCHEMA.extend({
+  implicit: [
     scalar('null', '~nN', [[/^(?:~|[Nn]ull|NULL)?$/, () => null]]),
     scalar('bool', 'tTfF', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T']]),
     scalar('int', `+-${DIGITS}`, [
@@ -62,41 +57,19 @@ const IMPLICIT: Implicit[] = [
       [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat],
       [/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat],
     ]),
-];
-const CORE = FAILSAFE_SCHEMA.extend({
-  implicit: IMPLICIT.map(({ tag, resolve, construct }) => new Type(tag, { kind: 'scalar', resolve, construct })),
+  ],
 });
-
-/** A plain scalar's value as js-yaml reads it with CORE (yaml-lines.ts's reader). */
-export function resolvePlain(text: string): unknown {
-  for (const type of IMPLICIT) if (type.resolve(text)) return type.construct(text);
-  return text;
-}
-
-/** js-yaml refuses a file with these (its PATTERN_NON_PRINTABLE): leave such files to it. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
-const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 /**
  * The file as a tree, undefined for an empty file; items of `sink.sections` lists go to the sink one by
  * one (their section stays in the tree as an empty list), so a large file's tree is never built whole.
  * Undefined (not an object) when the fast reading gives up.
  */
-export function parseYamlFast(
-  file: string,
-  text: string,
-  sink: ItemSink,
-  /** false: js-yaml reads every file (tests compare the two readings). */
-  byLines = true,
-): { root: YNode | undefined } | undefined {
+export function parseYamlFast(file: string, text: string, sink: ItemSink): { root: YNode | undefined } | undefined {
   if (UNSUPPORTED.some((pattern) => pattern.test(text))) return undefined;
   // Where each item of a top-level list starts, found as js-yaml opens and closes nodes: depth 1 is the
   // file's mapping, 2 its keys and sections, 3 a section's items (a flow item opens once more inside).
-  // The plainest files are read line by line (yaml-lines.ts), others by js-yaml.
-  const simple = !byLines || NON_PRINTABLE.test(text)
-    ? undefined
-    : readLines(text, resolvePlain, (position, line, lineStart, mapping) => startOf(file, text, { position, line, lineStart }, mapping));
-  const itemLocs = simple?.itemLocs ?? new Map<unknown, Loc[]>();
+  const itemLocs = new Map<unknown, Loc[]>();
   let depth = 0;
   let items: Loc[] = [];
   let itemStart: Pick<State, 'position' | 'line' | 'lineStart'> = { position: 0, line: 0, lineStart: 0 };
@@ -111,8 +84,8 @@ export function parseYamlFast(
     if (depth === 2 && Array.isArray(state.result)) itemLocs.set(state.result, items);
     depth -= 1;
   };
-  let data: unknown = simple?.data;
-  if (simple === undefined) try {
+  let data: unknown;
+  try {
     // maxDepth counts every value, scalars included: deeper files are left to yaml-tree.ts to report.
     data = load(text, { schema: CORE, listener, maxDepth: MAX_DEPTH } as Parameters<typeof load>[1]);
   } catch {
