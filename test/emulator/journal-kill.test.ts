@@ -1,10 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { buildCli } from '../helpers/build-cli.js';
 
 /**
  * `tenantctl emulator --state FILE` killed with SIGKILL while writes are in flight: a restart must load a
@@ -23,17 +23,10 @@ afterEach(async () => {
   build = undefined;
 });
 
-/** The CLI as users run it: compiled into a private directory (dist/ may be stale), node_modules linked. */
-async function buildCli(): Promise<string> {
-  const out = await mkdtemp(join(tmpdir(), 'tenantctl-build-'));
-  build = out;
-  await writeFile(join(out, 'package.json'), '{"type":"module"}');
-  await symlink(resolve('node_modules'), join(out, 'node_modules'), 'dir');
-  const tsc = resolve('node_modules/typescript/bin/tsc');
-  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(out, 'dist')]).catch(
-    () => undefined,
-  );
-  return join(out, 'dist', 'cli.js');
+async function compiledCli(): Promise<string> {
+  const built = await buildCli();
+  build = built.dir;
+  return built.cli;
 }
 
 async function spawnEmulator(cli: string, statePath: string): Promise<{ proc: ChildProcess; url: string }> {
@@ -109,7 +102,7 @@ async function writeThenKill(url: string, proc: ChildProcess, round: number, unt
 }
 
 it('a SIGKILLed emulator restarts with every answered write', { timeout: 180_000 }, async () => {
-  const cli = await buildCli();
+  const cli = await compiledCli();
   const statePath = join(await mkdtemp(join(tmpdir(), 'tenantctl-kill-')), 'state.json');
   const expected = new Map<string, string>();
   for (const round of [1, 2]) {

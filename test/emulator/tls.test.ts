@@ -1,12 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, fetch } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { buildCli } from '../helpers/build-cli.js';
 
 let emu: RunningEmulator | undefined;
 const agents: Agent[] = [];
@@ -100,22 +101,14 @@ describe('tenantctl emulator --tls and tenantctl with NODE_EXTRA_CA_CERTS', () =
     build = undefined;
   });
 
-  /** The CLI as users run it: compiled into a private directory (dist/ may be stale), node_modules linked. */
-  async function buildCli(): Promise<string> {
-    const out = await mkdtemp(join(tmpdir(), 'tenantctl-build-'));
-    build = out;
-    await writeFile(join(out, 'package.json'), '{"type":"module"}');
-    await symlink(resolve('node_modules'), join(out, 'node_modules'), 'dir');
-    const tsc = resolve('node_modules/typescript/bin/tsc');
-    // Type errors elsewhere still emit JavaScript; a missing cli.js fails below.
-    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(out, 'dist')]).catch(
-      () => undefined,
-    );
-    return join(out, 'dist', 'cli.js');
+  async function compiledCli(): Promise<string> {
+    const built = await buildCli();
+    build = built.dir;
+    return built.cli;
   }
 
   it('prints where the certificate is, and tenantctl plans against the HTTPS emulator with it', async () => {
-    const cli = await buildCli();
+    const cli = await compiledCli();
     const dir = await mkdtemp(join(tmpdir(), 'emu-tls-cli-'));
     const proc = spawn(
       process.execPath,
