@@ -8,7 +8,7 @@ import type { Api } from './types.js';
 export type ReadDepth = 'all' | 'refs';
 
 /** Per kind, the sub-resources (`KindHandler.subResources`) to read. */
-export type SubReads = Partial<Record<Kind, string[]>>;
+export type SubReads = NonNullable<Live['subReads']>;
 
 /**
  * The kinds a plan needs to see: the managed ones whole, and the kinds they reference for their keys and
@@ -71,5 +71,6 @@ export async function readLive(
     managementAudience: options.managementAudience,
     deployerClientId: api.clientId,
     kinds: Object.fromEntries(entries),
+    ...(options.subReads ? { subReads: options.subReads } : {}),
   };
 }

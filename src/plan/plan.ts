@@ -1,4 +1,3 @@
-import { subResourcesDeclared } from '../api/read-live.js';
 import { TenantctlError } from '../errors.js';
 import { handlers, KINDS } from '../kinds/index.js';
 import type { Kind, KindContext, KindPlanOutput } from '../kinds/types.js';
@@ -187,7 +186,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     notes: all.notes,
     refs,
     managedKinds,
-    subReads: subResourcesDeclared(desired),
+    // What the live read covered, so a saved plan's apply re-reads exactly that.
+    ...(live.subReads ? { subReads: live.subReads } : {}),
     summary: {
       add: count(['create', 'replace']),
       change: count(['update']),

@@ -8,6 +8,8 @@ export interface Live {
   managementAudience: string;
   deployerClientId: string | undefined;
   kinds: Partial<Record<Kind, JsonObject[]>>;
+  /** Per kind, the sub-resources the read covered (KindHandler.subResources); absent: all of them. */
+  subReads?: Partial<Record<Kind, string[]>>;
 }
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
