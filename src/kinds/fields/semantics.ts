@@ -1,5 +1,6 @@
 import type { Json, JsonObject } from '../../json.js';
 import { isObject, stableStringify } from '../../json.js';
+import { byLocale } from '../common.js';
 
 /**
  * What the spec cannot say about a kind's fields, applied the same way to both sides of a comparison.
@@ -44,13 +45,6 @@ function pathsOf(semantics: FieldSemantics): { secrets: string[][]; sets: string
   }
   return paths;
 }
-
-/**
- * `a.localeCompare(b)` as one collator: the same order, without a collator made per comparison. Made on
- * first use: creating it costs tens of milliseconds at start-up, and validate never sorts.
- */
-let collator: Intl.Collator['compare'] | undefined;
-const byLocale = (a: string, b: string) => (collator ??= new Intl.Collator().compare)(a, b);
 
 function sortedSet(value: Json): Json {
   if (!Array.isArray(value)) return value;
