@@ -1,10 +1,10 @@
 import PQueue from 'p-queue';
-import { Agent, request } from 'undici';
 import { ApiError, TenantctlError, UncertainWriteError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { backoffMs, rateLimitWaitMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
+import { createTransport, header, type HttpAnswer } from './http.js';
 import { describeNetwork, forbidden, networkError, notAuth0, notAuth0Error, unauthorized } from './explain.js';
 import { createPacer, endpointOf } from './pacer.js';
 import { tlsFailure } from './tls.js';
@@ -34,16 +34,7 @@ export interface ApiClient extends Api {
 // through the kinds) do not load the HTTP client.
 export { UncertainWriteError } from '../errors.js';
 
-interface Attempt {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-function header(headers: Attempt['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+type Attempt = HttpAnswer;
 
 /** The answer's body: null when empty, the text itself when it is not JSON. */
 function parseBody(text: string): { body: Json; json: boolean } {
@@ -71,7 +62,7 @@ function queryString(query: RequestOptions['query']): string {
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const { endpoint, tokens } = options;
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: options.concurrency ?? 64 });
+  const transport = createTransport({ connections: options.concurrency ?? 64 });
   // The pacer decides when each request goes; the queue only lets close() wait for what is running.
   const queue = new PQueue();
   const pacer = createPacer({ maxInFlight: options.concurrency ?? 64 });
@@ -92,9 +83,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     requestCount += 1;
     let answer: Attempt | undefined;
     try {
-      const res = await request(url, {
-        method: method as 'GET',
-        dispatcher: agent,
+      answer = await transport.send(url, {
+        method,
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
@@ -103,8 +93,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         },
         body: raw ? raw.data : body === undefined ? undefined : JSON.stringify(body),
       });
-      const text = await res.body.text();
-      answer = { status: res.statusCode, headers: res.headers, text };
       return answer;
     } finally {
       const h = answer?.headers ?? {};
@@ -237,16 +225,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     request: (opts) => queue.add(() => perform(opts)) as Promise<ApiResponse>,
     list,
     async download(url) {
-      const res = await request(url, { method: 'GET', dispatcher: agent });
-      if (res.statusCode >= 300) {
-        await res.body.dump();
+      const res = await transport.stream(url);
+      if ((res.statusCode ?? 0) >= 300) {
+        res.resume();
         throw new TenantctlError('download', `GET ${new URL(url).pathname} failed with status ${res.statusCode}`);
       }
-      return res.body;
+      return res;
     },
     async close() {
       await queue.onIdle();
-      await agent.close();
+      transport.close();
     },
   };
   return api;

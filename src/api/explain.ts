@@ -2,7 +2,10 @@ import { ApiError, TenantctlError } from '../errors.js';
 import { isObject, type Json } from '../json.js';
 import { jwtClaims } from './jwt-claims.js';
 
-/** Node and undici error codes, found anywhere in the cause chain (undici wraps the socket's error). */
+/**
+ * Node's error code, found anywhere in the cause chain (a failed connection to a host with several addresses
+ * is an AggregateError of one error per address).
+ */
 function codeOf(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
@@ -34,14 +37,10 @@ export function describeNetwork(error: unknown, baseUrl: string): NetworkFailure
       return { kind: 'refused', text: `connection refused by ${host}` };
     case 'ECONNRESET':
       return { kind: 'transient', text: `connection reset by ${host}` };
-    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
       return { kind: 'transient', text: `connection closed by ${host}` };
     case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
       return { kind: 'transient', text: `connection to ${host} timed out` };
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return { kind: 'transient', text: `${host} did not answer in time` };
     default:
       return { kind: 'transient', text: `${(error as Error).message} (${host})` };
   }

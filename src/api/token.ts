@@ -1,11 +1,11 @@
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CryptoKey, KeyObject } from 'jose';
-import { request } from 'undici';
 import { TenantctlError } from '../errors.js';
 import { backoffMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
 import { describeNetwork, networkError, notAuth0, notAuth0Error } from './explain.js';
+import { createTransport, header } from './http.js';
 import { tlsFailure } from './tls.js';
 import { jwtClaims } from './jwt-claims.js';
 
@@ -82,18 +82,24 @@ type TokenBody = { access_token?: string; expires_in?: number; error?: string; e
 type TokenAnswer = { status: number; contentType: string | undefined; text: string; body: TokenBody };
 
 async function postToken(endpoint: Endpoint, form: Record<string, string>): Promise<TokenAnswer> {
-  const res = await request(`${endpoint.baseUrl}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(form),
-  });
-  const text = await res.body.text();
-  const type = res.headers['content-type'];
-  const contentType = Array.isArray(type) ? type[0] : type;
+  // One short-lived connection: the token is fetched once per run (and on expiry), not worth a pool.
+  const transport = createTransport({ connections: 1 });
+  let res;
   try {
-    return { status: res.statusCode, contentType, text, body: JSON.parse(text) as TokenBody };
+    res = await transport.send(`${endpoint.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(form),
+    });
+  } finally {
+    transport.close();
+  }
+  const { text } = res;
+  const contentType = header(res.headers, 'content-type');
+  try {
+    return { status: res.status, contentType, text, body: JSON.parse(text) as TokenBody };
   } catch {
-    return { status: res.statusCode, contentType, text, body: {} };
+    return { status: res.status, contentType, text, body: {} };
   }
 }
 
