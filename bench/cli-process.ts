@@ -3,6 +3,8 @@
  * command's arguments; its output goes to this process's stdout, and when the command is done it sends
  * `{code, peakRssMb, cpuS}` (exit code, peak RSS in MB, CPU seconds) and exits with the command's code.
  */
+// As the CLI's entry does (src/cli.ts), before anything else is evaluated.
+import '../src/v8-flags.js';
 import { run } from '../src/program.js';
 
 const code = await run(process.argv.slice(2), {

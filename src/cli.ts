@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './v8-flags.js';
 import { createInterface } from 'node:readline/promises';
 import { run } from './program.js';
 
