@@ -6,26 +6,32 @@ export function pick(body: JsonObject, fields: readonly string[]): JsonObject {
   const out: JsonObject = {};
   const keys = Object.keys(body);
   if (keys.length >= fields.length) {
-    for (const field of fields) {
-      const value = body[field];
-      if (value !== undefined) out[field] = value;
+    for (let k = 0; k < fields.length; k++) {
+      const value = body[fields[k]!];
+      if (value !== undefined) out[fields[k]!] = value;
     }
     return out;
   }
   // A body of a few fields against a catalog of dozens (every item of a large tenant, both sides, several
-  // times): look its own keys up instead, then put them in the list's order (usually they already are).
-  const found: string[] = [];
-  let sorted = true;
-  let last = -1;
-  for (const key of keys) {
+  // times): look its own keys up instead, kept in the list's order as they are found (insertion sort of a
+  // few positions: no comparator sort and no iterators, which allocate on every item).
+  const found: number[] = [];
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
     const i = fields.indexOf(key);
     if (i < 0 || body[key] === undefined) continue;
-    if (i < last) sorted = false;
-    last = i;
-    found.push(key);
+    let j = found.length;
+    found.push(i);
+    while (j > 0 && found[j - 1]! > i) {
+      found[j] = found[j - 1]!;
+      j--;
+    }
+    found[j] = i;
   }
-  if (!sorted) found.sort((a, b) => fields.indexOf(a) - fields.indexOf(b));
-  for (const key of found) out[key] = body[key]!;
+  for (let k = 0; k < found.length; k++) {
+    const field = fields[found[k]!]!;
+    out[field] = body[field]!;
+  }
   return out;
 }
 

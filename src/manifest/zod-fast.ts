@@ -151,7 +151,10 @@ function objectParser(schema: z.ZodType): Parser {
       for (const key in object) if (!known.has(key)) return FAIL;
     }
     const out: Record<string, unknown> = {};
-    for (const field of fields) {
+    // Indexed loops here and in checked(): without the optimizing compiler (src/v8-flags.ts) every
+    // for-of step allocates its iterator result, and these run for every field of every item.
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!;
       if (!(field.key in object)) {
         if (field.optional) continue;
         return FAIL;
@@ -169,7 +172,8 @@ function objectParser(schema: z.ZodType): Parser {
 /** A schema's own checks (bounds, patterns, refine, superRefine), run as zod's runChecks runs them on an issue-free value. */
 function checked(value: unknown, checks: Check[]): unknown {
   const payload: Payload = { value, issues: [] };
-  for (const check of checks) {
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i]!;
     const when = check._zod.def.when;
     if (when && !when(payload)) continue;
     if (check._zod.check(payload) instanceof Promise || payload.issues.length > 0) return FAIL;

@@ -62,5 +62,7 @@ export function diffItem(args: {
 
 /** Every declared leaf as a field change from nothing: how a create reads in a plan. */
 export function createFields(body: JsonObject): FieldChange[] {
-  return Object.entries(body).map(([path, to]) => ({ path, to }));
+  const fields: FieldChange[] = [];
+  for (const path in body) fields.push({ path, to: body[path]! });
+  return fields;
 }

@@ -5,7 +5,7 @@ import { isRef } from '../kinds/common.js';
 /** Collect `{ $ref }` addresses anywhere in a body. */
 export function refsIn(value: Json | undefined, out: string[] = []): string[] {
   if (isRef(value)) out.push(value.$ref);
-  else if (Array.isArray(value)) for (const v of value) refsIn(v, out);
-  else if (isObject(value)) for (const v of Object.values(value)) refsIn(v, out);
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) refsIn(value[i], out);
+  else if (isObject(value)) for (const key in value) refsIn(value[key], out);
   return out;
 }
