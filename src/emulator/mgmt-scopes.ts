@@ -41,6 +41,7 @@ const TABLE: Record<string, string> = {
   network_acls: 'create delete read update',
   organization_client_grants: 'create delete read',
   organization_connections: 'create delete read update',
+  organization_discovery_domains: 'create delete read update',
   organization_invitations: 'create delete read',
   organization_member_roles: 'create delete read',
   organization_members: 'create delete read',

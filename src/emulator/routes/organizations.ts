@@ -9,6 +9,7 @@ import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
 import { orgClientGrantRoutes } from './org-client-grants.js';
 import { orgConnectionRoutes } from './org-connections.js';
+import { orgDiscoveryDomainRoutes } from './org-discovery-domains.js';
 import { orgMemberRoutes } from './org-members.js';
 import { orgView as view } from './org-model.js';
 
@@ -129,4 +130,5 @@ export const organizationRoutes: Route[] = [
   ...orgConnectionRoutes,
   ...orgMemberRoutes,
   ...orgClientGrantRoutes,
+  ...orgDiscoveryDomainRoutes,
 ];
