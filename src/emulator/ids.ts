@@ -24,3 +24,5 @@ export const newRoleId = (): string => `rol_${randomFrom(ALNUM, 16)}`;
 export const newDiscoveryDomainId = (): string => `dd_${randomFrom(ALNUM, 16)}`;
 /** A DNS TXT token; the real token's format is not recorded. */
 export const newVerificationToken = (): string => randomFrom(ALNUM, 32);
+/** A SCIM token's id; the real format is not recorded. */
+export const newScimTokenId = (): string => `tok_${randomFrom(ALNUM, 16)}`;

@@ -7,11 +7,10 @@ import { requireConnection } from './connection-clients.js';
 import { connectionView } from './connection-view.js';
 
 /**
- * The connection sub-resources a deploy tool reads on every run, for a tenant where none is configured:
- * the client side of enabled connections, and the SCIM / directory-provisioning listings. Provisioning is
- * never configured here (no SCIM endpoint or directory sync runs in the emulator), so the tenant-wide
- * listings and the per-connection synchronized groups and SCIM tokens are empty, and the per-connection
- * configurations are the API's documented 404s.
+ * The connection sub-resources a deploy tool reads on every run: the client side of enabled connections,
+ * and the directory-provisioning listings. Directory provisioning is never configured here (no directory
+ * sync runs in the emulator), so the tenant-wide listing and the per-connection synchronized groups are
+ * empty, and the per-connection configuration is the API's documented 404. SCIM is connection-scim.ts.
  */
 
 /** GET /clients/{id}/connections: `{connections: [ConnectionForList], next?}` (OAS), checkpoint only. */
@@ -66,33 +65,15 @@ export const connectionProvisioningRoutes: Route[] = [
   },
   {
     method: 'GET',
-    pattern: '/api/v2/connections-scim-configurations',
-    scopes: ['read:scim_config'],
-    handler: emptyListing('scim_configurations'),
-  },
-  {
-    method: 'GET',
     pattern: `${CONNECTION}/directory-provisioning`,
     scopes: ['read:directory_provisionings'],
     handler: notConfigured('Directory provisioning configuration not found'),
   },
-  {
-    method: 'GET',
-    pattern: `${CONNECTION}/scim-configuration`,
-    scopes: ['read:scim_config'],
-    handler: notConfigured('Not Found'),
-  },
-  // ListSynchronizedGroupsResponseContent `{groups, next?}` and GetScimTokensResponseContent (a bare array).
+  // ListSynchronizedGroupsResponseContent `{groups, next?}`.
   {
     method: 'GET',
     pattern: `${CONNECTION}/directory-provisioning/synchronized-groups`,
     scopes: ['read:directory_provisionings'],
     handler: emptyForConnection(() => ({ groups: [] })),
-  },
-  {
-    method: 'GET',
-    pattern: `${CONNECTION}/scim-configuration/tokens`,
-    scopes: ['read:scim_token'],
-    handler: emptyForConnection(() => [], {}),
   },
 ];
