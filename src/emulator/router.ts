@@ -2,6 +2,7 @@ import { clientGrantRoutes } from './routes/client-grants.js';
 import { clientRoutes } from './routes/clients.js';
 import { connectionProvisioningRoutes } from './routes/connection-provisioning.js';
 import { connectionRoutes } from './routes/connections.js';
+import { connectionKeyRoutes } from './routes/connection-keys.js';
 import { connectionScimRoutes } from './routes/connection-scim.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { networkAclRoutes } from './routes/network-acls.js';
@@ -25,6 +26,7 @@ export const ROUTES: readonly Route[] = [
   ...connectionRoutes,
   ...connectionProvisioningRoutes,
   ...connectionScimRoutes,
+  ...connectionKeyRoutes,
   ...networkAclRoutes,
   ...signingKeyRoutes,
   ...tenantSettingsRoutes,
