@@ -26,6 +26,10 @@ export interface OrgConnection {
   assign_membership_on_login: boolean;
   show_as_button: boolean;
   is_signup_enabled: boolean;
+  /** Only through `/organizations/{id}/connections` (org-all-connections.ts); false hides the entry from enabled_connections. */
+  is_enabled?: boolean;
+  organization_connection_name?: string;
+  organization_access_level?: string;
 }
 
 export interface OrgMember {

@@ -7,6 +7,7 @@ import { createOrganizationSchema, updateOrganizationSchema } from '../schemas/o
 import { applyPatch, insert, removeWhere } from '../store.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
+import { orgAllConnectionRoutes } from './org-all-connections.js';
 import { orgClientGrantRoutes } from './org-client-grants.js';
 import { orgConnectionRoutes } from './org-connections.js';
 import { orgDiscoveryDomainRoutes } from './org-discovery-domains.js';
@@ -131,4 +132,5 @@ export const organizationRoutes: Route[] = [
   ...orgMemberRoutes,
   ...orgClientGrantRoutes,
   ...orgDiscoveryDomainRoutes,
+  ...orgAllConnectionRoutes,
 ];
