@@ -9,7 +9,9 @@ import { networkAclRoutes } from './routes/network-acls.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { resourceServerRoutes } from './routes/resource-servers.js';
 import { roleRoutes } from './routes/roles.js';
+import { userEffectiveRoutes } from './routes/user-effective.js';
 import { userRoleRoutes } from './routes/user-roles.js';
+import { userSessionRoutes } from './routes/user-sessions.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
 import { tenantSettingsRoutes } from './routes/tenant-settings.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -34,6 +36,8 @@ export const ROUTES: readonly Route[] = [
   ...userRoutes,
   ...roleRoutes,
   ...userRoleRoutes,
+  ...userEffectiveRoutes,
+  ...userSessionRoutes,
   ...jobRoutes,
 ];
 
