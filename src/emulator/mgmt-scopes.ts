@@ -44,6 +44,7 @@ const TABLE: Record<string, string> = {
   organization_connections: 'create delete read update',
   organization_discovery_domains: 'create delete read update',
   organization_invitations: 'create delete read',
+  organization_member_effective_roles: 'read',
   organization_member_roles: 'create delete read',
   organization_members: 'create delete read',
   organizations: 'create delete read update',

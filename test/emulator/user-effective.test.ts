@@ -86,3 +86,23 @@ describe('sessions, tokens and enrollments of a user who never logged in', () =>
     expect((await emu.api('DELETE', '/api/v2/users/auth0%7Cnobody/sessions')).status).toBe(404);
   });
 });
+
+describe("an organization member's effective roles", () => {
+  it('lists the roles the member holds in that organization, checkpoint paged', async () => {
+    const id = await setUp();
+    const org = await ok('POST', '/api/v2/organizations', { name: 'acme' });
+    const base = `/api/v2/organizations/${String(org.id)}/members`;
+    await ok('POST', base, { members: [decodeURIComponent(id)] });
+    const path = `${base}/${id}/effective-roles`;
+    expect(await ok('GET', path)).toEqual({ roles: [] });
+    const admin = await ok('POST', '/api/v2/roles', { name: 'admin', description: 'Admins' });
+    const reader = ((await ok('GET', '/api/v2/roles?name_filter=reader')) as unknown as Obj[])[0] as Obj;
+    await emu.api('POST', `${base}/${id}/roles`, { roles: [admin.id, reader.id] });
+    const first = (await ok('GET', `${path}?take=1`)) as { roles: Obj[]; next?: string };
+    expect(first.roles).toEqual([{ id: admin.id, name: 'admin', description: 'Admins', sources: ['direct'] }]);
+    expect(await ok('GET', `${path}?take=1&from=${String(first.next)}`)).toEqual({
+      roles: [{ id: reader.id, name: 'reader', description: '', sources: ['direct'] }],
+    });
+    expect((await emu.api('GET', `${base}/auth0%7Cnobody/effective-roles`)).status).toBe(404);
+  });
+});
