@@ -2,6 +2,7 @@ import { clientGrantRoutes } from './routes/client-grants.js';
 import { clientRoutes } from './routes/clients.js';
 import { connectionProvisioningRoutes } from './routes/connection-provisioning.js';
 import { connectionRoutes } from './routes/connections.js';
+import { connectionDirectoryRoutes } from './routes/connection-directory.js';
 import { connectionKeyRoutes } from './routes/connection-keys.js';
 import { connectionScimRoutes } from './routes/connection-scim.js';
 import { credentialRoutes } from './routes/credentials.js';
@@ -29,6 +30,7 @@ export const ROUTES: readonly Route[] = [
   ...connectionProvisioningRoutes,
   ...connectionScimRoutes,
   ...connectionKeyRoutes,
+  ...connectionDirectoryRoutes,
   ...networkAclRoutes,
   ...signingKeyRoutes,
   ...tenantSettingsRoutes,
