@@ -20,3 +20,9 @@ export const newOrganizationId = (): string => `org_${randomFrom(ALNUM, 16)}`;
 export const newConnectionId = (): string => `con_${randomFrom(ALNUM, 16)}`;
 export const newNetworkAclId = (): string => `acl_${randomFrom(ALNUM, 22)}`;
 export const newRoleId = (): string => `rol_${randomFrom(ALNUM, 16)}`;
+/** OAS format `organization-discovery-domain-id`; the real prefix is not recorded. */
+export const newDiscoveryDomainId = (): string => `dd_${randomFrom(ALNUM, 16)}`;
+/** A DNS TXT token; the real token's format is not recorded. */
+export const newVerificationToken = (): string => randomFrom(ALNUM, 32);
+/** A SCIM token's id; the real format is not recorded. */
+export const newScimTokenId = (): string => `tok_${randomFrom(ALNUM, 16)}`;

@@ -2,12 +2,17 @@ import { clientGrantRoutes } from './routes/client-grants.js';
 import { clientRoutes } from './routes/clients.js';
 import { connectionProvisioningRoutes } from './routes/connection-provisioning.js';
 import { connectionRoutes } from './routes/connections.js';
+import { connectionDirectoryRoutes } from './routes/connection-directory.js';
+import { connectionKeyRoutes } from './routes/connection-keys.js';
+import { connectionScimRoutes } from './routes/connection-scim.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { networkAclRoutes } from './routes/network-acls.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { resourceServerRoutes } from './routes/resource-servers.js';
 import { roleRoutes } from './routes/roles.js';
+import { userEffectiveRoutes } from './routes/user-effective.js';
 import { userRoleRoutes } from './routes/user-roles.js';
+import { userSessionRoutes } from './routes/user-sessions.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
 import { tenantSettingsRoutes } from './routes/tenant-settings.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -23,6 +28,9 @@ export const ROUTES: readonly Route[] = [
   ...clientGrantRoutes,
   ...connectionRoutes,
   ...connectionProvisioningRoutes,
+  ...connectionScimRoutes,
+  ...connectionKeyRoutes,
+  ...connectionDirectoryRoutes,
   ...networkAclRoutes,
   ...signingKeyRoutes,
   ...tenantSettingsRoutes,
@@ -30,6 +38,8 @@ export const ROUTES: readonly Route[] = [
   ...userRoutes,
   ...roleRoutes,
   ...userRoleRoutes,
+  ...userEffectiveRoutes,
+  ...userSessionRoutes,
   ...jobRoutes,
 ];
 

@@ -3,15 +3,11 @@ import { listResponse } from '../pagination.js';
 import { FIELD_PARAMS } from '../projection.js';
 import { CHECKPOINT_PARAMS, parseQuery } from '../query.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
-import { requireConnection } from './connection-clients.js';
 import { connectionView } from './connection-view.js';
 
 /**
- * The connection sub-resources a deploy tool reads on every run, for a tenant where none is configured:
- * the client side of enabled connections, and the SCIM / directory-provisioning listings. Provisioning is
- * never configured here (no SCIM endpoint or directory sync runs in the emulator), so the tenant-wide
- * listings and the per-connection synchronized groups and SCIM tokens are empty, and the per-connection
- * configurations are the API's documented 404s.
+ * The client side of enabled connections, which a deploy tool reads on every run. SCIM is
+ * connection-scim.ts, directory provisioning connection-directory.ts.
  */
 
 /** GET /clients/{id}/connections: `{connections: [ConnectionForList], next?}` (OAS), checkpoint only. */
@@ -32,67 +28,11 @@ function clientConnections(req: ApiRequest, ctx: Ctx) {
   return { status: 200, body };
 }
 
-const emptyListing = (key: string) => (req: ApiRequest) => {
-  parseQuery(req.query, CHECKPOINT_PARAMS);
-  return { status: 200, body: { [key]: [] } };
-};
-
-/** A per-connection listing with nothing configured: empty once the connection exists (OAS 404 before). */
-const emptyForConnection = (body: () => unknown, params = CHECKPOINT_PARAMS) => (req: ApiRequest, ctx: Ctx) => {
-  parseQuery(req.query, params);
-  requireConnection(ctx, req.params.id as string);
-  return { status: 200, body: body() };
-};
-
-/** The connection must exist first (404 "The connection does not exist"), then its configuration. */
-const notConfigured = (message: string) => (req: ApiRequest, ctx: Ctx) => {
-  requireConnection(ctx, req.params.id as string);
-  throw fail(404, message);
-};
-
-const CONNECTION = '/api/v2/connections/{id}';
 export const connectionProvisioningRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/api/v2/clients/{id}/connections',
     scopes: ['read:connections'],
     handler: clientConnections,
-  },
-  {
-    method: 'GET',
-    pattern: '/api/v2/connections-directory-provisionings',
-    scopes: ['read:directory_provisionings'],
-    handler: emptyListing('directory_provisionings'),
-  },
-  {
-    method: 'GET',
-    pattern: '/api/v2/connections-scim-configurations',
-    scopes: ['read:scim_config'],
-    handler: emptyListing('scim_configurations'),
-  },
-  {
-    method: 'GET',
-    pattern: `${CONNECTION}/directory-provisioning`,
-    scopes: ['read:directory_provisionings'],
-    handler: notConfigured('Directory provisioning configuration not found'),
-  },
-  {
-    method: 'GET',
-    pattern: `${CONNECTION}/scim-configuration`,
-    scopes: ['read:scim_config'],
-    handler: notConfigured('Not Found'),
-  },
-  // ListSynchronizedGroupsResponseContent `{groups, next?}` and GetScimTokensResponseContent (a bare array).
-  {
-    method: 'GET',
-    pattern: `${CONNECTION}/directory-provisioning/synchronized-groups`,
-    scopes: ['read:directory_provisionings'],
-    handler: emptyForConnection(() => ({ groups: [] })),
-  },
-  {
-    method: 'GET',
-    pattern: `${CONNECTION}/scim-configuration/tokens`,
-    scopes: ['read:scim_token'],
-    handler: emptyForConnection(() => [], {}),
   },
 ];

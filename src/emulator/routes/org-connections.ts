@@ -24,21 +24,30 @@ const updateSchema = obj({ assign_membership_on_login: bool(), is_signup_enabled
 
 const notEnabled = () => fail(404, 'The connection is not enabled for this organization.');
 
-const connectionData = (ctx: Ctx, id: string): JsonObject | undefined =>
+export const connectionData = (ctx: Ctx, id: string): JsonObject | undefined =>
   ctx.state.collections.connections.find((c) => c.data.id === id)?.data;
 
 /** Entries whose connection still exists, in the order they were enabled. */
-function live(ctx: Ctx, org: Entity): OrgConnection[] {
+export function live(ctx: Ctx, org: Entity): OrgConnection[] {
   return connectionsOf(org).filter((c) => connectionData(ctx, c.connection_id));
 }
 
-function view(ctx: Ctx, c: OrgConnection): JsonObject {
+/** What this older API shows: entries the newer one disabled (`is_enabled: false`) are not enabled here. */
+const enabled = (ctx: Ctx, org: Entity): OrgConnection[] => live(ctx, org).filter((c) => c.is_enabled !== false);
+
+export const connectionInfo = (ctx: Ctx, c: OrgConnection): JsonObject => {
   const con = connectionData(ctx, c.connection_id) ?? {};
-  return { ...c, connection: { name: con.name ?? null, strategy: con.strategy ?? null } };
+  return { name: con.name ?? null, strategy: con.strategy ?? null };
+};
+
+function view(ctx: Ctx, c: OrgConnection): JsonObject {
+  const { connection_id, assign_membership_on_login, show_as_button, is_signup_enabled } = c;
+  const fields = { connection_id, assign_membership_on_login, show_as_button, is_signup_enabled };
+  return { ...fields, connection: connectionInfo(ctx, c) };
 }
 
 /** "Only database connections with assign_membership_on_login = true support is_signup_enabled = true" (REC). */
-function checkSignup(ctx: Ctx, c: OrgConnection): void {
+export function checkSignup(ctx: Ctx, c: OrgConnection): void {
   if (!c.is_signup_enabled) return;
   const strategy = connectionData(ctx, c.connection_id)?.strategy;
   if (strategy !== 'auth0' || !c.assign_membership_on_login)
@@ -52,12 +61,12 @@ function checkSignup(ctx: Ctx, c: OrgConnection): void {
 function list(req: ApiRequest, ctx: Ctx) {
   const org = findOrg(ctx, req.params.id as string);
   const q = parseQuery(req.query, OFFSET_PARAMS);
-  const items = live(ctx, org).map((c, i) => ({ seq: i + 1, data: view(ctx, c) }));
+  const items = enabled(ctx, org).map((c, i) => ({ seq: i + 1, data: view(ctx, c) }));
   return { status: 200, body: listResponse(items, q, { key: 'enabled_connections', checkpoint: false, view: (e) => e.data }) };
 }
 
 function findEnabled(ctx: Ctx, org: Entity, connectionId: string): OrgConnection {
-  const c = live(ctx, org).find((x) => x.connection_id === connectionId);
+  const c = enabled(ctx, org).find((x) => x.connection_id === connectionId);
   if (!c) throw notEnabled();
   return c;
 }

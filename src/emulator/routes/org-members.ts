@@ -112,6 +112,27 @@ function listRoles(req: ApiRequest, ctx: Ctx) {
   return { status: 200, body: listResponse(roles, q, { key: 'roles', checkpoint: false, view: roleView }) };
 }
 
+/**
+ * GET …/members/{user_id}/effective-roles (OAS OrganizationMemberEffectiveRole): the member's roles in this
+ * organization, checkpoint paged (`{roles, next?}`). Groups are not emulated, so every source is `direct`;
+ * `description` is required by the schema and prints `''` when the role has none (not recorded).
+ */
+function effectiveRoles(req: ApiRequest, ctx: Ctx) {
+  const org = findOrg(ctx, req.params.id as string);
+  const m = member(ctx, org, req.params.user_id as string);
+  const q = parseQuery(req.query, CHECKPOINT_PARAMS);
+  const roles = m.roles.flatMap((id) => roleOf(ctx, id) ?? []).sort(byName);
+  const view = (e: Entity): JsonObject => ({
+    id: String(e.data.id),
+    name: String(e.data.name),
+    description: typeof e.data.description === 'string' ? e.data.description : '',
+    sources: ['direct'],
+  });
+  const items = roles.map((e, i) => ({ seq: i + 1, data: view(e) }));
+  const body = listResponse(items, { ...q, take: q.take ?? 50 }, { key: 'roles', checkpoint: true, view: (e) => e.data });
+  return { status: 200, body };
+}
+
 function assignRoles(req: ApiRequest, ctx: Ctx) {
   const org = findOrg(ctx, req.params.id as string);
   const m = member(ctx, org, req.params.user_id as string);
@@ -153,6 +174,12 @@ export const orgMemberRoutes: Route[] = [
   { method: 'GET', pattern: `${BASE}/{user_id}/roles`, scopes: ['read:organization_member_roles'], handler: listRoles },
   { method: 'POST', pattern: `${BASE}/{user_id}/roles`, scopes: ['create:organization_member_roles'], handler: assignRoles },
   { method: 'DELETE', pattern: `${BASE}/{user_id}/roles`, scopes: ['delete:organization_member_roles'], handler: removeRoles },
+  {
+    method: 'GET',
+    pattern: `${BASE}/{user_id}/effective-roles`,
+    scopes: ['read:organization_member_effective_roles'],
+    handler: effectiveRoles,
+  },
   {
     method: 'GET',
     pattern: '/api/v2/users/{id}/organizations',

@@ -9,8 +9,9 @@ import type { Ctx, Entity } from '../types.js';
  *   `_connections`: `{connection_id, assign_membership_on_login, show_as_button, is_signup_enabled}`
  *   `_members`: `{user_id, created_at?, seq, roles: [role id]}` (seq orders checkpoint cursors)
  *   `_client_grants`: the ids of the client grants associated with it
+ *   `_discovery_domains`: `{id, domain, status, use_for_organization_discovery?, verification_txt, verification_host}`
  */
-export const HIDDEN = ['_connections', '_members', '_client_grants'] as const;
+export const HIDDEN = ['_connections', '_members', '_client_grants', '_discovery_domains'] as const;
 
 export const orgNotFound = () => fail(404, 'No organization found by that id or name');
 
@@ -25,6 +26,10 @@ export interface OrgConnection {
   assign_membership_on_login: boolean;
   show_as_button: boolean;
   is_signup_enabled: boolean;
+  /** Only through `/organizations/{id}/connections` (org-all-connections.ts); false hides the entry from enabled_connections. */
+  is_enabled?: boolean;
+  organization_connection_name?: string;
+  organization_access_level?: string;
 }
 
 export interface OrgMember {

@@ -7,8 +7,10 @@ import { createOrganizationSchema, updateOrganizationSchema } from '../schemas/o
 import { applyPatch, insert, removeWhere } from '../store.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { validateBody } from '../validate.js';
+import { orgAllConnectionRoutes } from './org-all-connections.js';
 import { orgClientGrantRoutes } from './org-client-grants.js';
 import { orgConnectionRoutes } from './org-connections.js';
+import { orgDiscoveryDomainRoutes } from './org-discovery-domains.js';
 import { orgMemberRoutes } from './org-members.js';
 import { orgView as view } from './org-model.js';
 
@@ -129,4 +131,6 @@ export const organizationRoutes: Route[] = [
   ...orgConnectionRoutes,
   ...orgMemberRoutes,
   ...orgClientGrantRoutes,
+  ...orgDiscoveryDomainRoutes,
+  ...orgAllConnectionRoutes,
 ];

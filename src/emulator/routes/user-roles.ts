@@ -29,7 +29,7 @@ import {
 } from './role-model.js';
 
 /** A user's roles and direct permissions (`/users/{id}/roles`, `/users/{id}/permissions`); see role-model.ts. */
-function rolesOfUser(ctx: Ctx, user: Entity): Entity[] {
+export function rolesOfUser(ctx: Ctx, user: Entity): Entity[] {
   const id = String(user.data.user_id);
   return rolesOf(ctx.state)
     .filter((r) => membersOf(r).some((m) => m.user_id === id && isLiveUser(ctx, m) === user))
@@ -77,7 +77,7 @@ function directGrants(ctx: Ctx, user: Entity): Entity[] {
  * source: `{source_id: '', source_name: '', source_type: 'DIRECT'}` as recorded, or the role's id and name
  * with `ROLE` (OAS UserPermissionSchema `sources`).
  */
-function userPermissions(ctx: Ctx, user: Entity): JsonObject[] {
+export function userPermissions(ctx: Ctx, user: Entity): JsonObject[] {
   const byKey = new Map<string, JsonObject>();
   const add = (g: Grant, source: JsonObject) => {
     const scope = liveScope(ctx, g);

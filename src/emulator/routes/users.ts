@@ -192,6 +192,22 @@ function remove(req: ApiRequest, ctx: Ctx) {
   return { status: 204 }; // deleting twice is an idempotent 204 (§3.3)
 }
 
+/**
+ * DELETE /connections/{id}/users?email= (OAS delete_users_by_email): removes the connection's user with that
+ * email; 204 whether or not one existed ("The user no longer exists."), 404 for an unknown connection, 400
+ * "Connection must be a database connection" for any other strategy.
+ */
+function removeByEmail(req: ApiRequest, ctx: Ctx) {
+  const q = parseQuery(req.query, { email: { type: 'string' } });
+  if (typeof q.email !== 'string') throw queryError("Query validation error: 'Missing required property: email'.");
+  const connection = findConnection(ctx.state, { id: req.params.id as string });
+  if (!connection) throw fail(404, 'The connection does not exist', 'inexistent_connection');
+  if (connection.strategy !== 'auth0') throw fail(400, 'Connection must be a database connection');
+  const e = findByEmail(ctx.state, String(connection.name), q.email.toLowerCase());
+  if (e) removeUser(ctx.state, e);
+  return { status: 204 };
+}
+
 const BASE = '/api/v2/users';
 export const userRoutes: Route[] = [
   { method: 'GET', pattern: BASE, scopes: ['read:users'], handler: list },
@@ -205,4 +221,5 @@ export const userRoutes: Route[] = [
   },
   { method: 'DELETE', pattern: `${BASE}/{id}`, scopes: ['delete:users'], handler: remove },
   { method: 'GET', pattern: '/api/v2/users-by-email', scopes: ['read:users'], handler: byEmail },
+  { method: 'DELETE', pattern: '/api/v2/connections/{id}/users', scopes: ['delete:users'], handler: removeByEmail },
 ];
