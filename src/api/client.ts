@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { currentScope } from '../run-scope.js';
 import { ApiError, TenantctlError, UncertainWriteError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
@@ -70,6 +71,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const deadlineMs = options.rateLimitDeadlineMs ?? 300_000;
   let requestCount = 0;
 
+  // A fleet's tenant whose run crashed sends nothing more but its cleanup: its lock is being removed, and
+  // whatever of the run is still going must not write without it.
+  const scope = currentScope();
+
   // Whether the server ever answered: before that, a refused connection means a wrong address, not a blip.
   let answered = false;
 
@@ -114,6 +119,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     let failures = 0;
     let refreshedToken = false;
     for (;;) {
+      if (scope?.crashed && !opts.cleanup)
+        throw new TenantctlError('crashed', `${opts.method} /api/v2${opts.path} not sent: this tenant's run crashed (${scope.crashed.message})`);
       // Outside the network try: a token failure is already explained and must not be retried as a blip.
       const token = await tokens.get();
       let attempt: Attempt;

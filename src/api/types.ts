@@ -13,6 +13,8 @@ export interface RequestOptions {
   accept?: number[];
   /** A body sent as is instead of JSON (the multipart upload of a users-import job). */
   raw?: { data: Buffer; contentType: string };
+  /** Sent even after this run crashed (src/run-scope.ts): removing its apply lock. */
+  cleanup?: boolean;
 }
 
 export interface ApiResponse {

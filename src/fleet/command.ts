@@ -85,6 +85,7 @@ export async function fleetCommand(
     cwd: io.cwd,
     args: (tenant) => tenantArgs(command, options, tenant),
     onDone: (run) => out.note(out.errStyle.dim(`  ${run.name}: exit ${run.code}\n`)),
+    note: (text) => out.note(text),
   });
   if (options.output === 'json') out.printJson(fleetJson(command, runs));
   else out.print(fleetText(command, runs, out.style));

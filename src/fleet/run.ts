@@ -1,3 +1,4 @@
+import { testCrash, watchCrashes } from './crash.js';
 import type { FleetTenant } from './file.js';
 
 /** What one tenant's run ended with: its exit code and its `--output json` document, if it printed one. */
@@ -72,9 +73,13 @@ async function runOne(tenant: FleetTenant, args: string[], env: Record<string, s
   return { name: tenant.name, code, document, failure };
 }
 
+const failed = (name: string, failure: string): TenantRun => ({ name, code: 1, document: undefined, failure });
+
 /**
  * Runs `command` for every tenant, at most `parallel` at once, in fleet order; `args(tenant)` gives each
- * its arguments. `onDone` hears of each tenant as it ends. Results come back in fleet order.
+ * its arguments. `onDone` hears of each tenant as it ends. Results come back in fleet order. A crash in one
+ * tenant's run fails that tenant alone; one that cannot be pinned on a tenant fails those running and
+ * starts no more (crash.ts).
  */
 export async function runFleet(
   tenants: FleetTenant[],
@@ -84,28 +89,57 @@ export async function runFleet(
     cwd: string;
     args: (tenant: FleetTenant) => string[];
     onDone?: (run: TenantRun) => void;
+    /** Where the fleet reports a crash's trace (stderr). */
+    note: (text: string) => void;
   },
 ): Promise<TenantRun[]> {
   const results: TenantRun[] = new Array(tenants.length);
+  const watch = watchCrashes(options.note);
+  const crashedAfter = new Map<number, () => Error | undefined>();
   let next = 0;
   const worker = async () => {
     while (next < tenants.length) {
       const i = next++;
       const tenant = tenants[i] as FleetTenant;
       const { env, missing } = tenantEnv(tenant, options.env);
-      const result =
-        missing.length > 0
-          ? {
-              name: tenant.name,
-              code: 1,
-              document: undefined,
-              failure: `${missing.join(', ')} not set: the fleet file names ${missing.length === 1 ? 'this variable' : 'these variables'} for this tenant's credentials`,
-            }
-          : await runOne(tenant, options.args(tenant), env, options.cwd);
+      const stopped = watch.stopped();
+      let result: TenantRun;
+      if (stopped) result = failed(tenant.name, `not started: the fleet stopped after a crash (${stopped.message})`);
+      else if (missing.length > 0)
+        result = failed(
+          tenant.name,
+          `${missing.join(', ')} not set: the fleet file names ${missing.length === 1 ? 'this variable' : 'these variables'} for this tenant's credentials`,
+        );
+      else {
+        const { value, scope } = await watch.run(
+          tenant.name,
+          () => {
+            testCrash(options.env, tenant.name);
+            return runOne(tenant, options.args(tenant), env, options.cwd);
+          },
+          (error) => failed(tenant.name, `crashed: ${error.message}`),
+        );
+        result = value;
+        crashedAfter.set(i, () => scope.crashed);
+      }
       results[i] = result;
       options.onDone?.(result);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.parallel, tenants.length) }, worker));
+  try {
+    testCrash(options.env, '-');
+    await Promise.all(Array.from({ length: Math.min(options.parallel, tenants.length) }, worker));
+  } finally {
+    watch.close();
+  }
+  // A run that ended well and crashed afterwards (a stray timer of its own) still failed.
+  for (const [i, crash] of crashedAfter) {
+    const error = crash();
+    const run = results[i];
+    if (error && run && run.code !== 1) results[i] = failed(run.name, `crashed after its run ended: ${error.message}`);
+  }
+  const stopped = watch.stopped();
+  if (stopped && results.every((r) => r.code !== 1))
+    results.push(failed('(fleet)', `crashed outside any tenant's run: ${stopped.message}`));
   return results;
 }

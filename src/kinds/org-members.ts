@@ -30,16 +30,28 @@ async function findUserId(api: Api, email: string, connection: string): Promise<
   return str(found.user_id);
 }
 
+/** The members the plan saw (`members_live`, org-members-plan.ts), as the list endpoint answers them. */
+function plannedMembers(known: JsonObject): JsonObject[] {
+  return Object.entries(known).flatMap(([email, m]) =>
+    isObject(m) ? [{ email, user_id: str(m.user_id), roles: (Array.isArray(m.roles) ? m.roles : []).map((id) => ({ id })) }] : [],
+  );
+}
+
 /**
- * Makes the members exactly the desired map (email -> `{connection, roles: [role ids]}`; removed emails are
- * null), then each member's roles: members are added and removed in chunks, roles per member (the API has
- * no bulk form for organization roles).
+ * Makes the members exactly the desired map (email -> `{connection, roles: [role ids], user_id?}`; removed
+ * emails are null), then each member's roles: members are added and removed in chunks, roles per member (the
+ * API has no bulk form for organization roles). `known` is what the plan read of the members: given, the
+ * apply sends only writes; a new member's id comes from the plan too when it knew the user, and is looked
+ * up by email otherwise (a user created in the same apply). Without it (an older plan file) the members
+ * are listed again.
  */
-export async function syncMembers(api: Api, id: string, want: JsonObject): Promise<void> {
-  const have = await api.list(orgPath(id, 'members'), 'members', {
-    checkpoint: true,
-    query: { fields: 'user_id,email,roles', include_fields: true },
-  });
+export async function syncMembers(api: Api, id: string, want: JsonObject, known?: JsonObject): Promise<void> {
+  const have = known
+    ? plannedMembers(known)
+    : await api.list(orgPath(id, 'members'), 'members', {
+        checkpoint: true,
+        query: { fields: 'user_id,email,roles', include_fields: true },
+      });
   const byEmail = new Map(have.map((m) => [str(m.email).toLowerCase(), m]));
   const desired = Object.entries(want).filter((e): e is [string, JsonObject] => isObject(e[1]));
   const gone = have.filter((m) => !desired.some(([email]) => email === str(m.email).toLowerCase()));
@@ -50,7 +62,11 @@ export async function syncMembers(api: Api, id: string, want: JsonObject): Promi
   const added: string[] = [];
   for (const [email, m] of desired) {
     const current = byEmail.get(email);
-    const userId = current ? str(current.user_id) : await findUserId(api, email, str(m.connection));
+    const userId = current
+      ? str(current.user_id)
+      : typeof m.user_id === 'string'
+        ? m.user_id
+        : await findUserId(api, email, str(m.connection));
     if (!current) added.push(userId);
     const currentRoles = current && Array.isArray(current.roles) ? current.roles.filter(isObject).map((r) => str(r.id)) : [];
     plans.push({ userId, roles: (Array.isArray(m.roles) ? m.roles : []).map(String), current: currentRoles });

@@ -4,6 +4,8 @@ import type { JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { pick, str } from './common.js';
 import { syncMembers } from './org-members.js';
+import { annotateMembers, MEMBERS_LIVE, membersStaleReason } from './org-members-plan.js';
+import { defaultPlanKind } from '../plan/kind-plan.js';
 import {
   canonicalWiring,
   connectionsSchema,
@@ -50,11 +52,12 @@ const rest = restCollection({ path: '/organizations', key: 'organizations', idFi
 /** Sub-resources go to their own endpoints once the organization exists. */
 async function syncWiring(api: Api, id: string, body: JsonObject): Promise<void> {
   if (isObject(body.connections)) await syncConnections(api, id, body.connections);
-  if (isObject(body.members)) await syncMembers(api, id, body.members);
+  const known = body[MEMBERS_LIVE];
+  if (isObject(body.members)) await syncMembers(api, id, body.members, isObject(known) ? known : undefined);
 }
 
 function withoutWiring(body: JsonObject): JsonObject {
-  const { connections: _c, members: _m, ...fields } = body;
+  const { connections: _c, members: _m, [MEMBERS_LIVE]: _known, ...fields } = body;
   return fields;
 }
 
@@ -100,6 +103,13 @@ export const organizations: KindHandler = {
   // Deleting an organization twice answers 404 (mgmt-api.md §3.3): it is gone, which is what we wanted.
   idOf: rest.idOf,
   remove: rest.remove,
+  // Apply sets members from what the plan read instead of reading them again (org-members-plan.ts).
+  plan(handler, input) {
+    const out = defaultPlanKind(handler, input);
+    annotateMembers(out.changes, input);
+    return out;
+  },
+  staleReason: membersStaleReason,
   subResources: WIRING_FIELDS,
   list: async (api, read) => {
     const orgs = await rest.list(api);

@@ -56,6 +56,8 @@ export interface KindPlanInput {
   now: Date;
   /** Changes already planned for the kinds planned before this one (its dependencies come first). */
   planned: Change[];
+  /** Every kind the plan read (an organization names its members' users by the ids the users kind read). */
+  liveKinds?: Partial<Record<Kind, JsonObject[]>>;
 }
 
 export interface KindPlanOutput {
@@ -165,6 +167,11 @@ export interface KindHandler {
     changes: { change: Change; body: JsonObject | undefined }[],
     ids: Readonly<Record<string, string>>,
   ): Promise<PhaseResult>;
+  /**
+   * Why a saved plan's change no longer fits its live object beyond the digest of the compared fields
+   * (organization members' ids and role ids, which apply uses from the plan), or undefined.
+   */
+  staleReason?(change: Change, live: JsonObject): string | undefined;
   /** Kinds whose objects this kind's objects may reference (created first, deleted last). */
   dependsOn: Kind[];
   idOf(live: JsonObject): string;

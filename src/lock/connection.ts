@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '../commands/connect.js';
 import { TenantctlError } from '../errors.js';
+import { onAbandon } from '../run-scope.js';
 import { acquireLock, type HeldLock, type LockOptions } from './lock.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -43,11 +44,18 @@ export async function lockConnection(connection: Connection, options: LockOption
     throw new TenantctlError('stopping', `${stoppedBy} received: not taking the apply lock, nothing was changed`);
   let stopping = false;
   const acquiring = acquireLock(connection.api, options);
-  const unlisten = listen((signal) => {
+  const release = () => acquiring.then((lock) => lock.release()).catch(() => undefined);
+  const unlistenSignals = listen((signal) => {
     stopping = true;
     options.note(`\n${signal}: removing the apply lock before stopping; the apply may be incomplete, run it again.\n`);
-    return acquiring.then((lock) => lock.release()).catch(() => undefined);
+    return release();
   });
+  // A fleet's tenant whose run crashed is abandoned: its lock goes as on a signal (src/fleet/crash.ts).
+  const forget = onAbandon(release);
+  const unlisten = () => {
+    unlistenSignals();
+    forget();
+  };
   let lock: HeldLock;
   try {
     lock = await acquiring;

@@ -38,7 +38,7 @@ export async function findLock(api: Api): Promise<JsonObject | undefined> {
 
 export async function removeLock(api: Api, id: string): Promise<void> {
   // Deleting by id, never by identifier: if the lock was replaced meanwhile, the new one has another id.
-  await api.request({ method: 'DELETE', path: byId(id), accept: [404] });
+  await api.request({ method: 'DELETE', path: byId(id), accept: [404], cleanup: true });
 }
 
 /** Whether a process on this host with that pid is gone (kill 0 only checks; EPERM means it exists). */

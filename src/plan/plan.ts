@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import type { Desired, Loc } from '../manifest/types.js';
 import { exclusionMatcher } from '../manifest/exclude.js';
 import { didYouMean } from '../manifest/suggest.js';
-import { kindContext } from './context.js';
+import { keyLive, kindContext } from './context.js';
 import { resolveDuplicates } from './duplicates.js';
 import { defaultPlanKind } from './kind-plan.js';
 import { dependencyOrder, sortChanges } from './order.js';
@@ -46,7 +46,8 @@ function resolveRefs(
     const key = rest.join('/');
     const handler = handlers[kind as Kind];
     const objects = live.kinds[kind as Kind] ?? [];
-    const found = objects.filter((o) => handler.liveKeyOf(o, ctx) === key);
+    // Keyed once per list (cached): a plan may name thousands of users as organization members.
+    const found = keyLive(handler, objects, ctx).byKey.get(key) ?? [];
     if (found.length === 1 && found[0]) refs[ref] = handler.idOf(found[0]);
     else {
       const keys = () => objects.flatMap((o) => handler.liveKeyOf(o, ctx) ?? []);
@@ -144,6 +145,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
       allowDelete: opts.allowDelete ?? false,
       now,
       planned: [...all.changes],
+      liveKinds: live.kinds,
     };
     const own = handler.plan ? handler.plan(handler, input) : defaultPlanKind(handler, input);
     const out: KindPlanOutput = {

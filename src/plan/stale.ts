@@ -21,11 +21,20 @@ export function staleReasons(plan: Plan, live: Live): string[] {
     if (current === undefined) reasons.push(`${change.address} was deleted since the plan`);
     else if (digest(liveCanonical(handler, current, ctx)) !== change.liveDigest)
       reasons.push(`${change.address} changed since the plan`);
+    else {
+      const reason = handler.staleReason?.(change, current);
+      if (reason) reasons.push(reason);
+    }
   }
   for (const [ref, id] of Object.entries(plan.refs)) {
-    const [kind] = ref.split('/') as [keyof typeof handlers];
-    if (!(live.kinds[kind] ?? []).some((o) => handlers[kind].idOf(o) === id))
-      reasons.push(`${ref} (referenced) was deleted since the plan`);
+    const [kind, ...rest] = ref.split('/') as [keyof typeof handlers, ...string[]];
+    const found = (live.kinds[kind] ?? []).find((o) => handlers[kind].idOf(o) === id);
+    if (found === undefined) reasons.push(`${ref} (referenced) was deleted since the plan`);
+    // The id now names another object (a user whose email moved): apply would write to the wrong one.
+    else {
+      const now = handlers[kind].liveKeyOf(found, ctx);
+      if (now !== undefined && now !== rest.join('/')) reasons.push(`${ref} (referenced) is now ${kind}/${now}`);
+    }
   }
   return reasons;
 }
