@@ -1,6 +1,4 @@
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { Api } from '../../api/types.js';
 import { TenantctlError } from '../../errors.js';
 import type { Json, JsonObject } from '../../json.js';
@@ -49,7 +47,11 @@ async function* decompressed(source: Readable): AsyncGenerator<Buffer> {
     yield first.value;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
   }
-  if (first.value[0] === 0x1f && first.value[1] === 0x8b) yield* Readable.from(all()).pipe(createGunzip());
+  if (first.value[0] === 0x1f && first.value[1] === 0x8b) {
+    // Loaded here: every plan loads this module, few read an export.
+    const { createGunzip } = await import('node:zlib');
+    yield* Readable.from(all()).pipe(createGunzip());
+  }
   else yield* all();
 }
 
@@ -73,6 +75,7 @@ export async function exportUsers(api: Api): Promise<JsonObject[]> {
   const job = await waitForJob(api, id);
   if (typeof job.location !== 'string')
     throw new TenantctlError('users_export', `users-export job ${id} completed without a download location`);
+  const { createInterface } = await import('node:readline');
   const lines = createInterface({ input: Readable.from(decompressed(await api.download(job.location))), crlfDelay: Infinity });
   const users: JsonObject[] = [];
   for await (const line of lines) {
