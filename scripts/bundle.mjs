@@ -13,7 +13,7 @@
  *   node scripts/bundle.mjs [distDir]   (default: dist)
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { argv } from 'node:process';
 import { build } from 'esbuild';
 
@@ -21,8 +21,28 @@ const dist = argv[2] ?? 'dist';
 const outdir = join(dist, 'bin');
 // Old chunks carry hashes in their names: clear them, or they pile up in the package.
 rmSync(outdir, { recursive: true, force: true });
+
+/**
+ * The bin: V8's flags (v8-flags.js) first, then the CLI. With code splitting esbuild does not keep the
+ * evaluation order of static imports across chunks (evanw/esbuild#399): cli.js's `import './v8-flags.js'`
+ * came out after the chunk holding the program. An import() runs only after this module's own imports.
+ */
+const binEntry = {
+  name: 'bin-entry',
+  /** @param {import('esbuild').PluginBuild} b */
+  setup(b) {
+    b.onResolve({ filter: /^tenantctl:bin$/ }, () => ({ path: 'bin', namespace: 'tenantctl' }));
+    b.onLoad({ filter: /.*/, namespace: 'tenantctl' }, () => ({
+      contents: "#!/usr/bin/env node\nimport './v8-flags.js';\nawait import('./cli.js');\n",
+      resolveDir: resolve(dist),
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
-  entryPoints: [join(dist, 'cli.js'), join(dist, 'program.js')],
+  entryPoints: [{ in: 'tenantctl:bin', out: 'cli' }, join(dist, 'program.js')],
+  plugins: [binEntry],
   outdir,
   bundle: true,
   splitting: true,
@@ -34,7 +54,7 @@ await build({
   // No keepNames: a dependency's class renamed in the bundle (commander's CommanderError2) shows only in a
   // bug report's trace, and keeping names cost ~0.04 s of CPU per command.
   chunkNames: '[name]-[hash]',
-  // CommonJS dependencies (undici, commander) call require() for Node's modules; an ES module has none.
+  // CommonJS dependencies (commander, node-forge) call require() for Node's modules; an ES module has none.
   banner: { js: "import { createRequire as __tenantctlRequire } from 'node:module';\nconst require = __tenantctlRequire(import.meta.url);" },
   logLevel: 'warning',
 });

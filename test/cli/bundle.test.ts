@@ -56,7 +56,7 @@ describe('the bundled CLI', () => {
     }
   });
 
-  /** The source files (esbuild's `// path` markers) in the chunks a command loads, found by a load hook. */
+  /** The source files (esbuild's `// path` markers) in the chunks a command loads, in load order (a hook). */
   async function sourcesLoaded(args: string[]): Promise<string> {
     const logDir = await mkdtemp(join(tmpdir(), 'tenantctl-loads-'));
     const log = join(logDir, 'loaded.txt');
@@ -84,6 +84,25 @@ register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)})
     expect(help).toMatch(/node_modules\/commander\//);
     expect(help).not.toMatch(heavy);
   }, 60_000);
+
+  /** The source files in `file` and every chunk it imports statically (evaluated before its own code). */
+  async function staticClosure(file: string, seen = new Set<string>()): Promise<string> {
+    if (seen.has(file)) return '';
+    seen.add(file);
+    const text = await readFile(join(build.dir, 'dist', 'bin', file), 'utf8');
+    // esbuild writes `import "./chunk.js";` and `} from "./chunk.js";` at the top; import() is not static.
+    const imported = [...text.matchAll(/^(?:import\s*|\}\s*from\s*)"\.\/([^"]+)";$/gm)].map((m) => m[1] as string);
+    const markers = (text.match(/^\/\/ \S+$/gm) ?? []).join('\n');
+    return [markers, ...(await Promise.all(imported.map((f) => staticClosure(f, seen))))].join('\n');
+  }
+
+  it("sets V8's flags before the program is evaluated", async () => {
+    // esbuild does not keep the order of static imports across chunks: the bin imports the program late.
+    const eager = await staticClosure('cli.js');
+    expect(eager).toMatch(/dist\/v8-flags\.js/);
+    expect(eager).not.toMatch(/dist\/program\.js/);
+    expect(await staticClosure('program.js')).toMatch(/dist\/program\.js/);
+  });
 
   it('loads the YAML reader and schemas once a command needs them', async () => {
     const validate = await sourcesLoaded(['validate', 'examples/tenants/acme', '--env', 'dev']);
