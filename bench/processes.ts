@@ -70,7 +70,7 @@ export async function startEmulatorProcess(args: string[]): Promise<EmulatorProc
  * reports its children's user and system CPU: the same machine load for both, so the ratio is fair.
  */
 export async function helpCpuRatio(rounds = 10): Promise<number> {
-  const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+  const cliPath = fileURLToPath(new URL('../../dist/bin/cli.js', import.meta.url));
   const script = [
     `for i in $(seq ${rounds}); do node -e 0; done; times`,
     `for i in $(seq ${rounds}); do node "$1" --help >/dev/null; done; times`,

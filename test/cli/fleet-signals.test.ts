@@ -31,7 +31,7 @@ describe('apply --fleet stopped with Ctrl-C', () => {
     });
     // Slow creates keep both applies inside their locks until the signal comes.
     for (const emu of [one, two]) await emu.faults([{ method: 'POST', path: '/api/v2/clients', latencyMs: 3000, probability: 1 }]);
-    const child = spawn(process.execPath, [`${process.cwd()}/dist/cli.js`, 'apply', '--fleet', 'fleet.yaml', '--parallel', '2', '--auto-approve'], {
+    const child = spawn(process.execPath, [`${process.cwd()}/dist/bin/cli.js`, 'apply', '--fleet', 'fleet.yaml', '--parallel', '2', '--auto-approve'], {
       cwd: root,
       env: {
         ...process.env,

@@ -152,7 +152,7 @@ describe('the apply lock', () => {
   it('a real process stopped with Ctrl-C (SIGINT) removes its lock on the way out', async () => {
     const dir = await writeTenant(THREE);
     await emu.faults([{ method: 'POST', path: '/api/v2/clients', latencyMs: 3000, probability: 1 }]);
-    const child = spawn(process.execPath, ['dist/cli.js', 'apply', dir, '--env', 'test', '--auto-approve'], {
+    const child = spawn(process.execPath, ['dist/bin/cli.js', 'apply', dir, '--env', 'test', '--auto-approve'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

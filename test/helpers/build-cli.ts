@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * The CLI as users run it, compiled into a private directory (dist/ may be stale), node_modules linked.
- * Returns the directory (remove it afterwards: that removes the link, not what it points at) and cli.js.
+ * The CLI as users run it, compiled and bundled (scripts/bundle.mjs) into a private directory (dist/ may be
+ * stale), node_modules linked. Returns the directory (remove it afterwards: that removes the link, not what
+ * it points at) and the bundle's cli.js.
  */
 export async function buildCli(): Promise<{ dir: string; cli: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'tenantctl-build-'));
@@ -17,5 +18,6 @@ export async function buildCli(): Promise<{ dir: string; cli: string }> {
   await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(dir, 'dist')]).catch(
     () => undefined,
   );
-  return { dir, cli: join(dir, 'dist', 'cli.js') };
+  await promisify(execFile)(process.execPath, [resolve('scripts/bundle.mjs'), join(dir, 'dist')]);
+  return { dir, cli: join(dir, 'dist', 'bin', 'cli.js') };
 }

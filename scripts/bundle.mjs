@@ -1,0 +1,60 @@
+// @ts-check
+/**
+ * Bundles the compiled CLI (dist/cli.js, from `tsc -p tsconfig.build.json`) into dist/bin/, the files
+ * users run (issue #11): loading ~85 of our modules and dozens of small dependency files one by one cost
+ * more CPU than the commands' work on a small tenant. Code splitting keeps every `import()` lazy: each
+ * command, the emulator, jose, the YAML readers land in chunks of their own, loaded when first used, and
+ * code shared by several lands in one shared chunk, so each class exists once (instanceof holds).
+ *
+ * dist/bin/program.js is a second entry, exporting `run`, for the benches that run a command in a process
+ * they watch (bench/cli-process.ts). dist/bin/ sits as deep as dist/commands/, so paths the code resolves
+ * from its own module (../../schemas/) point at the same files from the bundle.
+ *
+ *   node scripts/bundle.mjs [distDir]   (default: dist)
+ */
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { argv } from 'node:process';
+import { build } from 'esbuild';
+
+const dist = argv[2] ?? 'dist';
+const outdir = join(dist, 'bin');
+// Old chunks carry hashes in their names: clear them, or they pile up in the package.
+rmSync(outdir, { recursive: true, force: true });
+
+/**
+ * The bin: V8's flags (v8-flags.js) first, then the CLI. With code splitting esbuild does not keep the
+ * evaluation order of static imports across chunks (evanw/esbuild#399): cli.js's `import './v8-flags.js'`
+ * came out after the chunk holding the program. An import() runs only after this module's own imports.
+ */
+const binEntry = {
+  name: 'bin-entry',
+  /** @param {import('esbuild').PluginBuild} b */
+  setup(b) {
+    b.onResolve({ filter: /^tenantctl:bin$/ }, () => ({ path: 'bin', namespace: 'tenantctl' }));
+    b.onLoad({ filter: /.*/, namespace: 'tenantctl' }, () => ({
+      contents: "#!/usr/bin/env node\nimport './v8-flags.js';\nawait import('./cli.js');\n",
+      resolveDir: resolve(dist),
+      loader: 'js',
+    }));
+  },
+};
+
+await build({
+  entryPoints: [{ in: 'tenantctl:bin', out: 'cli' }, join(dist, 'program.js')],
+  plugins: [binEntry],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Readable output: users never see a stack trace, and minifying saved no measurable CPU (README).
+  minify: false,
+  // No keepNames: a dependency's class renamed in the bundle (commander's CommanderError2) shows only in a
+  // bug report's trace, and keeping names cost ~0.04 s of CPU per command.
+  chunkNames: '[name]-[hash]',
+  // CommonJS dependencies (commander, node-forge) call require() for Node's modules; an ES module has none.
+  banner: { js: "import { createRequire as __tenantctlRequire } from 'node:module';\nconst require = __tenantctlRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
