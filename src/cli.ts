@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import './v8-flags.js';
-import { createInterface } from 'node:readline/promises';
 import { run } from './program.js';
 
 async function prompt(question: string): Promise<string> {
+  // Loaded when a question is asked: most runs (CI, --auto-approve, plan) never ask one.
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return await rl.question(question);
