@@ -4,7 +4,7 @@ import { listResponse } from '../pagination.js';
 import { OFFSET_PARAMS, parseQuery } from '../query.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { bool, enumOf, nullable, obj, str, validateBody } from '../validate.js';
-import { checkSignup, connectionData, connectionInfo, live } from './org-connections.js';
+import { addEntry, checkSignup, connectionInfo, live } from './org-connections.js';
 import { findOrg, type OrgConnection, setConnections } from './org-model.js';
 
 /**
@@ -76,18 +76,7 @@ function get(req: ApiRequest, ctx: Ctx) {
 function add(req: ApiRequest, ctx: Ctx) {
   const org = findOrg(ctx, req.params.id as string);
   const body = validateBody<Partial<OrgConnection> & { connection_id: string }>(addSchema, req.body);
-  if (!connectionData(ctx, body.connection_id)) throw fail(404, 'The connection does not exist.', 'inexistent_connection');
-  if (live(ctx, org).some((c) => c.connection_id === body.connection_id))
-    throw fail(409, 'The organization connection already exists.');
-  // The enabled_connections defaults (membership on login off, shown as a button, signup off), enabled.
-  const entry: OrgConnection = {
-    ...body,
-    assign_membership_on_login: body.assign_membership_on_login ?? false,
-    show_as_button: body.show_as_button ?? true,
-    is_signup_enabled: body.is_signup_enabled ?? false,
-  };
-  checkSignup(ctx, entry);
-  setConnections(org, [...live(ctx, org), entry]);
+  const entry = addEntry(ctx, org, body, 'The organization connection already exists.');
   return { status: 201, body: view(ctx, entry) };
 }
 

@@ -76,21 +76,34 @@ function get(req: ApiRequest, ctx: Ctx) {
   return { status: 200, body: view(ctx, findEnabled(ctx, org, req.params.connectionId as string)) };
 }
 
-function add(req: ApiRequest, ctx: Ctx) {
-  const org = findOrg(ctx, req.params.id as string);
-  const body = validateBody<Partial<OrgConnection> & { connection_id: string }>(addSchema, req.body);
+/**
+ * Adds an entry to an organization's one stored list of connections, for both views of it (this one and
+ * org-all-connections.ts): the connection must exist and not be there yet (409 `conflict`); what the body
+ * leaves out takes the OAS defaults (membership on login off, shown as a button, signup off).
+ */
+export function addEntry(
+  ctx: Ctx,
+  org: Entity,
+  body: Partial<OrgConnection> & { connection_id: string },
+  conflict: string,
+): OrgConnection {
   if (!connectionData(ctx, body.connection_id)) throw fail(404, 'The connection does not exist.', 'inexistent_connection');
-  if (live(ctx, org).some((c) => c.connection_id === body.connection_id))
-    throw fail(409, 'The connection is already enabled for this organization.');
-  // Defaults per OAS: membership on login off, shown as a button, signup off.
+  if (live(ctx, org).some((c) => c.connection_id === body.connection_id)) throw fail(409, conflict);
   const entry: OrgConnection = {
-    connection_id: body.connection_id,
+    ...body,
     assign_membership_on_login: body.assign_membership_on_login ?? false,
     show_as_button: body.show_as_button ?? true,
     is_signup_enabled: body.is_signup_enabled ?? false,
   };
   checkSignup(ctx, entry);
   setConnections(org, [...live(ctx, org), entry]);
+  return entry;
+}
+
+function add(req: ApiRequest, ctx: Ctx) {
+  const org = findOrg(ctx, req.params.id as string);
+  const body = validateBody<Partial<OrgConnection> & { connection_id: string }>(addSchema, req.body);
+  const entry = addEntry(ctx, org, body, 'The connection is already enabled for this organization.');
   return { status: 201, body: view(ctx, entry) };
 }
 
