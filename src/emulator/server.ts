@@ -70,8 +70,8 @@ async function api(req: IncomingMessage, url: URL, deps: ServerDeps): Promise<An
       },
       deps.ctx,
     );
-    if (MUTATING.has(method) && result.status < 300) await deps.persist();
-    return { ...result, headers: limit.headers };
+    if ((MUTATING.has(method) || result.changed) && result.status < 300) await deps.persist();
+    return { status: result.status, body: result.body, headers: limit.headers };
   } catch (e) {
     if (e instanceof ApiFailure) return { status: e.status, body: e.body, headers: limit.headers };
     throw e;

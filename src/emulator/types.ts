@@ -76,6 +76,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   body?: unknown;
+  /** A read that changed the state (connection keys made on first read): saved before it is answered, as a write is. */
+  changed?: true;
 }
 
 /** What route handlers get: the live state, the tenant's names, and a commit hook for mutations. */

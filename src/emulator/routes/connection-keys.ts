@@ -74,8 +74,8 @@ function provision(e: Entity, alg: string): JsonObject[] {
 
 function list(req: ApiRequest, ctx: Ctx) {
   const e = withKeys(req, ctx, 'keys are not available for this connection');
-  const keys = keysOf(e).length === 0 && usesJwtAuth(e) ? provision(e, algOf(e)) : keysOf(e);
-  return { status: 200, body: keys };
+  if (keysOf(e).length === 0 && usesJwtAuth(e)) return { status: 200, body: provision(e, algOf(e)), changed: true as const };
+  return { status: 200, body: keysOf(e) };
 }
 
 function create(req: ApiRequest, ctx: Ctx) {
