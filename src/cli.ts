@@ -13,6 +13,10 @@ async function prompt(question: string): Promise<string> {
   }
 }
 
+// Set before anything is written: a reader that stops early (`| head`) makes later writes fail with EPIPE,
+// and nobody is left to read the rest, so the run carries on and ends with its own code, no stack trace.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 const code = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -20,4 +24,9 @@ const code = await run(process.argv.slice(2), {
   cwd: process.cwd(),
   prompt: process.stdin.isTTY ? prompt : undefined,
 });
+// A pipe takes what fits in its buffer (64-128 kB) and Node queues the rest: exiting at once cut a large
+// `plan --output json | jq` short. Each stream's callback runs once everything written before it is out.
+// A stream that failed (EPIPE) calls back at once.
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(code);

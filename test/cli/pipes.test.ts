@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEnv, writeTenant } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+
+// The bin as a shell runs it, stdout a pipe: `tenantctl plan --output json | jq`, `... | head`.
+let emu: TestEmulator;
+let dir: string;
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  // 400 APIs of 10 scopes: a plan document of about 1 MB, far more than a pipe's buffer holds.
+  const apis = Array.from({ length: 400 }, (_, i) => {
+    const scopes = Array.from({ length: 10 }, (_, s) => `{ value: "s${s}:api${i}", description: Scope ${s} }`);
+    return `  - { name: API ${i}, identifier: "https://api${i}.pipes.example", scopes: [${scopes.join(', ')}] }`;
+  });
+  dir = await writeTenant({ 'environments/test.yaml': 'keywords: {}\n', 'apis.yaml': `resourceServers:\n${apis.join('\n')}\n` });
+});
+afterAll(() => emu.close());
+
+interface Piped {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the bin with stdout a pipe read by this process, which stops reading after `readBytes` if given. */
+function piped(args: string[], readBytes?: number): Promise<Piped> {
+  const child = spawn(process.execPath, [`${process.cwd()}/dist/bin/cli.js`, ...args], {
+    cwd: dir,
+    env: { ...process.env, ...emulatorEnv(emu) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+    // As `| head -c N` does: close the pipe once enough has arrived.
+    if (readBytes !== undefined && stdout.length >= readBytes) child.stdout.destroy();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('output through a pipe', () => {
+  it('prints the whole plan document before the process exits', async () => {
+    const run = await piped(['plan', '.', '--env', 'test', '--output', 'json', '--detailed-exitcode']);
+    expect(run.stdout.length, run.stdout + run.stderr).toBeGreaterThan(512 * 1024);
+    const plan = JSON.parse(run.stdout) as { changes: unknown[] };
+    expect(plan.changes).toHaveLength(400);
+    expect(run.code).toBe(2);
+  }, 60_000);
+
+  it('ends quietly with its own exit code when the reader stops early', async () => {
+    const run = await piped(['plan', '.', '--env', 'test', '--output', 'json', '--detailed-exitcode'], 1000);
+    expect(run.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(run.code).toBe(2);
+  }, 60_000);
+});
