@@ -23,15 +23,11 @@ export interface ViewOptions {
   visibility: Visibility;
   tenant: TenantConfig;
   fields?: QueryValues;
-  /** A read of one client (GET /clients/{id}) rather than an element of a list. */
-  one?: boolean;
 }
 
 /**
- * The client as the API prints it. A `fields` selection in a list adds `tenant` ("fields=client_id" →
- * `{tenant, client_id}`, TestAccGlobalClient); one read of one client adds `signing_keys` instead, to a
- * caller who may see them ("fields=client_id,app_type" → `{client_id, app_type, signing_keys}` in every
- * recording that projects a single client).
+ * The client as the API prints it; `fields` selections print `tenant`, which the API always adds
+ * there ("fields=client_id" → `{tenant, client_id}`, TestAccGlobalClient).
  */
 export function clientView(e: Entity, o: ViewOptions): JsonObject {
   const data = structuredClone(e.data);
@@ -44,11 +40,10 @@ export function clientView(e: Entity, o: ViewOptions): JsonObject {
   const fields = typeof o.fields?.fields === 'string' ? o.fields.fields.split(',').filter(Boolean) : [];
   if (fields.length > 0) {
     const include = o.fields?.include_fields !== false;
-    const picked: JsonObject = include && !o.one ? { tenant: o.tenant.tenantName } : {};
+    const picked: JsonObject = include ? { tenant: o.tenant.tenantName } : {};
     for (const [k, v] of Object.entries(data)) {
       if (include === fields.includes(k)) picked[k] = v;
     }
-    if (include && o.one && data.signing_keys !== undefined) picked.signing_keys = data.signing_keys;
     if (include && fields.includes('global')) picked.global = e.data.global === true;
     return picked;
   }

@@ -22,8 +22,8 @@ const FIELD_PARAMS = { fields: { type: 'string' }, include_fields: { type: 'bool
 /** The global client is listed last, after every other client (TestAccDataClients). */
 const orderKey = (e: Entity): number => (e.data.global === true ? Number.MAX_SAFE_INTEGER : e.seq);
 
-function render(e: Entity, ctx: Ctx, visibility: Visibility, fields?: QueryValues, one = false): JsonObject {
-  return clientView(e, { visibility, tenant: ctx.tenant, one, ...(fields ? { fields } : {}) });
+function render(e: Entity, ctx: Ctx, visibility: Visibility, fields?: QueryValues): JsonObject {
+  return clientView(e, { visibility, tenant: ctx.tenant, ...(fields ? { fields } : {}) });
 }
 
 function list(req: ApiRequest, ctx: Ctx) {
@@ -57,7 +57,7 @@ function get(req: ApiRequest, ctx: Ctx) {
   const q = parseQuery(req.query, FIELD_PARAMS);
   const e = find(ctx, req.params.id as string);
   if (!e) throw notFound();
-  return { status: 200, body: render(e, ctx, visibilityFor(req.scopes), q, true) };
+  return { status: 200, body: render(e, ctx, visibilityFor(req.scopes), q) };
 }
 
 /** A `jwt_configuration` is stored as sent plus `secret_encoded: false` (REC: `{alg}` → `{secret_encoded, alg}`). */
