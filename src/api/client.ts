@@ -9,6 +9,7 @@ import { createTransport, header, type HttpAnswer } from './http.js';
 import { describeNetwork, forbidden, networkError, notAuth0, notAuth0Error, unauthorized } from './explain.js';
 import { createPacer, endpointOf } from './pacer.js';
 import { tlsFailure } from './tls.js';
+import { sendsUnsetSecret } from '../unset-secret.js';
 import type { RetryHook, TokenProvider } from './token.js';
 import type { Api, ApiResponse, RequestOptions } from './types.js';
 
@@ -84,6 +85,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     token: string,
     { body, raw, endpoint, deadline }: { body: Json | undefined; raw: RequestOptions['raw']; endpoint: string; deadline: number },
   ): Promise<Attempt> {
+    const text = raw ? raw.data : body === undefined ? undefined : JSON.stringify(body);
+    // Apply refuses changes that would send an unset secret's stand-in (unset-secret.ts) before sending
+    // anything; one reaching this point is a bug, and it must never be written to the tenant as a secret.
+    if (text !== undefined && sendsUnsetSecret(text))
+      throw new TenantctlError('internal', `${method} ${url} not sent: its body holds the stand-in of an unset secret`);
     const ticket = await pacer.acquire(endpoint, deadline);
     requestCount += 1;
     let answer: Attempt | undefined;
@@ -96,7 +102,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           ...(raw ? { 'content-type': raw.contentType } : {}),
           ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
         },
-        body: raw ? raw.data : body === undefined ? undefined : JSON.stringify(body),
+        body: text,
       });
       return answer;
     } finally {

@@ -6,6 +6,7 @@ import { TenantctlError } from '../errors.js';
 import { lockConnection } from '../lock/connection.js';
 import { parseDuration } from '../lock/duration.js';
 import { parsePlan } from '../plan/file.js';
+import { unsetSecretsIn } from '../unset-secret.js';
 import { staleReasons } from '../plan/stale.js';
 import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
 import type { Live, Plan } from '../plan/types.js';
@@ -106,6 +107,18 @@ async function loadSavedPlan(file: string, io: Io): Promise<Plan> {
   return parsePlan(text, file, io.env);
 }
 
+/** A change that sends a secret whose variable is unset (unset-secret.ts) is refused before anything is sent. */
+function refuseUnsetSecrets(plan: Plan): void {
+  const needs = plan.changes.flatMap((c) => {
+    const unset = c.sensitive?.length ? [...unsetSecretsIn(c.body)] : [];
+    return unset.length > 0 ? [`${c.address} (${c.action}) needs ${unset.join(', ')}`] : [];
+  });
+  if (needs.length === 0) return;
+  throw new TenantctlError('unset_secret', `secrets these changes send are not set; nothing was applied:\n  ${needs.join('\n  ')}`, {
+    hint: 'Set the environment variables and run apply again; plans, drift and updates that send no secret do not need them.',
+  });
+}
+
 export async function applyCommand(
   dir: string | undefined,
   options: ApplyCommandOptions,
@@ -175,6 +188,7 @@ export async function applyCommand(
       return 0;
     }
     refuseRisks(plan, live, options);
+    refuseUnsetSecrets(plan);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
     const progress = applyProgress(plan.changes.length, io, out);
     const result = await apply(plan, connection.api, { onDone: progress.done, onFail: progress.failed });

@@ -170,6 +170,8 @@ function report(result: Exported, options: ExportOptions, out: Out) {
     for (const o of result.omitted) out.print(`  ${o.address}: ${o.fields.join(', ')}\n`);
   }
   if (result.variables.length > 0)
-    out.print(`\nSet these environment variables before planning:\n  ${result.variables.join('\n  ')}\n`);
+    out.print(
+      `\nThese environment variables hold the secrets; plan, drift and updates run without them, an apply that creates these objects (another tenant) needs them:\n  ${result.variables.join('\n  ')}\n`,
+    );
   out.print(`\nNext: tenantctl plan ${options.out} --env ${options.env} --detailed-exitcode   (expect no changes)\n`);
 }

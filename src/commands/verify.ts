@@ -3,7 +3,9 @@ import { createRemoteJWKSet } from 'jose';
 import { handlers } from '../kinds/index.js';
 import { str } from '../kinds/common.js';
 import { checkToken, type TokenCheck, type TokenRequest } from '../verify/token-check.js';
-import { isObject, type JsonObject } from '../json.js';
+import { isObject, type Json, type JsonObject } from '../json.js';
+import { TenantctlError } from '../errors.js';
+import { unsetSecretsIn } from '../unset-secret.js';
 import { connect } from './connect.js';
 import type { Io, Out, OutputFormat } from './io.js';
 import { loadOrExit } from './load.js';
@@ -40,6 +42,12 @@ export async function verifyCommand(dir: string, options: VerifyOptions, io: Io,
   const desired = await loadOrExit(resolve(io.cwd, dir), options.env, io, out);
   const declared = new Map((desired.kinds.clients ?? []).map((c) => [c.key, c.body]));
   const grants = (desired.kinds.clientGrants ?? []).filter((g) => g.body.subject_type !== 'user');
+  // A token needs the real secret or key: variables left unset are fine for plans, not here (unset-secret.ts).
+  const unset = new Set(grants.flatMap((g) => [...unsetSecretsIn(clientAuth(declared.get(str(g.body.client))) as Json | undefined)]));
+  if (unset.size > 0)
+    throw new TenantctlError('unset_secret', `verify signs in as the declared clients and needs ${[...unset].join(', ')}, which are not set`, {
+      hint: 'Set them in the environment that runs verify.',
+    });
   const connection = await connect(io, out, { emulator: options.emulator });
   const checks: TokenCheck[] = [];
   const skipped: Skipped[] = [];

@@ -140,15 +140,17 @@ function defineKeyword(
       env: binding.env,
       sensitive: binding.sensitive,
     };
-    if (value === undefined) {
+    // An unset secret is reported where it is used, if it is needed there: a secret field can wait for
+    // the change that sends it (unset-secret.ts); a value needed now cannot.
+    if (value === undefined && !binding.sensitive) {
       out.push(
         error('unset_env', `keyword '${name}' reads environment variable ${binding.env}, which is not set`, {
           loc,
           hint: `Set ${binding.env} in the environment that runs tenantctl.`,
         }),
       );
-      keyword.unusable = 'unset';
     }
+    if (value === undefined) keyword.unusable = 'unset';
     return keyword;
   }
   // Keyword values are taken literally: allowing keywords inside them would need ordering and cycle rules.

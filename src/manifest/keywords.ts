@@ -2,12 +2,22 @@ import type { Json } from '../json.js';
 import { type Diag, error } from './diagnostics.js';
 import { hasInline, INLINE, type Keyword, type KeywordTable, STRAY_WHOLE, WHOLE } from './keyword-table.js';
 import { didYouMean } from './suggest.js';
-import type { Loc } from './types.js';
+import type { Loc, SensitiveValue } from './types.js';
+
+/** A secret field left out of an item because its keyword's variable is not set (unset-secret.ts). */
+export interface UnsetField extends SensitiveValue {
+  keyword: string;
+  loc: Loc;
+}
 import { fromJson, plainJsonOf, type YEntry, type YNode } from './ynode.js';
 
 export interface Replacer {
-  /** The tree with keywords replaced; nodes whose replacement failed are marked broken and reported. */
-  replace(node: YNode): { node: YNode; diagnostics: Diag[] };
+  /**
+   * The tree with keywords replaced; nodes whose replacement failed are marked broken and reported.
+   * A mapping entry whose whole value is a secret keyword with its variable unset is left out of the tree
+   * and listed in `unset` (path within the node, variable): see unset-secret.ts.
+   */
+  replace(node: YNode): { node: YNode; diagnostics: Diag[]; unset: UnsetField[] };
   /** Names of the keywords used so far, across calls. */
   used: Set<string>;
 }
@@ -37,6 +47,7 @@ function mentionsKeyword(value: Json): boolean {
 export function keywordReplacer(table: KeywordTable): Replacer {
   // Problems of the current `replace` call; each call starts a fresh list so callers can attach an address.
   let diagnostics: Diag[] = [];
+  let unset: UnsetField[] = [];
   const used = new Set<string>();
   const sizes = new Map<string, number>();
   let budget = MAX_KEYWORD_VALUES;
@@ -136,26 +147,44 @@ export function keywordReplacer(table: KeywordTable): Replacer {
     return ok ? { ...node, value: replaced } : { ...node, broken: true };
   };
 
+  /** A secret keyword (`@@NAME@@`, the whole value) whose variable is not set: its variable, else undefined. */
+  const unsetSecretOf = (node: YNode): { env: string; keyword: string } | undefined => {
+    if (node.type !== 'scalar' || typeof node.value !== 'string') return undefined;
+    const whole = WHOLE.exec(node.value);
+    const keyword = whole ? table.keywords.get(whole[1]!) : undefined;
+    if (table.none || keyword?.unusable !== 'unset' || !keyword.sensitive || !keyword.env) return undefined;
+    used.add(keyword.name);
+    return { env: keyword.env, keyword: keyword.name };
+  };
+
   // A subtree without keywords comes back as the same object: most items use none, and copying every
   // node of tens of thousands of items only fed the garbage collector.
-  const replaceNode = (node: YNode): YNode => {
+  const replaceNode = (node: YNode, path: (string | number)[]): YNode => {
     switch (node.type) {
       case 'scalar':
         return typeof node.value === 'string' ? replaceString(node, node.value) : node;
       case 'seq': {
         let items: YNode[] | undefined;
         node.items.forEach((item, i) => {
-          const replaced = replaceNode(item);
+          const replaced = replaceNode(item, [...path, i]);
           if (replaced !== item) (items ??= node.items.slice())[i] = replaced;
         });
         return items === undefined ? node : { ...node, items };
       }
       case 'map': {
         let entries: YEntry[] | undefined;
+        const dropped = new Set<number>();
         node.entries.forEach((entry, i) => {
-          const value = replaceNode(entry.value);
+          const secret = unsetSecretOf(entry.value);
+          if (secret !== undefined) {
+            dropped.add(i);
+            unset.push({ path: [...path, entry.key], ...secret, loc: entry.value.loc });
+            return;
+          }
+          const value = replaceNode(entry.value, [...path, entry.key]);
           if (value !== entry.value) (entries ??= node.entries.slice())[i] = { ...entry, value };
         });
+        if (dropped.size > 0) entries = (entries ?? node.entries).filter((_, i) => !dropped.has(i));
         return entries === undefined ? node : { ...node, entries };
       }
     }
@@ -163,10 +192,11 @@ export function keywordReplacer(table: KeywordTable): Replacer {
 
   const replace = (node: YNode) => {
     diagnostics = [];
+    unset = [];
     // Every keyword use is written with @@ or ##: plain data without either needs no walk of its tree.
     const data = plainJsonOf(node);
-    if (data !== undefined && !mentionsKeyword(data)) return { node, diagnostics };
-    return { node: replaceNode(node), diagnostics };
+    if (data !== undefined && !mentionsKeyword(data)) return { node, diagnostics, unset };
+    return { node: replaceNode(node, []), diagnostics, unset };
   };
   return { replace, used };
 }

@@ -4,7 +4,7 @@ import { KINDS, type Kind } from '../kinds/types.js';
 import { type Diag, error, sortDiagnostics } from './diagnostics.js';
 import { loadEnvironment, manifestFiles, parseLocated, referencedFiles, unreadFiles } from './files.js';
 import { secretsOf, unusedKeywords } from './keyword-table.js';
-import { keywordReplacer, type Replacer } from './keywords.js';
+import { keywordReplacer, type Replacer, type UnsetField } from './keywords.js';
 import { collectExternal, EXTERNAL_APIS } from './external-apis.js';
 import { checkRelations } from './references.js';
 import { checkExcluded, readExclude } from './exclude.js';
@@ -14,6 +14,8 @@ import type { Desired, Exclusion, LoadResult, Loc } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
 import { parseYamlFast } from './yaml-fast.js';
 import { locate, type YNode } from './ynode.js';
+import { unsetSecret } from '../unset-secret.js';
+import { isObject, type Json, type JsonObject } from '../json.js';
 
 const SECTIONS = [...KINDS, EXTERNAL_APIS];
 
@@ -134,6 +136,42 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded, fast: bo
   return quick ? 'fast' : 'located';
 }
 
+/**
+ * Secret fields (the kind's `secretFields`: write-only, never compared) whose variables are unset were
+ * checked without them; they come back as stand-ins (unset-secret.ts), sensitive like any secret, so a
+ * change that sends one is refused at apply. A secret keyword anywhere else is needed to plan (its field is
+ * compared): as before, the item is dropped and the unset variable reported where it is used.
+ */
+function withUnsetSecrets(item: CheckedItem, unset: UnsetField[]): Diag[] {
+  const secret = (handlerFor(item.kind).secretFields ?? []).map((field) => field.split('.'));
+  const isSecretField = (path: (string | number)[]) =>
+    secret.some((steps) => steps.length === path.length && steps.every((step, i) => step === String(path[i]) || (step === '*' && typeof path[i] === 'number')));
+  const body = item.body;
+  const deferrable = unset.every((u) => isSecretField(u.path));
+  const placed = body === undefined || !deferrable ? [] : unset.filter((u) => placeAt(body, u.path, unsetSecret(u.env)));
+  if (placed.length < unset.length) item.body = undefined;
+  else for (const u of placed) item.sensitive.push({ path: u.path, env: u.env });
+  return unset
+    .filter((u) => !placed.includes(u))
+    .map((u) =>
+      error('unset_env', `keyword '${u.keyword}' cannot be used: environment variable ${u.env} is not set`, {
+        loc: u.loc,
+        address: item.address,
+        hint: `Set ${u.env} in the environment that runs tenantctl.`,
+      }),
+    );
+}
+
+/** Sets `path` in `body` when its parent is there (an object, or a list holding that index). */
+function placeAt(body: JsonObject, path: (string | number)[], value: Json): boolean {
+  let at: Json | undefined = body;
+  for (const step of path.slice(0, -1)) at = isObject(at) || Array.isArray(at) ? (at as Record<string, Json>)[step] : undefined;
+  const last = path[path.length - 1];
+  if (last === undefined || !isObject(at)) return false;
+  at[String(last)] = value;
+  return true;
+}
+
 /** One file's additions, kept apart until the file is known to parse. */
 interface Collector extends Loaded {
   replacer: Replacer;
@@ -148,10 +186,11 @@ function checkNode(kind: Kind, node: YNode, into: Collector): void {
     ? { node: replaced.node, diagnostics: [] }
     : takePin(replaced.node, () => `${kind}[${index}]`);
   const { item, diagnostics } = checkItem(handlerFor(kind), pin.node, index);
+  const unset = replaced.unset.length === 0 ? [] : withUnsetSecrets(item, replaced.unset);
   if ('pinnedId' in pin && pin.pinnedId !== undefined) item.pinnedId = pin.pinnedId;
   into.diagnostics.push(...pin.diagnostics);
   into.checked.push(item);
-  into.diagnostics.push(...replaced.diagnostics.map((d) => ({ ...d, address: item.address })), ...diagnostics);
+  into.diagnostics.push(...replaced.diagnostics.map((d) => ({ ...d, address: item.address })), ...diagnostics, ...unset);
 }
 
 /** Sections of one file: known ones are managed and their items checked; unknown ones are errors. */

@@ -10,6 +10,7 @@ import { resolveDuplicates } from './duplicates.js';
 import { defaultPlanKind } from './kind-plan.js';
 import { dependencyOrder, sortChanges } from './order.js';
 import { refsIn } from './refs.js';
+import { unsetSecretsIn } from '../unset-secret.js';
 import { riskOf } from './risk.js';
 import { applyTargets } from './targets.js';
 import type { Change, KindCount, Live, Plan } from './types.js';
@@ -174,8 +175,13 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     const risk = riskOf(c);
     return risk ? { ...c, risk } : c;
   });
-  for (const c of changes)
+  for (const c of changes) {
     if (c.risk) all.warnings.push(`${c.address}: lock-out risk; apply refuses it without --allow-lockout-risk`);
+    // A stand-in for an unset secret is always one of the change's sensitive values.
+    const unset = c.sensitive?.length ? [...unsetSecretsIn(c.body)] : [];
+    if (unset.length > 0)
+      all.warnings.push(`${c.address}: this ${c.action} sends a secret from ${unset.join(', ')}, which is not set here; apply needs it`);
+  }
   const count = (actions: string[]) => changes.filter((c) => actions.includes(c.action)).length;
   return {
     version: 1,

@@ -83,11 +83,11 @@ describe('keyword replacement', () => {
     ]);
   });
 
-  it('reports an unset env variable at the keyword definition and at each use, and drops the item', async () => {
+  it('reports an unset secret variable where a compared field uses it, and drops the item', async () => {
     const result = await load('acme', 'prod', { ACME_REGION: 'eu' });
+    // client_metadata is compared with the tenant, so its value is needed to plan (unlike a client_secret).
     expect(result.lines).toEqual([
       "clients.yaml:8:18 error [unset_env] clients/Orders Service: keyword 'ORDERS_TOKEN' cannot be used: environment variable ACME_ORDERS_TOKEN is not set",
-      "environments/prod.yaml:8:3 error [unset_env] keyword 'ORDERS_TOKEN' reads environment variable ACME_ORDERS_TOKEN, which is not set",
       "environments/prod.yaml:10:3 warning [unused_keyword] keyword 'LEFTOVER' is not used by any manifest",
     ]);
     expect(result.desired.kinds.clients?.map((c) => c.key)).toEqual(['Billing Job']);
@@ -98,7 +98,6 @@ describe('keyword replacement', () => {
   it('reports every keyword problem at the exact place, all at once', async () => {
     const result = await load('keyword-errors', 'prod', { TENANTCTL_TEST_API_TOKEN: 'tok-123' });
     expect(result.lines).toEqual([
-      "environments/prod.yaml:3:3 error [unset_env] keyword 'ORDERS_TOKEN' reads environment variable TENANTCTL_TEST_UNSET_TOKEN, which is not set",
       "environments/prod.yaml:5:11 error [nested_keyword] the value of keyword 'NESTED' uses another keyword; keyword values cannot use keywords",
       "tenant.yaml:4:14 error [unset_env] clients/Orders Service: keyword 'ORDERS_TOKEN' cannot be used: environment variable TENANTCTL_TEST_UNSET_TOKEN is not set",
       "tenant.yaml:6:18 error [unknown_keyword] clients/Web: unknown keyword 'REGIONN'",
