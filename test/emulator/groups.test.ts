@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { insufficientScope, scopedApi } from '../helpers/scoped.js';
@@ -137,5 +140,25 @@ describe('no-op answers of a tenant where nobody logs in', () => {
     expect(res.body).toEqual({ connection_id: conn.id, synchronization_id: expect.stringMatching(/^sync_/), status: 'pending' });
     await expectError('POST', sync, 409, 'A synchronization has already been requested or is in progress for the connection');
     await expectError('POST', '/api/v2/connections/con_0000000000000000/directory-provisioning/synchronizations', 404, /connection does not exist/);
+  });
+
+  it('a pending synchronization survives a restart from the state file', async () => {
+    const statePath = join(await mkdtemp(join(tmpdir(), 'emu-sync-')), 'tenant.json');
+    let own = await startTestEmulator({ statePath, rateLimit: '1000/1000' });
+    try {
+      const made = await own.api('POST', '/api/v2/connections', {
+        name: 'workspace',
+        strategy: 'google-apps',
+        options: { domain: 'example.com', client_id: 'cid', client_secret: 'secret' },
+      });
+      const base = `/api/v2/connections/${String((made.body as Obj).id)}/directory-provisioning`;
+      expect((await own.api('POST', base, {})).status).toBe(201);
+      expect((await own.api('POST', `${base}/synchronizations`)).status).toBe(201);
+      await own.close();
+      own = await startTestEmulator({ statePath, rateLimit: '1000/1000' });
+      expect((await own.api('POST', `${base}/synchronizations`)).status).toBe(409);
+    } finally {
+      await own.close();
+    }
   });
 });
