@@ -54,6 +54,24 @@ export async function createFixtures(call: Call): Promise<Fixtures> {
   await call('POST', `/organizations/${orgId}/members`, { members: [userId] });
   await call('POST', `/organizations/${orgId}/members/${encodeURIComponent(userId)}/roles`, { roles: [role.id] });
   await call('POST', `/organizations/${orgId}/client-grants`, { grant_id: grant.id });
+  // An application that uses organizations and has a login route, so an invitation can be made for it.
+  const app = await create(call, '/clients', {
+    name: 'Conformance Web App',
+    app_type: 'regular_web',
+    organization_usage: 'allow',
+    initiate_login_uri: 'https://conformance.example/login',
+  });
+  const invitation = await create(call, `/organizations/${orgId}/invitations`, {
+    inviter: { name: 'Conformance' },
+    invitee: { email: 'invitee@example.com' },
+    client_id: String(app.client_id),
+    connection_id: String(connection.id),
+    roles: [role.id],
+  });
+  const method = await create(call, `/users/${encodeURIComponent(userId)}/authentication-methods`, {
+    type: 'email',
+    email: 'conformance@example.com',
+  });
   const acl = await create(call, '/network-acls', {
     description: 'conformance',
     active: true,
@@ -70,7 +88,7 @@ export async function createFixtures(call: Call): Promise<Fixtures> {
       'client-grants': { id: String(grant.id) },
       connections: { id: String(connection.id) },
       roles: { id: String(role.id) },
-      users: { id: userId, user_id: userId },
+      users: { id: userId, user_id: userId, authentication_method_id: String(method.id) },
       organizations: {
         id: orgId,
         organization_id: orgId,
@@ -79,10 +97,17 @@ export async function createFixtures(call: Call): Promise<Fixtures> {
         connection_id: String(connection.id),
         grant_id: String(grant.id),
         user_id: userId,
+        invitation_id: String(invitation.id),
       },
       'network-acls': { id: String(acl.id) },
       keys: { kid },
     },
-    common: { kid },
+    // Required query parameters: the fixture role, and the permission it carries.
+    common: {
+      kid,
+      role_id: String(role.id),
+      resource_server_identifier: String(api.identifier),
+      permission_name: 'read:things',
+    },
   };
 }

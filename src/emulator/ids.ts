@@ -26,3 +26,13 @@ export const newDiscoveryDomainId = (): string => `dd_${randomFrom(ALNUM, 16)}`;
 export const newVerificationToken = (): string => randomFrom(ALNUM, 32);
 /** A SCIM token's id; the real format is not recorded. */
 export const newScimTokenId = (): string => `tok_${randomFrom(ALNUM, 16)}`;
+/** OAS format `user-invitation-id` (`uinv_…`); the length after the prefix is not recorded. */
+export const newInvitationId = (): string => `uinv_${randomFrom(ALNUM, 16)}`;
+/** The ticket behind an invitation link (`invitation=` in its URL); the real format is not recorded. */
+export const newTicketId = (): string => randomFrom(ALNUM, 32);
+/** Authentication methods print `<type>|dev_…` ids; the length after the prefix is not recorded. */
+export const newAuthenticationMethodId = (type: string): string => `${type}|dev_${randomFrom(ALNUM, 16)}`;
+/** An MFA recovery code: 24 upper-case letters and digits (the real format is not recorded). */
+export const newRecoveryCode = (): string => randomFrom(ALNUM.slice(0, 26) + ALNUM.slice(52), 24);
+/** An on-demand directory synchronization's id; the real format is not recorded. */
+export const newSynchronizationId = (): string => `sync_${randomFrom(ALNUM, 16)}`;

@@ -11,6 +11,9 @@ import { organizationRoutes } from './routes/organizations.js';
 import { resourceServerRoutes } from './routes/resource-servers.js';
 import { roleRoutes } from './routes/roles.js';
 import { userEffectiveRoutes } from './routes/user-effective.js';
+import { groupRoutes } from './routes/groups.js';
+import { userAuthMethodRoutes } from './routes/user-auth-methods.js';
+import { userIdentityRoutes } from './routes/user-identities.js';
 import { userRoleRoutes } from './routes/user-roles.js';
 import { userSessionRoutes } from './routes/user-sessions.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
@@ -40,6 +43,9 @@ export const ROUTES: readonly Route[] = [
   ...userRoleRoutes,
   ...userEffectiveRoutes,
   ...userSessionRoutes,
+  ...userAuthMethodRoutes,
+  ...userIdentityRoutes,
+  ...groupRoutes,
   ...jobRoutes,
 ];
 

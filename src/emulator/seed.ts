@@ -187,6 +187,7 @@ export function seedCollections(
       users: [],
       roles: [],
       userPermissions: [],
+      authenticationMethods: [],
       // Settings are not created objects: seq 0 keeps them out of the creation order.
       tenantSettings: [{ seq: 0, data: freshTenantSettings() }],
     },

@@ -81,6 +81,7 @@ export async function loadState(path: string): Promise<EmulatorState | undefined
   state.collections.tenantSettings ??= [];
   state.collections.roles ??= [];
   state.collections.userPermissions ??= [];
+  state.collections.authenticationMethods ??= [];
   // A snapshot written before journals existed has no generation: no journal belongs to it.
   if (generation !== undefined) {
     try {

@@ -36,6 +36,8 @@ export interface Collections {
   roles: Entity[];
   /** Permissions assigned to users directly (`/users/{id}/permissions`), one entity per permission. */
   userPermissions: Entity[];
+  /** Users' enrolled authentication methods (`/users/{id}/authentication-methods`), one entity per method. */
+  authenticationMethods: Entity[];
 }
 
 export type CollectionName = keyof Collections;

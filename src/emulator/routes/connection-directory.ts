@@ -2,6 +2,7 @@ import type { JsonObject } from '../../json.js';
 import { fail } from '../errors.js';
 import { listResponse } from '../pagination.js';
 import { CHECKPOINT_PARAMS, parseQuery } from '../query.js';
+import { newSynchronizationId } from '../ids.js';
 import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { arr, bool, enumOf, nullable, obj, str, validateBody } from '../validate.js';
 import { requireConnection } from './connection-clients.js';
@@ -10,8 +11,10 @@ import { requireConnection } from './connection-clients.js';
  * Inbound directory provisioning of a Google Workspace connection (OAS `/connections/{id}/directory-provisioning`,
  * Terraform's auth0_connection_directory and its synchronized groups). Kept inside the connection entity as
  * `_directory` (connectionView leaves it out): `{mapping, synchronize_automatically, synchronize_groups,
- * created_at, updated_at, groups: [{id}]}`. No directory sync runs here, so no `last_synchronization_*` key
- * is ever printed and synchronizations are not triggered (not emulated).
+ * created_at, updated_at, groups: [{id}], synchronization?: {id, requested_at}}`. No directory sync runs
+ * here, so no `last_synchronization_*` key is ever printed; an on-demand synchronization is accepted (201
+ * `{connection_id, synchronization_id, status: 'pending'}`) and stays pending: another request within 30
+ * minutes is the OAS's 409, as one still in progress would be.
  *
  * From the OAS: only `google-apps` supports it (400 "The connection strategy does not support inbound
  * directory provisioning"); POST 201 (409 "Directory provisioning is already enabled on the specified
@@ -145,6 +148,18 @@ function listAll(req: ApiRequest, ctx: Ctx) {
   return { status: 200, body };
 }
 
+const SYNC_WINDOW_MS = 30 * 60 * 1000;
+
+function synchronize(req: ApiRequest, ctx: Ctx) {
+  const { e, dir } = configured(ctx, req.params.id as string);
+  const last = dir.synchronization as { requested_at?: string } | undefined;
+  if (last?.requested_at && Date.now() - Date.parse(last.requested_at) < SYNC_WINDOW_MS)
+    throw fail(409, 'A synchronization has already been requested or is in progress for the connection');
+  const synchronization = { id: newSynchronizationId(), requested_at: new Date().toISOString() };
+  e.data._directory = { ...dir, synchronization };
+  return { status: 201, body: { connection_id: String(e.data.id), synchronization_id: synchronization.id, status: 'pending' } };
+}
+
 const BASE = '/api/v2/connections/{id}/directory-provisioning';
 const READ = ['read:directory_provisionings'];
 export const connectionDirectoryRoutes: Route[] = [
@@ -156,4 +171,5 @@ export const connectionDirectoryRoutes: Route[] = [
   { method: 'GET', pattern: `${BASE}/default-mapping`, scopes: READ, handler: defaultMapping },
   { method: 'GET', pattern: `${BASE}/synchronized-groups`, scopes: READ, handler: listGroups },
   { method: 'PUT', pattern: `${BASE}/synchronized-groups`, scopes: ['update:directory_provisionings'], handler: replaceGroups },
+  { method: 'POST', pattern: `${BASE}/synchronizations`, scopes: ['create:directory_provisionings'], handler: synchronize },
 ];

@@ -10,8 +10,9 @@ import type { Ctx, Entity } from '../types.js';
  *   `_members`: `{user_id, created_at?, seq, roles: [role id]}` (seq orders checkpoint cursors)
  *   `_client_grants`: the ids of the client grants associated with it
  *   `_discovery_domains`: `{id, domain, status, use_for_organization_discovery?, verification_txt, verification_host}`
+ *   `_invitations`: the invitations as answered (org-invitations.ts)
  */
-export const HIDDEN = ['_connections', '_members', '_client_grants', '_discovery_domains'] as const;
+export const HIDDEN = ['_connections', '_members', '_client_grants', '_discovery_domains', '_invitations'] as const;
 
 export const orgNotFound = () => fail(404, 'No organization found by that id or name');
 

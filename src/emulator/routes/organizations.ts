@@ -11,6 +11,7 @@ import { orgAllConnectionRoutes } from './org-all-connections.js';
 import { orgClientGrantRoutes } from './org-client-grants.js';
 import { orgConnectionRoutes } from './org-connections.js';
 import { orgDiscoveryDomainRoutes } from './org-discovery-domains.js';
+import { orgInvitationRoutes } from './org-invitations.js';
 import { orgMemberRoutes } from './org-members.js';
 import { orgView as view } from './org-model.js';
 
@@ -130,6 +131,7 @@ export const organizationRoutes: Route[] = [
   { method: 'DELETE', pattern: `${BASE}/{id}`, scopes: ['delete:organizations'], handler: remove },
   ...orgConnectionRoutes,
   ...orgMemberRoutes,
+  ...orgInvitationRoutes,
   ...orgClientGrantRoutes,
   ...orgDiscoveryDomainRoutes,
   ...orgAllConnectionRoutes,

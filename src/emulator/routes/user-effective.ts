@@ -2,6 +2,7 @@ import type { JsonObject } from '../../json.js';
 import { listResponse } from '../pagination.js';
 import { parseQuery } from '../query.js';
 import type { ApiRequest, Ctx, Route } from '../types.js';
+import { requireQuery } from './groups.js';
 import { asEntities, findUserById, identity } from './role-model.js';
 import { rolesOfUser, userPermissions } from './user-roles.js';
 
@@ -53,6 +54,40 @@ function effectivePermissions(req: ApiRequest, ctx: Ctx) {
   return { status: 200, body };
 }
 
+/**
+ * GET …/effective-permissions/sources/effective-roles: the roles that give the user one permission, each
+ * with source `direct` (its assignment; groups do not exist here). A permission the user holds only
+ * directly, or not at all, has no roles. Both query parameters are required (OAS).
+ */
+function permissionSourceRoles(req: ApiRequest, ctx: Ctx) {
+  const q = parseQuery(req.query, {
+    ...CHECKPOINT,
+    resource_server_identifier: { type: 'string', minLength: 1, maxLength: 600 },
+    permission_name: { type: 'string', minLength: 1, maxLength: 280 },
+  });
+  const identifier = requireQuery(q, 'resource_server_identifier');
+  const name = requireQuery(q, 'permission_name');
+  const user = findUserById(ctx, req.params.id as string);
+  const permission = userPermissions(ctx, user).find(
+    (p) => p.resource_server_identifier === identifier && p.permission_name === name,
+  );
+  const viaRoles = new Set(
+    ((permission?.sources ?? []) as JsonObject[]).filter((s) => s.source_type === 'ROLE').map((s) => s.source_id),
+  );
+  const roles = rolesOfUser(ctx, user)
+    .filter((r) => viaRoles.has(String(r.data.id)))
+    .map(
+      (r): JsonObject => ({
+        id: String(r.data.id),
+        name: String(r.data.name),
+        description: typeof r.data.description === 'string' ? r.data.description : '',
+        sources: ['direct'],
+      }),
+    );
+  const body = listResponse(asEntities(roles), { ...q, take: q.take ?? 50 }, { key: 'roles', checkpoint: true, view: identity });
+  return { status: 200, body };
+}
+
 const USERS = '/api/v2/users/{id}';
 export const userEffectiveRoutes: Route[] = [
   { method: 'GET', pattern: `${USERS}/effective-roles`, scopes: ['read:user_effective_roles'], handler: effectiveRoles },
@@ -61,5 +96,11 @@ export const userEffectiveRoutes: Route[] = [
     pattern: `${USERS}/effective-permissions`,
     scopes: ['read:user_effective_permissions'],
     handler: effectivePermissions,
+  },
+  {
+    method: 'GET',
+    pattern: `${USERS}/effective-permissions/sources/effective-roles`,
+    scopes: ['read:user_permission_source_roles'],
+    handler: permissionSourceRoles,
   },
 ];

@@ -1,8 +1,10 @@
-import { listResponse } from '../pagination.js';
-import { CHECKPOINT_PARAMS, OFFSET_PARAMS, parseQuery, type QuerySpec } from '../query.js';
+import { fail } from '../errors.js';
+import { newRecoveryCode } from '../ids.js';
+import { CHECKPOINT_PARAMS, parseQuery, type QuerySpec } from '../query.js';
 import type { ApiRequest, Ctx, Route } from '../types.js';
-import { bool, obj, str, validateBody } from '../validate.js';
+import { arr, bool, enumOf, obj, str, validateBody } from '../validate.js';
 import { findUserById } from './role-model.js';
+import { methodsOf } from './user-auth-methods.js';
 
 /**
  * What a user accumulates by logging in: sessions, refresh tokens, MFA enrollments and authenticators,
@@ -22,6 +24,38 @@ const noop = (status: number, bodySchema?: ReturnType<typeof obj>) => (req: ApiR
   if (bodySchema) validateBody(bodySchema, req.body ?? {});
   return { status };
 };
+
+/**
+ * POST …/recovery-code-regeneration: a recovery code belongs to an MFA enrollment. A user with an enrolled
+ * authentication method (user-auth-methods.ts) gets a new code (200 `{recovery_code}`; the real code's
+ * format is not recorded); any other user has no enrollment: 404 `Enrollment not found.` (OAS).
+ */
+function regenerateRecoveryCode(req: ApiRequest, ctx: Ctx) {
+  const user = findUserById(ctx, req.params.id as string);
+  if (methodsOf(ctx, user).length === 0) throw fail(404, 'Enrollment not found.');
+  return { status: 200, body: { recovery_code: newRecoveryCode() } };
+}
+
+/** Risk assessors remember a user's devices; nobody logs in here, so there is nothing to clear (204). */
+const clearRiskSchema = obj(
+  {
+    connection: str({ minLength: 1, maxLength: 128, pattern: /^[a-zA-Z0-9](-[a-zA-Z0-9]|[a-zA-Z0-9])*$/ }),
+    assessors: arr(enumOf(['new-device']), { minItems: 1 }),
+  },
+  { required: ['connection', 'assessors'] },
+);
+function clearRiskAssessments(req: ApiRequest) {
+  validateBody(clearRiskSchema, req.body);
+  return { status: 204 };
+}
+
+/** A token set nobody created is already gone: 204 (the OAS lists no 404); ids longer than the OAS allows are 400. */
+function removeTokenset(req: ApiRequest) {
+  const tokenset = decodeURIComponent(req.params.tokenset_id as string);
+  if (tokenset.length > 36)
+    throw fail(400, `Path validation error: 'String is too long (${tokenset.length} chars), maximum 36' on property tokenset_id.`, 'invalid_uri');
+  return { status: 204 };
+}
 
 const CURSOR = { ...CHECKPOINT_PARAMS, include_totals: { type: 'boolean' } } satisfies QuerySpec;
 const revokeSchema = obj({ session_id: str({ maxLength: 50 }), preserve_refresh_tokens: bool() });
@@ -44,14 +78,6 @@ export const userSessionRoutes: Route[] = [
     scopes: ['delete:sessions', 'delete:refresh_tokens'],
     handler: noop(202, revokeSchema),
   },
-  // Offset paging: a bare array, or `{start, limit, total, authenticators}` with include_totals.
-  {
-    method: 'GET',
-    pattern: `${USER}/authentication-methods`,
-    scopes: ['read:authentication_methods'],
-    handler: empty(OFFSET_PARAMS, (q) => listResponse([], q, { key: 'authenticators', checkpoint: false, view: (e) => e.data })),
-  },
-  { method: 'DELETE', pattern: `${USER}/authentication-methods`, scopes: ['delete:authentication_methods'], handler: noop(204) },
   { method: 'DELETE', pattern: `${USER}/authenticators`, scopes: ['delete:guardian_enrollments'], handler: noop(204) },
   { method: 'GET', pattern: `${USER}/enrollments`, scopes: ['read:users'], handler: empty({}, () => []) },
   { method: 'DELETE', pattern: `${USER}/multifactor/{provider}`, scopes: ['update:users'], handler: noop(204) },
@@ -73,4 +99,12 @@ export const userSessionRoutes: Route[] = [
     scopes: ['read:federated_connections_tokens'],
     handler: empty({}, () => []),
   },
+  {
+    method: 'DELETE',
+    pattern: `${USER}/federated-connections-tokensets/{tokenset_id}`,
+    scopes: ['delete:federated_connections_tokens'],
+    handler: removeTokenset,
+  },
+  { method: 'POST', pattern: `${USER}/recovery-code-regeneration`, scopes: ['update:users'], handler: regenerateRecoveryCode },
+  { method: 'POST', pattern: `${USER}/risk-assessments/clear`, scopes: ['update:users'], handler: clearRiskAssessments },
 ];
