@@ -59,7 +59,7 @@ describe('/organizations/{id}/invitations', () => {
       app_metadata: { plan: 'gold' },
       user_metadata: { lang: 'en' },
     }));
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     const body = res.body as Obj;
     expect(body).toMatchObject({
       organization_id: s.org,

@@ -18,8 +18,8 @@ import { connectionsOf, findOrg } from './org-model.js';
  * organizations; the invitation URL is built on a login route (the client's `initiate_login_uri`, else the
  * tenant's `default_redirection_uri`), 400 without one; a connection must exist, be enabled for the
  * organization and not be passwordless; roles must exist. Lists are offset paged, newest first by default,
- * and `include_totals` gives `{start, limit, invitations}` (the OAS: no total). The creation status is 201
- * (the OAS prints 200; creates of the organization's other sub-resources answer 201).
+ * and `include_totals` gives `{start, limit, invitations}` (the OAS: no total). A create answers 200, as
+ * the OAS prints it (unlike the 201 of the organization's other sub-resources; no recording says otherwise).
  */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DEFAULT_TTL = 604800;
@@ -113,7 +113,7 @@ function create(req: ApiRequest, ctx: Ctx) {
   };
   // A new array, not a push into the stored one: the state journal sees top-level changes only.
   org.data._invitations = [...invitationsOf(org), invitation];
-  return { status: 201, body: invitation };
+  return { status: 200, body: invitation };
 }
 
 /** `field:1|-1` on a top-level string field; the OAS default is `created_at:-1`. */
