@@ -1,6 +1,12 @@
 import type { Plan } from '../plan/types.js';
 import { fieldLines } from './field-lines.js';
-import { countsLine, driftLine, NOT_IN_MANIFESTS, notInManifests, summaryLine } from './plan-text.js';
+import { countsLine, driftLine, firstPerKind, NOT_IN_MANIFESTS, notInManifests, summaryLine, UNDECLARED_PER_KIND } from './plan-text.js';
+
+/**
+ * A GitHub comment holds at most 65,536 characters, and a longer one is refused whole: rows stop here, and
+ * the rest is counted instead (the full plan is `--output json`).
+ */
+const ROWS_BUDGET = 55_000;
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -26,21 +32,32 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'):
   ];
   if (plan.changes.length > 0) {
     lines.push('| Action | Resource | Fields |', '| --- | --- | --- |');
+    let size = 0;
+    let left = 0;
     for (const c of plan.changes) {
+      if (size > ROWS_BUDGET) {
+        left += 1;
+        continue;
+      }
       const fields = c.fields
         .map((f) => fieldLines(f, c.action, mode).map(codeLine).join('<br>'))
         .join('<br>');
       const action = c.title ?? (c.operation ? `${c.action} (${c.operation})` : c.action);
       const risk = c.risk ? `<br>**lock-out risk:** ${c.risk}` : '';
-      lines.push(`| ${action} | \`${cell(c.address)}\` | ${cell(fields + risk)} |`);
+      const row = `| ${action} | \`${cell(c.address)}\` | ${cell(fields + risk)} |`;
+      size += row.length;
+      lines.push(row);
     }
+    if (left > 0) lines.push('', `_${left} more change(s) not shown: the comment would be too long; \`--output json\` lists every change._`);
     lines.push('');
   }
   const skipped = notInManifests(plan);
   if (skipped.length > 0) {
     const title = mode === 'drift' ? NOT_IN_MANIFESTS : 'Would delete, skipped';
     lines.push(`<details><summary>${title} (${skipped.length})</summary>`, '');
-    for (const s of skipped) lines.push(`- \`${s.address}\`: ${s.message}`);
+    const { shown, hidden } = firstPerKind(skipped, UNDECLARED_PER_KIND);
+    for (const s of shown) lines.push(`- \`${s.address}\`: ${s.message}`);
+    for (const [kind, n] of hidden) lines.push(`- _${n} more ${kind}; \`--output json\` lists every one_`);
     lines.push('', '</details>', '');
   }
   for (const w of plan.warnings) lines.push(`> **Warning:** ${w}`, '');

@@ -71,7 +71,9 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
   if (wouldDelete.length > 0) {
     if (lines.length > 2) lines.push('');
     lines.push(style.yellow(`${mode === 'drift' ? NOT_IN_MANIFESTS : 'Would delete, skipped'} (${wouldDelete.length}):`));
-    for (const s of wouldDelete) lines.push(`  ${style.yellow('!')} ${s.address}: ${s.message}`);
+    const { shown: listed, hidden } = firstPerKind(wouldDelete, UNDECLARED_PER_KIND);
+    for (const s of listed) lines.push(`  ${style.yellow('!')} ${s.address}: ${s.message}`);
+    for (const [kind, n] of hidden) lines.push(style.dim(`  (${n} more ${kind} not in the manifests; --output json lists every one, \`exclude:\` hides objects kept by hand)`));
   }
   if (protectedOnes.length > 0) {
     lines.push('', style.dim(`Protected, never planned (${protectedOnes.length}):`));
@@ -96,6 +98,25 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
 
 /** How drift heads live objects a managed section does not declare, when apply would not delete them. */
 export const NOT_IN_MANIFESTS = 'Not in manifests (apply --allow-delete would delete them)';
+
+/**
+ * Undeclared live objects are listed up to this many per kind: a kind managed in part (a tenant being
+ * adopted) can have thousands, and the changes must stay readable above the summary.
+ */
+export const UNDECLARED_PER_KIND = 20;
+
+/** The first `limit` entries of each kind, and how many of each kind were left out. */
+export function firstPerKind<T extends { kind: string }>(list: T[], limit: number): { shown: T[]; hidden: Map<string, number> } {
+  const seen = new Map<string, number>();
+  const hidden = new Map<string, number>();
+  const shown = list.filter((entry) => {
+    const n = (seen.get(entry.kind) ?? 0) + 1;
+    seen.set(entry.kind, n);
+    if (n > limit) hidden.set(entry.kind, n - limit);
+    return n <= limit;
+  });
+  return { shown, hidden };
+}
 
 /** Live objects of managed kinds that no item declares and that this plan does not delete. */
 export function notInManifests(plan: Plan) {
