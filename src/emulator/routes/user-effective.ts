@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../json.js';
 import { listResponse } from '../pagination.js';
 import { parseQuery } from '../query.js';
-import type { ApiRequest, Ctx, Route } from '../types.js';
+import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { requireQuery } from './groups.js';
 import { asEntities, findUserById, identity } from './role-model.js';
 import { rolesOfUser, userPermissions } from './user-roles.js';
@@ -15,17 +15,18 @@ import { rolesOfUser, userPermissions } from './user-roles.js';
  */
 const CHECKPOINT = { from: { type: 'string' }, take: { type: 'integer', minimum: 1, maximum: 100 } } as const;
 
+/** A role assigned to the user itself (the emulator has no groups, so every source is `direct`). */
+const directRole = (r: Entity): JsonObject => ({
+  id: String(r.data.id),
+  name: String(r.data.name),
+  description: typeof r.data.description === 'string' ? r.data.description : '',
+  sources: ['direct'],
+});
+
 function effectiveRoles(req: ApiRequest, ctx: Ctx) {
   const user = findUserById(ctx, req.params.id as string);
   const q = parseQuery(req.query, CHECKPOINT);
-  const roles = rolesOfUser(ctx, user).map(
-    (r): JsonObject => ({
-      id: String(r.data.id),
-      name: String(r.data.name),
-      description: typeof r.data.description === 'string' ? r.data.description : '',
-      sources: ['direct'],
-    }),
-  );
+  const roles = rolesOfUser(ctx, user).map(directRole);
   const body = listResponse(asEntities(roles), { ...q, take: q.take ?? 50 }, { key: 'roles', checkpoint: true, view: identity });
   return { status: 200, body };
 }
@@ -76,14 +77,7 @@ function permissionSourceRoles(req: ApiRequest, ctx: Ctx) {
   );
   const roles = rolesOfUser(ctx, user)
     .filter((r) => viaRoles.has(String(r.data.id)))
-    .map(
-      (r): JsonObject => ({
-        id: String(r.data.id),
-        name: String(r.data.name),
-        description: typeof r.data.description === 'string' ? r.data.description : '',
-        sources: ['direct'],
-      }),
-    );
+    .map(directRole);
   const body = listResponse(asEntities(roles), { ...q, take: q.take ?? 50 }, { key: 'roles', checkpoint: true, view: identity });
   return { status: 200, body };
 }

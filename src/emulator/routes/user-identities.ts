@@ -4,6 +4,7 @@ import type { ApiRequest, Ctx, Entity, Route } from '../types.js';
 import { addUser, changeUser, findUser, removeUser } from '../users/store.js';
 import { any, enumOf, obj, str, validateBody } from '../validate.js';
 import { findUserById } from './role-model.js';
+import { STRATEGIES } from '../schemas/connections.js';
 
 /**
  * Account linking (OAS LinkUserIdentityRequestContent, DELETE …/identities/{provider}/{user_id}).
@@ -20,15 +21,8 @@ import { findUserById } from './role-model.js';
  * The main identity cannot be removed (400). Unlinking an identity the user does not have changes nothing
  * and answers the identities as they are (no 404 is listed for it). The 400 wordings are the OAS's.
  */
-const PROVIDERS = [
-  'ad', 'adfs', 'amazon', 'apple', 'dropbox', 'bitbucket', 'auth0-oidc', 'auth0', 'baidu', 'bitly', 'box',
-  'custom', 'daccount', 'dwolla', 'email', 'evernote-sandbox', 'evernote', 'exact', 'facebook', 'fitbit',
-  'github', 'google-apps', 'google-oauth2', 'instagram', 'ip', 'line', 'linkedin', 'oauth1', 'oauth2',
-  'office365', 'oidc', 'okta', 'paypal', 'paypal-sandbox', 'pingfederate', 'planningcenter',
-  'salesforce-community', 'salesforce-sandbox', 'salesforce', 'samlp', 'sharepoint', 'shopify', 'shop', 'sms',
-  'soundcloud', 'thirtysevensignals', 'twitter', 'untappd', 'vkontakte', 'waad', 'weibo', 'windowslive',
-  'wordpress', 'yahoo', 'yandex',
-] as const;
+/** An identity's provider is its connection's strategy name (OAS UserIdentityProviderEnum: the same list). */
+const PROVIDERS = STRATEGIES;
 
 const linkSchema = obj({
   provider: enumOf(PROVIDERS),
