@@ -175,13 +175,16 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     const risk = riskOf(c);
     return risk ? { ...c, risk } : c;
   });
+  const needSecrets: string[] = [];
   for (const c of changes) {
     if (c.risk) all.warnings.push(`${c.address}: lock-out risk; apply refuses it without --allow-lockout-risk`);
     // A stand-in for an unset secret is always one of the change's sensitive values.
     const unset = c.sensitive?.length ? [...unsetSecretsIn(c.body)] : [];
-    if (unset.length > 0)
-      all.warnings.push(`${c.address}: this ${c.action} sends a secret from ${unset.join(', ')}, which is not set here; apply needs it`);
+    if (unset.length > 0) needSecrets.push(`${c.address}: this ${c.action} sends a secret from ${unset.join(', ')}, which is not set here; apply needs it`);
   }
+  // An exported tenant applied to a new one sends every secret: a few lines say so, not thousands.
+  all.warnings.push(...needSecrets.slice(0, 5));
+  if (needSecrets.length > 5) all.warnings.push(`${needSecrets.length - 5} more change(s) send secrets whose variables are not set here; apply needs them`);
   const count = (actions: string[]) => changes.filter((c) => actions.includes(c.action)).length;
   return {
     version: 1,

@@ -81,6 +81,21 @@ describe('secret keywords whose variable is not set', () => {
   });
 });
 
+describe('many creates that need secrets', () => {
+  it('are summed up after five warnings', async () => {
+    const clients = Array.from({ length: 7 }, (_, i) => `  - { name: Many ${i}, app_type: non_interactive, client_secret: "@@S${i}@@" }`);
+    const keywords = Array.from({ length: 7 }, (_, i) => `  S${i}: { env: MANY_SECRET_${i} }`);
+    const many = await writeTenant({
+      'environments/test.yaml': `keywords:\n${keywords.join('\n')}\n`,
+      'clients.yaml': `clients:\n${clients.join('\n')}\n`,
+    });
+    const plan = await tenantctl(['plan', many, '--env', 'test'], { env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout.match(/this create sends a secret from MANY_SECRET_\d/g)).toHaveLength(5);
+    expect(plan.stdout).toContain('2 more change(s) send secrets whose variables are not set here; apply needs them');
+  });
+});
+
 describe('the API client', () => {
   it('never sends a stand-in of an unset secret, whatever asks it to', async () => {
     const endpoint = parseDomain(emu.url);
