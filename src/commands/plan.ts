@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { TenantctlError } from '../errors.js';
-import { serializePlan } from '../plan/file.js';
+import { sealPlanText, serializePlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { renderDriftJson } from '../render/drift-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
@@ -79,7 +79,7 @@ export async function planCommand(
   await connection.close();
   printPlan(plan, options.output, out);
   if (file && options.out) {
-    await writeOrExplain(file, () => writeFile(file, out.redact(serializePlan(plan))));
+    await writeOrExplain(file, () => writeFile(file, sealPlanText(out.redact(serializePlan(plan)))));
     out.note(
       `Saved the plan to ${options.out}; apply exactly it with: tenantctl apply --plan ${options.out}\n`,
     );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TenantctlError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
@@ -31,6 +32,20 @@ function mapSensitive(change: Change, fn: (s: SensitiveValue, current: Json) => 
 export function serializePlan(plan: Plan): string {
   const changes = plan.changes.map((c) => mapSensitive(c, (s) => ({ $env: s.env })));
   return `${JSON.stringify({ ...plan, changes }, null, 2)}\n`;
+}
+
+/** SHA-256 of the plan document (without its checksum) as compact JSON, which JSON.parse gives back key for key. */
+const checksumOf = (document: unknown): string => createHash('sha256').update(JSON.stringify(document)).digest('hex');
+
+/**
+ * The text of a plan file: the plan's JSON with a checksum of it. A reviewer approves what `plan` showed,
+ * and apply shows and sends what the file holds: a hand edit (a value in a body that the shown fields no
+ * longer match, a field the API refuses halfway through) is refused whole before anything is sent. The
+ * checksum is not a signature: whoever recomputes it on purpose still meets every check apply makes.
+ */
+export function sealPlanText(text: string): string {
+  const { checksum: _old, ...document } = JSON.parse(text) as Record<string, unknown>;
+  return `${JSON.stringify({ ...document, checksum: checksumOf(document) }, null, 2)}\n`;
 }
 
 const OPERATIONS = ['rotate', 'revoke', 'move-priority'] as const;
@@ -101,6 +116,16 @@ export function parsePlan(text: string, file: string, env: Record<string, string
     throw new TenantctlError('plan_file', `${file} is not JSON: ${(error as Error).message}`, {
       hint: 'Write plan files with `tenantctl plan --out FILE`.',
     });
+  }
+  if (isObject(raw as Json)) {
+    const { checksum, ...document } = raw as Record<string, unknown>;
+    if (checksum !== checksumOf(document)) {
+      throw new TenantctlError(
+        'plan_file',
+        `${file} ${checksum === undefined ? 'has no checksum' : 'was changed after tenantctl wrote it (its checksum does not match)'}; nothing was applied`,
+        { hint: 'A saved plan is applied exactly as reviewed: make it again with `tenantctl plan --out FILE`; to change it, change the manifests.' },
+      );
+    }
   }
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {

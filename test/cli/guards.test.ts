@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handlers } from '../../src/kinds/index.js';
 import { digest, liveCanonical } from '../../src/plan/context.js';
+import { sealPlanText } from '../../src/plan/file.js';
 import { RISKY_CHANGES } from '../../src/plan/risk.js';
 import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -81,7 +82,7 @@ describe('signing-key revokes', () => {
         id: target.kid,
         liveDigest: digest(liveCanonical(handlers.signingKeys, target as never, ctx)),
       };
-      await writeFile(file, JSON.stringify({ ...saved, changes: [change] }));
+      await writeFile(file, sealPlanText(JSON.stringify({ ...saved, changes: [change] })));
       const res = await tenantctl(['apply', '--plan', file, '--allow-lockout-risk'], { env });
       expect(res.code).toBe(1);
       expect(res.stderr).toContain(`signing key ${target.kid} is the ${which} key; it is never revoked`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlers } from '../../src/kinds/index.js';
 import { digest, liveCanonical } from '../../src/plan/context.js';
+import { sealPlanText } from '../../src/plan/file.js';
 import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
@@ -45,13 +46,31 @@ const BLOCK_MANAGEMENT = [
 /** A refused apply still takes and releases the tenant's lock (an API create and delete), and writes nothing else. */
 const LOCK_ONLY = ['POST /api/v2/resource-servers', 'DELETE /api/v2/resource-servers/{id}'];
 
+describe('apply --plan applies what was reviewed', () => {
+  it('refuses a plan file edited after it was written, before sending anything', async () => {
+    const { file, saved } = await savePlan({ 'tenant.yaml': 'clients:\n  - name: Reviewed App\n    description: as reviewed\n' });
+    // The shown fields still say "as reviewed"; only the body that would be sent changes.
+    (saved.changes[0] as { body: Record<string, unknown> }).body.description = 'not what was reviewed';
+    await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
+    await emu.resetStats();
+    const res = await tenantctl(['apply', '--plan', file, '--auto-approve'], { env });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('was changed after tenantctl wrote it (its checksum does not match); nothing was applied');
+    expect(await writes()).toEqual([]);
+    const { checksum: _dropped, ...unsealed } = saved as Record<string, unknown>;
+    await writeFile(file, JSON.stringify(unsealed));
+    const bare = await tenantctl(['apply', '--plan', file, '--auto-approve'], { env });
+    expect(bare.stderr).toContain('has no checksum; nothing was applied');
+  });
+});
+
 describe('apply --plan recomputes risks', () => {
   it('refuses a blocking management-scope ACL whose risk marker was edited out of the plan file', async () => {
     const { file, saved } = await savePlan({ 'security.yaml': BLOCK_MANAGEMENT });
     expect(saved.changes[0]?.risk).toMatch(/block rule on scope 'management'/);
     for (const change of saved.changes) delete change.risk;
     saved.warnings = [];
-    await writeFile(file, JSON.stringify(saved));
+    await writeFile(file, sealPlanText(JSON.stringify(saved)));
 
     await emu.resetStats();
     const refused = await tenantctl(['apply', '--plan', file], { env });
@@ -73,7 +92,7 @@ describe('apply --plan recomputes risks', () => {
     // Hand edits: a made-up operation on the first change, a delete without the id of what it deletes on the second.
     saved.changes[0] = { ...saved.changes[0], operation: 'wipe' } as SavedChange;
     saved.changes[1] = { ...saved.changes[1], action: 'delete' } as SavedChange;
-    await writeFile(file, JSON.stringify(saved));
+    await writeFile(file, sealPlanText(JSON.stringify(saved)));
     await emu.resetStats();
     const res = await tenantctl(['apply', '--plan', file], { env });
     expect(res.code).toBe(1);
@@ -116,7 +135,7 @@ describe('apply --plan recomputes risks', () => {
       fields: [],
       liveDigest: digest(liveCanonical(handlers.clientGrants, own as never, ctx)),
     };
-    await writeFile(file, JSON.stringify({ ...saved, changes: [edited], managedKinds: ['clients'] }));
+    await writeFile(file, sealPlanText(JSON.stringify({ ...saved, changes: [edited], managedKinds: ['clients'] })));
     await emu.resetStats();
     const credentials = await tenantctl(['apply', '--plan', file, '--allow-lockout-risk'], { env });
     expect(credentials.code).toBe(1);
@@ -125,7 +144,7 @@ describe('apply --plan recomputes risks', () => {
     );
     expect(await writes()).toEqual(LOCK_ONLY);
 
-    await writeFile(file, JSON.stringify({ ...saved, changes: [deleteGrant], managedKinds: ['clients', 'clientGrants'] }));
+    await writeFile(file, sealPlanText(JSON.stringify({ ...saved, changes: [deleteGrant], managedKinds: ['clients', 'clientGrants'] })));
     const grant = await tenantctl(['apply', '--plan', file, '--allow-lockout-risk'], { env });
     expect(grant.code).toBe(1);
     expect(grant.stderr).toContain("never planned: tenantctl's own grant to the Management API");
