@@ -50,7 +50,7 @@ describe('apply --plan applies what was reviewed', () => {
   it('refuses a plan file edited after it was written, before sending anything', async () => {
     const { file, saved } = await savePlan({ 'tenant.yaml': 'clients:\n  - name: Reviewed App\n    description: as reviewed\n' });
     // The shown fields still say "as reviewed"; only the body that would be sent changes.
-    (saved.changes[0] as { body: Record<string, unknown> }).body.description = 'not what was reviewed';
+    (saved.changes[0] as unknown as { body: Record<string, unknown> }).body.description = 'not what was reviewed';
     await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
     await emu.resetStats();
     const res = await tenantctl(['apply', '--plan', file, '--auto-approve'], { env });
