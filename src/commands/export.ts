@@ -59,6 +59,8 @@ interface Exported {
   /** Live objects left out because the directory's `exclude:` lists them. */
   excluded: number;
   variables: string[];
+  /** The variables a plan of the export needs (the rest hold secrets, needed only to send them). */
+  neededToPlan: string[];
 }
 
 /** `Orders Service` + `client_secret` -> `ORDERS_SERVICE_CLIENT_SECRET`. */
@@ -92,7 +94,7 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
   const envFile = join('environments', `${options.env}.yaml`);
   const known = await readExclusions(outDir, options.env, kinds.map((k) => FILE_OF[k]));
   const connection = await connect(io, out, { emulator: options.emulator });
-  const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], excluded: 0, variables: [] };
+  const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], excluded: 0, variables: [], neededToPlan: [] };
   try {
     const readKinds = kinds.filter((k) => k !== 'users');
     const live = await readLive(connection.api, {
@@ -147,6 +149,8 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
     await writeFile(join(outDir, envFile), renderEnvironment(bindings, live.domain, existing));
     result.files.push(envFile);
     result.variables = [...bindings.values()].map((b) => b.variable).sort();
+    // Values bound with sensitive: false (a credential's public key) are compared, so a plan needs them.
+    result.neededToPlan = [...bindings.values()].filter((b) => !b.sensitive).map((b) => b.variable).sort();
     report(result, options, out);
     return 0;
   } finally {
@@ -169,9 +173,12 @@ function report(result: Exported, options: ExportOptions, out: Out) {
     out.print('\nFields left out (tenantctl cannot declare them; they stay as they are in the tenant):\n');
     for (const o of result.omitted) out.print(`  ${o.address}: ${o.fields.join(', ')}\n`);
   }
-  if (result.variables.length > 0)
+  const secrets = result.variables.filter((v) => !result.neededToPlan.includes(v));
+  if (result.neededToPlan.length > 0)
+    out.print(`\nSet these environment variables before planning (the API never returns these values):\n  ${result.neededToPlan.join('\n  ')}\n`);
+  if (secrets.length > 0)
     out.print(
-      `\nThese environment variables hold the secrets; plan, drift and updates run without them, an apply that creates these objects (another tenant) needs them:\n  ${result.variables.join('\n  ')}\n`,
+      `\nThese environment variables hold secrets; plan, drift and updates run without them, an apply that creates these objects (another tenant) needs them:\n  ${secrets.join('\n  ')}\n`,
     );
   out.print(`\nNext: tenantctl plan ${options.out} --env ${options.env} --detailed-exitcode   (expect no changes)\n`);
 }

@@ -50,6 +50,9 @@ describe('export of a tenant holding every kind', () => {
     expect(exported.stdout).not.toContain('Fields left out');
     for (const variable of ['FULL_WEB_CLIENT_SECRET', 'REPORTS_WORKER_CLIENT_SECRET', 'BILLING_WORKER_WORKER_2027_PEM'])
       expect(exported.stdout).toContain(variable);
+    // A public key the API never returns is needed to plan; secrets are needed only to send them.
+    expect(exported.stdout).toMatch(/Set these environment variables before planning[^\n]*\n {2}BILLING_WORKER_WORKER_2027_PEM\n\n/);
+    expect(exported.stdout).toMatch(/hold secrets; plan, drift and updates run without them[^\n]*\n {2}FULL_WEB_CLIENT_SECRET\n {2}REPORTS_WORKER_CLIENT_SECRET\n/);
     // A public client (auth method none) and a private_key_jwt client use no secret.
     expect(exported.stdout).not.toContain('FULL_SPA_CLIENT_SECRET');
     expect(exported.stdout).not.toContain('BILLING_WORKER_CLIENT_SECRET');
