@@ -21,8 +21,26 @@ function codeOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** OpenSSL's words when the server answers TLS with something else (a plain-HTTP emulator). */
+const NOT_TLS = /wrong version number|packet length too long|http request/i;
+
+function notTls(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    if (NOT_TLS.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /** A TenantctlError that says how to trust the server, for a certificate failure; undefined otherwise. */
 export function tlsFailure(error: unknown, baseUrl: string): TenantctlError | undefined {
+  if (baseUrl.startsWith('https:') && notTls(error)) {
+    return new TenantctlError('tls', `${baseUrl} does not speak HTTPS (the TLS handshake got a plain answer)`, {
+      hint: `A domain without a scheme means https://. For a local emulator without --tls, write the scheme: AUTH0_DOMAIN=${baseUrl.replace(/^https:/, 'http:')}.`,
+      cause: error,
+    });
+  }
   const code = codeOf(error);
   if (code === undefined) return undefined;
   return new TenantctlError('tls', `${baseUrl} presented a certificate Node does not trust (${code})`, {

@@ -29,7 +29,7 @@ export interface ApplyCommandOptions extends PlanningOptions, FleetFlags {
 /** Two applies never write at once: the lock is taken before the live tenant is read. */
 function takeLock(dir: string | undefined, options: ApplyCommandOptions, io: Io, out: Out) {
   const timeoutMs = parseDuration(options.lockTimeout ?? '0', '--lock-timeout');
-  const command = options.plan ? `apply --plan ${options.plan}` : `apply ${dir ?? ''} --env ${options.env}`;
+  const command = options.plan ? `apply --plan ${options.plan}` : `apply ${dir ?? ''}${options.env === undefined ? '' : ` --env ${options.env}`}`;
   return (connection: Connection) =>
     lockConnection(connection, { command, timeoutMs, env: io.env, note: (text) => out.note(out.errStyle.dim(text)) });
 }

@@ -22,9 +22,10 @@ export async function manifestFiles(dir: string, diagnostics: Diag[]): Promise<s
   let names: string[];
   try {
     names = await readdir(dir);
-  } catch {
+  } catch (cause) {
+    const notDir = (cause as NodeJS.ErrnoException).code === 'ENOTDIR';
     diagnostics.push(
-      error('missing_directory', `tenant directory '${dir}' does not exist or cannot be read`, {
+      error('missing_directory', `tenant directory '${dir}' ${notDir ? 'is a file, not a directory' : 'does not exist or cannot be read'}`, {
         hint: 'Pass the directory that holds the manifests, e.g. examples/tenants/acme.',
       }),
     );
@@ -126,6 +127,24 @@ export async function parseLocated(file: string, text: string, sink?: ItemSink) 
   return parseYamlFile(file, text, sink);
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A manifest's text. Node's 'utf8' reading turns bytes that are not UTF-8 into U+FFFD, so a Latin-1 `Wéb`
+ * would silently become a client named `W�b`, and a UTF-16 file a wall of odd syntax errors: both are
+ * refused here, saying what the file is. A UTF-8 byte-order mark is dropped, as YAML allows.
+ */
+export async function readManifestText(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    throw new Error('it is UTF-16 text; save it as UTF-8');
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new Error('it is not UTF-8 text (another encoding, such as Latin-1?); save it as UTF-8');
+  }
+}
+
 /** The environment file's tree, undefined for an empty file, 'failed' when it could not be read or parsed. */
 async function parseFile(
   file: string,
@@ -134,7 +153,7 @@ async function parseFile(
 ): Promise<{ root: YNode | undefined | 'failed'; readFast?: true }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readManifestText(file);
   } catch (cause) {
     diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
     return { root: 'failed' };

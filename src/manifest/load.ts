@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { handlerFor } from '../kinds/index.js';
 import { KINDS, type Kind } from '../kinds/types.js';
 import { type Diag, error, sortDiagnostics } from './diagnostics.js';
-import { loadEnvironment, manifestFiles, parseLocated, referencedFiles, unreadFiles } from './files.js';
+import { loadEnvironment, manifestFiles, parseLocated, readManifestText, referencedFiles, unreadFiles } from './files.js';
 import { secretsOf, unusedKeywords } from './keyword-table.js';
 import { keywordReplacer, type Replacer, type UnsetField } from './keywords.js';
 import { collectExternal, EXTERNAL_APIS } from './external-apis.js';
@@ -106,7 +105,7 @@ const LIST_SECTIONS: ReadonlySet<string> = new Set(KINDS.filter((kind) => !handl
 async function loadFile(file: string, replacer: Replacer, into: Loaded, fast: boolean): Promise<'failed' | 'fast' | 'located'> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readManifestText(file);
   } catch (cause) {
     into.diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
     return 'failed';

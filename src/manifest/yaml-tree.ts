@@ -55,7 +55,9 @@ export function parseYamlFile(file: string, text: string, sink?: ItemSink): Pars
     diagnostics.push(
       make('yaml_syntax', plainYamlMessage(problem.message), {
         loc: locOf(problem.pos[0]),
-        hint: YAML_HINTS[problem.code] ?? 'Fix the YAML syntax at this position.',
+        hint: /reserved character @/.test(problem.message)
+          ? "A keyword written as a whole value must be quoted: '@@NAME@@' (YAML reserves a leading @)."
+          : (YAML_HINTS[problem.code] ?? 'Fix the YAML syntax at this position.'),
       }),
     );
   }
