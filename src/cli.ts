@@ -15,7 +15,12 @@ async function prompt(question: string): Promise<string> {
 
 // Set before anything is written: a reader that stops early (`| head`) makes later writes fail with EPIPE,
 // and nobody is left to read the rest, so the run carries on and ends with its own code, no stack trace.
-for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+// Any other failure (a full disk behind `> out.json`) means the output is lost: the run must not say 0.
+let lostOutput: NodeJS.ErrnoException | undefined;
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') lostOutput ??= error;
+  });
 
 const code = await run(process.argv.slice(2), {
   stdout: process.stdout,
@@ -29,4 +34,8 @@ const code = await run(process.argv.slice(2), {
 // A stream that failed (EPIPE) calls back at once.
 const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+if (lostOutput && code === 0) {
+  process.stderr.write(`Error: the output could not be written (${lostOutput.code ?? lostOutput.message})\n`);
+  process.exit(1);
+}
 process.exit(code);

@@ -16,9 +16,12 @@ Environment:
   AUTH0_AUDIENCE                  overrides https://<domain>/api/v2/
   NO_COLOR                        plain output even on a terminal`;
 
-export const outputOption = () =>
-  new Option('-o, --output <format>', 'text for people, json for machines, markdown for PR comments')
-    .choices(['text', 'json', 'markdown'])
+export const outputOption = (formats: string[] = ['text', 'json', 'markdown']) =>
+  new Option(
+    '-o, --output <format>',
+    formats.includes('markdown') ? 'text for people, json for machines, markdown for PR comments' : 'text for people, json for machines',
+  )
+    .choices(formats)
     .default('text');
 export const envOption = () =>
   new Option(

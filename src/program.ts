@@ -25,7 +25,8 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
     .description('check manifests offline: YAML, keywords, field names and types, references')
     .argument('<dir>', 'tenant directory, e.g. examples/tenants/acme')
     .addOption(envOption())
-    .addOption(outputOption())
+    // A diagnostics list has no pull-request form: text or JSON (README).
+    .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExample:\n  tenantctl validate examples/tenants/acme --env prod --output json')
     .action(async (dir: string, opts: { env?: string; output: OutputFormat }) =>
       setCode(await (await import('./commands/validate.js')).validateCommand(dir, opts, io, out)),

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, writeTenant } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -55,4 +56,16 @@ describe('output through a pipe', () => {
     expect(run.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
     expect(run.code).toBe(2);
   }, 60_000);
+});
+
+describe('output that cannot be written', () => {
+  it.skipIf(!existsSync('/dev/full'))('fails the run instead of reporting success (a full disk behind > file)', () => {
+    const full = openSync('/dev/full', 'w');
+    const run = spawnSync(process.execPath, [`${process.cwd()}/dist/bin/cli.js`, 'validate', dir, '--env', 'test', '--output', 'json'], {
+      stdio: ['ignore', full, 'pipe'],
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('the output could not be written (ENOSPC)');
+  });
 });

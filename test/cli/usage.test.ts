@@ -16,6 +16,14 @@ const tenant = () => writeTenant({ 'environments/test.yaml': 'keywords: {}\n', '
 const created = async () => ((await emu.api('GET', '/api/v2/clients')).body as { name: string }[]).some((c) => c.name === 'Confirm Me');
 
 describe('using the CLI', () => {
+  it('offers validate only the output formats it has (no markdown for a diagnostics list)', async () => {
+    const res = await tenantctl(['validate', await tenant(), '--env', 'test', '--output', 'markdown']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("argument 'markdown' is invalid. Allowed choices are text, json.");
+    const help = await tenantctl(['validate', '--help']);
+    expect(help.stdout).not.toContain('markdown');
+  });
+
   it('refuses to apply without confirmation when there is no terminal to ask on', async () => {
     const res = await tenantctl(['apply', await tenant(), '--env', 'test'], { env });
     expect(res.code).toBe(1);
