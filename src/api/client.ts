@@ -83,14 +83,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     method: string,
     url: string,
     token: string,
-    { body, raw, endpoint, deadline }: { body: Json | undefined; raw: RequestOptions['raw']; endpoint: string; deadline: number },
+    { body, raw, endpoint, deadline, first }: { body: Json | undefined; raw: RequestOptions['raw']; endpoint: string; deadline: number; first?: boolean },
   ): Promise<Attempt> {
     const text = raw ? raw.data : body === undefined ? undefined : JSON.stringify(body);
     // Apply refuses changes that would send an unset secret's stand-in (unset-secret.ts) before sending
     // anything; one reaching this point is a bug, and it must never be written to the tenant as a secret.
     if (text !== undefined && sendsUnsetSecret(text))
       throw new TenantctlError('internal', `${method} ${url} not sent: its body holds the stand-in of an unset secret`);
-    const ticket = await pacer.acquire(endpoint, deadline);
+    const ticket = await pacer.acquire(endpoint, deadline, first);
     requestCount += 1;
     let answer: Attempt | undefined;
     try {
@@ -131,7 +131,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const token = await tokens.get();
       let attempt: Attempt;
       try {
-        attempt = await send(opts.method, url, token, { body: opts.body, raw: opts.raw, endpoint: bucketKey, deadline: started + deadlineMs });
+        // Cleanup (the lock's removal while the process is being stopped) goes ahead of an apply's queued
+        // requests: behind them, on a slow bucket, it missed the few seconds a stopping process has.
+        attempt = await send(opts.method, url, token, { body: opts.body, raw: opts.raw, endpoint: bucketKey, deadline: started + deadlineMs, first: opts.cleanup === true });
       } catch (error) {
         if (error instanceof TenantctlError) throw error;
         const tls = tlsFailure(error, endpoint.baseUrl);

@@ -27,7 +27,8 @@ export interface Pacer {
    * Resolves when `endpoint` (`METHOD /path` with ids as `*`) may be sent. Rejects when its bucket will not
    * give a token before `deadline` (epoch ms): a 5-a-day bucket is not worth waiting for.
    */
-  acquire(endpoint: string, deadline?: number): Promise<Ticket>;
+  /** `first`: ahead of every waiting request (removing the apply lock while the process is being stopped). */
+  acquire(endpoint: string, deadline?: number, first?: boolean): Promise<Ticket>;
   /** The request is over: `status` undefined when no answer came. Every ticket is settled exactly once. */
   settle(ticket: Ticket, status: number | undefined, headers?: RateHeaders): void;
 }
@@ -128,9 +129,11 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   }
 
   return {
-    acquire(endpoint, deadline = Number.POSITIVE_INFINITY) {
+    acquire(endpoint, deadline = Number.POSITIVE_INFINITY, first = false) {
       return new Promise<Ticket>((resolve, reject) => {
-        waiters.push({ endpoint, deadline, resolve, reject });
+        const waiter = { endpoint, deadline, resolve, reject };
+        if (first) waiters.unshift(waiter);
+        else waiters.push(waiter);
         pump();
       });
     },

@@ -166,6 +166,30 @@ describe('the apply lock', () => {
     expect(await lockExists()).toBe(false);
   });
 
+  it('removes its lock on Ctrl-C ahead of the requests an apply has queued on a slow bucket', async () => {
+    // 2 requests a second: the 40 creates queue up in the pacer, and a lock removal waiting its turn
+    // behind them would miss the few seconds a stopping process has.
+    const slow = await startTestEmulator({ rateLimit: '2/2' });
+    try {
+      const clients = Array.from({ length: 40 }, (_, i) => `  - { name: Queued ${i} }`).join('\n');
+      const dir = await writeTenant({ ...ENV, 'tenant.yaml': `clients:\n${clients}\n` });
+      const child = spawn(process.execPath, ['dist/bin/cli.js', 'apply', dir, '--env', 'test', '--auto-approve'], {
+        env: { ...process.env, ...emulatorEnv(slow) },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      // The control endpoints take no token from the bucket: the apply keeps all of it.
+      const created = async () => (await slow.stats()).byRoute['POST /api/v2/clients'] ?? 0;
+      while ((await created()) < 3) await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGINT');
+      expect(await exited).toBe('SIGINT');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await slow.api('GET', LOCK)).status).toBe(404);
+    } finally {
+      await slow.close();
+    }
+  }, 30_000);
+
   it('rejects a --lock-timeout that is not a duration', async () => {
     const dir = await writeTenant(THREE);
     const res = await tenantctl(['apply', dir, '--env', 'test', '--auto-approve', '--lock-timeout', 'soon'], { env });
