@@ -14,3 +14,24 @@ export function stableStringify(value: Json): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * Sets the value at `path` (keys and list indexes) from the one there, and says whether it did. The
+ * path's parents must exist; the last key too unless `create` (an object then gains it).
+ */
+export function setIn(
+  root: JsonObject,
+  path: readonly (string | number)[],
+  value: (current: Json | undefined) => Json,
+  options: { create?: boolean } = {},
+): boolean {
+  let at: Json | undefined = root;
+  for (const step of path.slice(0, -1)) at = at !== null && typeof at === 'object' ? (at as Record<string, Json>)[step] : undefined;
+  const last = path[path.length - 1];
+  if (last === undefined || at === null || typeof at !== 'object') return false;
+  const container = at as Record<string, Json>;
+  const key = String(last);
+  if (!(key in container) && !(options.create && isObject(at))) return false;
+  container[key] = value(container[key]);
+  return true;
+}

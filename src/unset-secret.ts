@@ -23,5 +23,10 @@ export function unsetSecretsIn(value: Json | undefined, out: Set<string> = new S
   return out;
 }
 
+/** The unset secrets a change would send: always among its sensitive values, so most changes need no walk. */
+export function unsetSecretsSent(change: { sensitive?: readonly unknown[]; body?: Json }): string[] {
+  return change.sensitive?.length ? [...unsetSecretsIn(change.body)] : [];
+}
+
 /** Whether a request body, as sent, still holds a stand-in: a bug if so, never to be sent. */
 export const sendsUnsetSecret = (data: string | Buffer): boolean => data.includes(PREFIX);

@@ -11,12 +11,19 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-function codeOf(error: unknown): string | undefined {
+/** The error and its causes, a few deep: Node wraps socket errors once or twice. */
+function* causes(error: unknown): Generator<Error> {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && TLS_CODES.has(code)) return code;
+    yield current;
     current = current.cause;
+  }
+}
+
+function codeOf(error: unknown): string | undefined {
+  for (const e of causes(error)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && TLS_CODES.has(code)) return code;
   }
   return undefined;
 }
@@ -24,14 +31,7 @@ function codeOf(error: unknown): string | undefined {
 /** OpenSSL's words when the server answers TLS with something else (a plain-HTTP emulator). */
 const NOT_TLS = /wrong version number|packet length too long|http request/i;
 
-function notTls(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    if (NOT_TLS.test(current.message)) return true;
-    current = current.cause;
-  }
-  return false;
-}
+const notTls = (error: unknown): boolean => [...causes(error)].some((e) => NOT_TLS.test(e.message));
 
 /** A TenantctlError that says how to trust the server, for a certificate failure; undefined otherwise. */
 export function tlsFailure(error: unknown, baseUrl: string): TenantctlError | undefined {

@@ -6,7 +6,7 @@ import { TenantctlError } from '../errors.js';
 import { lockConnection } from '../lock/connection.js';
 import { parseDuration } from '../lock/duration.js';
 import { parsePlan } from '../plan/file.js';
-import { unsetSecretsIn } from '../unset-secret.js';
+import { unsetSecretsSent } from '../unset-secret.js';
 import { staleReasons } from '../plan/stale.js';
 import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
 import type { Live, Plan } from '../plan/types.js';
@@ -110,7 +110,7 @@ async function loadSavedPlan(file: string, io: Io): Promise<Plan> {
 /** A change that sends a secret whose variable is unset (unset-secret.ts) is refused before anything is sent. */
 function refuseUnsetSecrets(plan: Plan): void {
   const needs = plan.changes.flatMap((c) => {
-    const unset = c.sensitive?.length ? [...unsetSecretsIn(c.body)] : [];
+    const unset = unsetSecretsSent(c);
     return unset.length > 0 ? [`${c.address} (${c.action}) needs ${unset.join(', ')}`] : [];
   });
   if (needs.length === 0) return;

@@ -14,7 +14,7 @@ import { type CheckedItem, checkItem } from './validate.js';
 import { parseYamlFast } from './yaml-fast.js';
 import { locate, type YNode } from './ynode.js';
 import { unsetSecret } from '../unset-secret.js';
-import { isObject, type Json, type JsonObject } from '../json.js';
+import { setIn } from '../json.js';
 
 const SECTIONS = [...KINDS, EXTERNAL_APIS];
 
@@ -147,7 +147,7 @@ function withUnsetSecrets(item: CheckedItem, unset: UnsetField[]): Diag[] {
     secret.some((steps) => steps.length === path.length && steps.every((step, i) => step === String(path[i]) || (step === '*' && typeof path[i] === 'number')));
   const body = item.body;
   const deferrable = unset.every((u) => isSecretField(u.path));
-  const placed = body === undefined || !deferrable ? [] : unset.filter((u) => placeAt(body, u.path, unsetSecret(u.env)));
+  const placed = body === undefined || !deferrable ? [] : unset.filter((u) => setIn(body, u.path, () => unsetSecret(u.env), { create: true }));
   if (placed.length < unset.length) item.body = undefined;
   else for (const u of placed) item.sensitive.push({ path: u.path, env: u.env });
   return unset
@@ -159,16 +159,6 @@ function withUnsetSecrets(item: CheckedItem, unset: UnsetField[]): Diag[] {
         hint: `Set ${u.env} in the environment that runs tenantctl.`,
       }),
     );
-}
-
-/** Sets `path` in `body` when its parent is there (an object, or a list holding that index). */
-function placeAt(body: JsonObject, path: (string | number)[], value: Json): boolean {
-  let at: Json | undefined = body;
-  for (const step of path.slice(0, -1)) at = isObject(at) || Array.isArray(at) ? (at as Record<string, Json>)[step] : undefined;
-  const last = path[path.length - 1];
-  if (last === undefined || !isObject(at)) return false;
-  at[String(last)] = value;
-  return true;
 }
 
 /** One file's additions, kept apart until the file is known to parse. */

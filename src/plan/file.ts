@@ -1,30 +1,18 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TenantctlError } from '../errors.js';
-import type { Json, JsonObject } from '../json.js';
-import { isObject } from '../json.js';
+import type { Json } from '../json.js';
+import { isObject, setIn } from '../json.js';
 import { KINDS } from '../kinds/types.js';
 import type { SensitiveValue } from '../manifest/types.js';
 import { riskOf } from './risk.js';
 import type { Change, Plan } from './types.js';
 
-function setAt(body: JsonObject, path: (string | number)[], value: (current: Json) => Json): boolean {
-  let cur: Json = body;
-  for (const part of path.slice(0, -1)) {
-    if (cur === null || typeof cur !== 'object') return false;
-    cur = (cur as Record<string, Json>)[part as string] as Json;
-  }
-  const last = path[path.length - 1];
-  if (last === undefined || cur === null || typeof cur !== 'object' || !(String(last) in cur)) return false;
-  const container = cur as Record<string, Json>;
-  container[last as string] = value(container[last as string] as Json);
-  return true;
-}
 
 function mapSensitive(change: Change, fn: (s: SensitiveValue, current: Json) => Json): Change {
   if (!change.sensitive?.length || !change.body) return change;
   const body = structuredClone(change.body);
-  for (const s of change.sensitive) setAt(body, s.path, (current) => fn(s, current));
+  for (const s of change.sensitive) setIn(body, s.path, (current) => fn(s, current as Json));
   return { ...change, body };
 }
 

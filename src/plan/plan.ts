@@ -10,7 +10,7 @@ import { resolveDuplicates } from './duplicates.js';
 import { defaultPlanKind } from './kind-plan.js';
 import { dependencyOrder, sortChanges } from './order.js';
 import { refsIn } from './refs.js';
-import { unsetSecretsIn } from '../unset-secret.js';
+import { unsetSecretsSent } from '../unset-secret.js';
 import { riskOf } from './risk.js';
 import { applyTargets } from './targets.js';
 import type { Change, KindCount, Live, Plan } from './types.js';
@@ -178,8 +178,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
   const needSecrets: string[] = [];
   for (const c of changes) {
     if (c.risk) all.warnings.push(`${c.address}: lock-out risk; apply refuses it without --allow-lockout-risk`);
-    // A stand-in for an unset secret is always one of the change's sensitive values.
-    const unset = c.sensitive?.length ? [...unsetSecretsIn(c.body)] : [];
+    const unset = unsetSecretsSent(c);
     if (unset.length > 0) needSecrets.push(`${c.address}: this ${c.action} sends a secret from ${unset.join(', ')}, which is not set here; apply needs it`);
   }
   // An exported tenant applied to a new one sends every secret: a few lines say so, not thousands.
