@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isObject, type Json } from '../json.js';
@@ -127,22 +128,19 @@ export async function parseLocated(file: string, text: string, sink?: ItemSink) 
   return parseYamlFile(file, text, sink);
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * A manifest's text. Node's 'utf8' reading turns bytes that are not UTF-8 into U+FFFD, so a Latin-1 `Wéb`
  * would silently become a client named `W�b`, and a UTF-16 file a wall of odd syntax errors: both are
- * refused here, saying what the file is. A UTF-8 byte-order mark is dropped, as YAML allows.
+ * refused here, saying what the file is. A UTF-8 byte-order mark is dropped, as YAML allows. (isUtf8 and
+ * toString rather than a fatal TextDecoder: the same answer at a fraction of the CPU on large files.)
  */
 export async function readManifestText(file: string): Promise<string> {
   const bytes = await readFile(file);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
     throw new Error('it is UTF-16 text; save it as UTF-8');
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw new Error('it is not UTF-8 text (another encoding, such as Latin-1?); save it as UTF-8');
-  }
+  if (!isUtf8(bytes)) throw new Error('it is not UTF-8 text (another encoding, such as Latin-1?); save it as UTF-8');
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.toString('utf8', bom ? 3 : 0);
 }
 
 /** The environment file's tree, undefined for an empty file, 'failed' when it could not be read or parsed. */
