@@ -5,7 +5,7 @@ import { apply } from '../apply/apply.js';
 import { TenantctlError } from '../errors.js';
 import { lockConnection } from '../lock/connection.js';
 import { parseDuration } from '../lock/duration.js';
-import { parsePlan } from '../plan/file.js';
+import { parsePlan, planDocument } from '../plan/file.js';
 import { unsetSecretsSent } from '../unset-secret.js';
 import { staleReasons } from '../plan/stale.js';
 import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
@@ -13,7 +13,7 @@ import type { Live, Plan } from '../plan/types.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
-import { type FleetFlags, planJson, printPlan, runAsFleet } from './plan.js';
+import { type FleetFlags, printPlan, runAsFleet } from './plan.js';
 import { applyProgress } from './progress.js';
 import { checkTenantBinding, makePlan, type PlanningOptions } from './planning.js';
 
@@ -180,7 +180,7 @@ export async function applyCommand(
     const json = options.output === 'json';
     // JSON output is one document, plan and result together, printed at the end; a failure prints it with
     // the error instead (src/program.ts), so the plan is kept for that.
-    if (json) out.context.plan = planJson(plan);
+    if (json) out.context.plan = planDocument(plan);
     else printPlan(plan, options.output, out);
     const none = { applied: [], failed: [], notAttempted: [] };
     if (plan.changes.length === 0) {

@@ -75,7 +75,7 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
 
 function print(report: Report, options: ConvertOptions, out: Out) {
   if (options.output === 'json') {
-    out.print(`${JSON.stringify(report, null, 2)}\n`);
+    out.printJson(report);
     return;
   }
   const counts = Object.entries(report.kinds).map(([k, items]) => `${items?.length ?? 0} ${k}`);

@@ -160,7 +160,7 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
 
 function report(result: Exported, options: ExportOptions, out: Out) {
   if (options.output === 'json') {
-    out.print(`${JSON.stringify({ out: options.out, env: options.env, ...result }, null, 2)}\n`);
+    out.printJson({ out: options.out, env: options.env, ...result });
     return;
   }
   out.print(`Exported ${result.objects} object(s) to ${options.out}: ${result.files.join(', ')}\n`);

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { TenantctlError } from '../errors.js';
-import { sealPlanText, serializePlan } from '../plan/file.js';
+import { planDocument, sealPlanText, serializePlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
-import { renderDriftJson } from '../render/drift-json.js';
+import { driftDocument } from '../render/drift-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { notInManifests, renderPlanText } from '../render/plan-text.js';
 import type { Io, Out, OutputFormat } from './io.js';
@@ -41,15 +41,8 @@ export interface PlanCommandOptions extends PlanningOptions, FleetFlags {
   detailedExitcode?: boolean;
 }
 
-/** The plan as `--output json` shows it: the plan file's form, with sensitive values as `{ $env }`. */
-export function planJson(plan: Plan): unknown {
-  return JSON.parse(serializePlan(plan));
-}
-
 export function printPlan(plan: Plan, format: OutputFormat, out: Out, mode: 'plan' | 'drift' = 'plan') {
-  // Both texts are already the document as printJson writes it: parsing and writing a plan of thousands
-  // of changes again only cost time.
-  if (format === 'json') out.printJsonText(mode === 'drift' ? renderDriftJson(plan) : serializePlan(plan));
+  if (format === 'json') out.printJson(mode === 'drift' ? driftDocument(plan) : planDocument(plan));
   else if (format === 'markdown') out.print(renderPlanMarkdown(plan, mode));
   else out.print(renderPlanText(plan, out.style, mode));
 }

@@ -17,7 +17,7 @@ export async function unlockCommand(options: UnlockOptions, io: Io, out: Out): P
     if (lock !== undefined) await removeLock(connection.api, String(lock.id));
     const expired = record !== undefined && Date.parse(record.expires) <= Date.now();
     if (options.output === 'json') {
-      out.print(`${JSON.stringify({ tenant: connection.api.domain, removed: lock !== undefined, holder: record ?? null }, null, 2)}\n`);
+      out.printJson({ tenant: connection.api.domain, removed: lock !== undefined, holder: record ?? null });
     } else if (lock === undefined) {
       out.print(`The tenant ${connection.api.domain} is not locked; nothing to remove.\n`);
     } else {

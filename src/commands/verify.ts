@@ -78,7 +78,7 @@ export async function verifyCommand(dir: string, options: VerifyOptions, io: Io,
     await connection.close();
   }
   const failed = checks.filter((c) => !c.ok).length;
-  if (options.output === 'json') out.print(`${JSON.stringify({ checks, skipped, failed }, null, 2)}\n`);
+  if (options.output === 'json') out.printJson({ checks, skipped, failed });
   else printText(checks, skipped, out);
   return failed > 0 ? 1 : 0;
 }

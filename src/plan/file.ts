@@ -16,10 +16,14 @@ function mapSensitive(change: Change, fn: (s: SensitiveValue, current: Json) => 
   return { ...change, body };
 }
 
-/** The plan as a file: sensitive values become `{ "$env": VAR }` and are read again at apply. */
+/** The plan as a document (a plan file, `--output json`): sensitive values become `{ "$env": VAR }`. */
+export function planDocument(plan: Plan): Plan {
+  return { ...plan, changes: plan.changes.map((c) => mapSensitive(c, (s) => ({ $env: s.env }))) };
+}
+
+/** The plan as a file, read again at apply: indented, for the people who review and keep it. */
 export function serializePlan(plan: Plan): string {
-  const changes = plan.changes.map((c) => mapSensitive(c, (s) => ({ $env: s.env })));
-  return `${JSON.stringify({ ...plan, changes }, null, 2)}\n`;
+  return `${JSON.stringify(planDocument(plan), null, 2)}\n`;
 }
 
 /** SHA-256 of the plan document (without its checksum) as compact JSON, which JSON.parse gives back key for key. */

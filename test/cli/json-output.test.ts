@@ -100,3 +100,29 @@ describe('--output json: one document on stdout for every command and every endi
     expect(conflict.doc.error).toMatchObject({ code: 'usage' });
   });
 });
+
+describe('--output json layout', () => {
+  /** The same run with stdout a terminal or a pipe: the document is the same, only its layout differs. */
+  async function planOn(isTTY: boolean) {
+    let stdout = '';
+    const { run } = await import('../../src/program.js');
+    const code = await run(['plan', dir, '--env', 'test', '--output', 'json'], {
+      stdout: { write: (s: string) => (stdout += s), isTTY },
+      stderr: { write: () => true },
+      env,
+      cwd: process.cwd(),
+    });
+    return { code, stdout };
+  }
+
+  it('is indented at a terminal and one line in a pipe, with the same content', async () => {
+    const terminal = await planOn(true);
+    const piped = await planOn(false);
+    expect([terminal.code, piped.code]).toEqual([0, 0]);
+    expect(terminal.stdout).toContain('\n  "version": 1,\n');
+    expect(piped.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const { createdAt: _a, ...a } = JSON.parse(terminal.stdout) as Record<string, unknown>;
+    const { createdAt: _b, ...b } = JSON.parse(piped.stdout) as Record<string, unknown>;
+    expect(a).toEqual(b);
+  });
+});

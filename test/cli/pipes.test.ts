@@ -9,8 +9,8 @@ let emu: TestEmulator;
 let dir: string;
 beforeAll(async () => {
   emu = await startTestEmulator();
-  // 400 APIs of 10 scopes: a plan document of about 1 MB, far more than a pipe's buffer holds.
-  const apis = Array.from({ length: 400 }, (_, i) => {
+  // 600 APIs of 10 scopes: a plan document of about 750 kB on one line (piped), far more than a pipe's buffer holds.
+  const apis = Array.from({ length: 600 }, (_, i) => {
     const scopes = Array.from({ length: 10 }, (_, s) => `{ value: "s${s}:api${i}", description: Scope ${s} }`);
     return `  - { name: API ${i}, identifier: "https://api${i}.pipes.example", scopes: [${scopes.join(', ')}] }`;
   });
@@ -47,7 +47,7 @@ describe('output through a pipe', () => {
     const run = await piped(['plan', '.', '--env', 'test', '--output', 'json', '--detailed-exitcode']);
     expect(run.stdout.length, run.stdout + run.stderr).toBeGreaterThan(512 * 1024);
     const plan = JSON.parse(run.stdout) as { changes: unknown[] };
-    expect(plan.changes).toHaveLength(400);
+    expect(plan.changes).toHaveLength(600);
     expect(run.code).toBe(2);
   }, 60_000);
 
