@@ -1,4 +1,5 @@
 import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
+import { withOptimizingCompiler } from '../compiler-tier.js';
 import type { Json } from '../json.js';
 import type { Loc } from './types.js';
 import type { ItemSink } from './yaml-tree.js';
@@ -87,7 +88,7 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
   let data: unknown;
   try {
     // maxDepth counts every value, scalars included: deeper files are left to yaml-tree.ts to report.
-    data = load(text, { schema: CORE, listener, maxDepth: MAX_DEPTH } as Parameters<typeof load>[1]);
+    data = withOptimizingCompiler(() => load(text, { schema: CORE, listener, maxDepth: MAX_DEPTH } as Parameters<typeof load>[1]));
   } catch {
     return undefined;
   }
