@@ -7,7 +7,9 @@
  * code shared by several lands in one shared chunk, so each class exists once (instanceof holds).
  *
  * dist/bin/program.js is a second entry, exporting `run`, for the benches that run a command in a process
- * they watch (bench/cli-process.ts). dist/bin/ sits as deep as dist/commands/, so paths the code resolves
+ * they watch (bench/cli-process.ts), and dist/bin/v8-flags.js a third, which they import first: the flags'
+ * module must be the bundle's own, since the YAML reader asks it whether the tier was lowered
+ * (compiler-tier.ts), and a copy compiled beside the bench would answer for nobody. dist/bin/ sits as deep as dist/commands/, so paths the code resolves
  * from its own module (../../schemas/) point at the same files from the bundle.
  *
  *   node scripts/bundle.mjs [distDir]   (default: dist)
@@ -62,7 +64,7 @@ const englishOnly = {
 };
 
 await build({
-  entryPoints: [{ in: 'tenantctl:bin', out: 'cli' }, join(dist, 'program.js')],
+  entryPoints: [{ in: 'tenantctl:bin', out: 'cli' }, join(dist, 'program.js'), join(dist, 'v8-flags.js')],
   plugins: [binEntry, englishOnly],
   outdir,
   bundle: true,
