@@ -140,16 +140,9 @@ function defineKeyword(
       env: binding.env,
       sensitive: binding.sensitive,
     };
-    // An unset secret is reported where it is used, if it is needed there: a secret field can wait for
-    // the change that sends it (unset-secret.ts); a value needed now cannot.
-    if (value === undefined && !binding.sensitive) {
-      out.push(
-        error('unset_env', `keyword '${name}' reads environment variable ${binding.env}, which is not set`, {
-          loc,
-          hint: `Set ${binding.env} in the environment that runs tenantctl.`,
-        }),
-      );
-    }
+    // An unset variable is reported where it is used, once per use, naming the resource: a secret field
+    // can wait for the change that sends it (unset-secret.ts), any other use cannot. Reported here as well,
+    // every missing variable came out twice, the second time without saying what needs it.
     if (value === undefined) keyword.unusable = 'unset';
     return keyword;
   }
