@@ -7,7 +7,9 @@ import { setFlagsFromString } from 'node:v8';
  * large tenant, and TurboFan halves their CPU (js-yaml alone on the 8,335-object bench tenant: 0.53 s
  * baseline-only, 0.26 s optimized, compiling included). So it is switched on while js-yaml reads a file and
  * off again after; the code it optimized keeps running optimized. A wider window (the item checks and zod
- * too) cost more than it saved: plan of that tenant 1.47 s against 1.24 s with js-yaml alone.
+ * too) cost more than it saved: plan of that tenant 1.47 s against 1.24 s with js-yaml alone. The located
+ * reading of files with problems (the yaml library, whose tree costs about four times js-yaml's reading) is
+ * the other window: one typo in the bench's users file, 2.8 s of CPU with it and 3.2 s without.
  *
  * Only a process that lowered the tier (the CLI's bin) switches: tests and library users keep V8's defaults.
  */
@@ -19,19 +21,43 @@ export function lowerTier(): void {
   lowered = true;
 }
 
+let open = 0;
+
 /**
- * Runs `work` with the optimizing compiler on. Both flags are set each way: `--max-opt=2` alone turns
- * TurboFan off only as V8's default implication, which an explicit `--turbofan` overrides (after one, every
- * hot function of the plan was optimized too).
+ * Both flags are set each way: `--max-opt=2` alone turns TurboFan off only as V8's default implication,
+ * which an explicit `--turbofan` overrides (after one, every hot function of the plan was optimized too).
+ * Windows may overlap (a fleet reads several tenants at once): TurboFan stays on until the last one closes.
  */
-export function withOptimizingCompiler<T>(work: () => T): T {
-  if (!lowered) return work();
+function open_(): void {
+  if (open++ > 0) return;
   setFlagsFromString('--max-opt=3');
   setFlagsFromString('--turbofan');
+}
+
+function close(): void {
+  if (--open > 0) return;
+  setFlagsFromString('--max-opt=2');
+  setFlagsFromString('--no-turbofan');
+}
+
+/** Runs `work` with the optimizing compiler on. */
+export function withOptimizingCompiler<T>(work: () => T): T {
+  if (!lowered) return work();
+  open_();
   try {
     return work();
   } finally {
-    setFlagsFromString('--max-opt=2');
-    setFlagsFromString('--no-turbofan');
+    close();
+  }
+}
+
+/** The same for work that waits: whatever else runs meanwhile is compiled by TurboFan too. */
+export async function withOptimizingCompilerAsync<T>(work: () => Promise<T>): Promise<T> {
+  if (!lowered) return work();
+  open_();
+  try {
+    return await work();
+  } finally {
+    close();
   }
 }

@@ -55,7 +55,7 @@ async function environmentNames(envDir: string): Promise<string[] | undefined> {
 }
 
 /**
- * The environment's keywords. With `fast`, the file is read the fast way when it can be (yaml-fast.ts) and
+ * The environment's keywords. When `fast(file)`, the file is read the fast way if it can be (yaml-fast.ts) and
  * `readFast` says so: its keywords then sit at the file's start, and the caller reads again located if
  * anything is reported.
  */
@@ -63,7 +63,7 @@ export async function loadEnvironment(
   dir: string,
   options: { env?: string; processEnv?: Record<string, string | undefined> },
   diagnostics: Diag[],
-  fast = false,
+  fast: (file: string) => boolean = () => false,
 ): Promise<{ table: KeywordTable; file: string | undefined; readFast?: true }> {
   const missing = { table: { file: undefined, keywords: new Map() }, file: undefined };
   const envDir = join(dir, 'environments');
@@ -111,7 +111,7 @@ export async function loadEnvironment(
     return missing;
   }
   const file = join(envDir, name);
-  const { root, readFast } = await parseFile(file, diagnostics, fast);
+  const { root, readFast } = await parseFile(file, diagnostics, fast(file));
   const parsed = keywordTable(file, root === 'failed' ? undefined : root, options.processEnv ?? process.env);
   diagnostics.push(...parsed.diagnostics);
   return { table: parsed.table, file, ...(readFast ? { readFast } : {}) };

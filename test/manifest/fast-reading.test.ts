@@ -88,4 +88,31 @@ describe('problems in files read the fast way', () => {
     const { diagnostics } = await loadManifests(dir, {});
     expect(diagnostics.map((d) => formatDiagnostic(d, dir))[0]).toMatch(/^clients\.yaml:104:33 error \[invalid_value\]/);
   });
+
+  it('are placed exactly in every file they point into, whichever files are read again', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tenantctl-fast-'));
+    const apis = ['resourceServers:', '  - name: Orders', '    identifier: https://orders.example', '    scopes: [{ value: read:orders }]'];
+    const clients = ['clients:'];
+    for (let i = 0; i < 20; i++) clients.push(`  - name: Client ${i}`, '    app_type: non_interactive');
+    const grants = [
+      'clientGrants:',
+      '  - client: Client 3',
+      '    audience: https://orders.example',
+      '    scope: [read:orders, write:orders]',
+      '  - client: Client 99',
+      '    audience: https://orders.example',
+      '    scope: [read:orders]',
+    ];
+    await writeFile(join(dir, 'apis.yaml'), `${apis.join('\n')}\n`);
+    await writeFile(join(dir, 'clients.yaml'), `${clients.join('\n')}\n`);
+    await writeFile(join(dir, 'grants.yaml'), `${grants.join('\n')}\n`);
+    const { diagnostics, desired } = await loadManifests(dir, {});
+    expect(diagnostics.map((d) => (formatDiagnostic(d, dir).split('\n')[0] ?? '').replace(/ \(did you mean.*/, ''))).toEqual([
+      "grants.yaml:4:26 error [undeclared_scope] clientGrants/Client 3 -> https://orders.example: scope 'write:orders' is not defined by resource server 'https://orders.example'",
+      "grants.yaml:5:13 error [undeclared_reference] clientGrants/Client 99 -> https://orders.example: client 'Client 99' is not declared in clients",
+    ]);
+    // The files without problems were read once, the fast way, and their items are all there.
+    expect(desired.kinds.clients).toHaveLength(20);
+    expect(desired.kinds.resourceServers).toHaveLength(1);
+  });
 });
