@@ -1,7 +1,7 @@
 import type { Json } from '../json.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
-import type { Loc } from './types.js';
+import type { Loc, Place } from './types.js';
 import { toJson, walk, type YEntry, type YNode } from './ynode.js';
 
 export interface Keyword {
@@ -21,7 +21,7 @@ export interface KeywordTable {
   file: string | undefined;
   keywords: Map<string, Keyword>;
   /** Why there are no keywords at all (no environment), reported at each use. */
-  none?: { message: string; hint: string };
+  none?: { message: string; hint: string; at: Place };
   /** `tenant: acme-prod.eu.auth0.com`: the only tenant this environment may be planned against. */
   tenant?: { domain: string; loc: Loc };
 }
@@ -204,7 +204,9 @@ export function unusedKeywords(table: KeywordTable, used: Set<string>): Diag[] {
     out.push(
       warning('unused_keyword', `keyword '${keyword.name}' is not used by any manifest`, {
         loc: keyword.loc,
-        hint: `Remove it from ${table.file}, or use it as @@${keyword.name}@@ or ##${keyword.name}##.`,
+        // Keyword names (NAME) hold no braces, so the place may come before them.
+        hint: `Remove it from {at}, or use it as @@${keyword.name}@@ or ##${keyword.name}##.`,
+        at: table.file === undefined ? undefined : { file: table.file },
       }),
     );
   }

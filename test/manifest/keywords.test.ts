@@ -79,7 +79,7 @@ describe('keyword replacement', () => {
     const result = await load('acme', 'prod', ACME_ENV);
     expect(result.diagnostics.map((d) => formatDiagnostic(d, fixture('acme')))).toEqual([
       "environments/prod.yaml:10:3 warning [unused_keyword] keyword 'LEFTOVER' is not used by any manifest\n" +
-        `  hint: Remove it from ${fixture('acme')}/environments/prod.yaml, or use it as @@LEFTOVER@@ or ##LEFTOVER##.`,
+        '  hint: Remove it from environments/prod.yaml, or use it as @@LEFTOVER@@ or ##LEFTOVER##.',
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('keyword replacement', () => {
     const unknown = result.diagnostics.find((d) => d.code === 'unknown_keyword');
     expect(formatDiagnostic(unknown!, fixture('errors'))).toBe(
       "clients.yaml:12:16 error [unknown_keyword] clients/Web App: unknown keyword 'CALLBACK_URLS' (did you mean 'CALLBACKS'?)\n" +
-        `  hint: Define CALLBACK_URLS under \`keywords:\` in ${fixture('errors')}/environments/prod.yaml.`,
+        '  hint: Define CALLBACK_URLS under `keywords:` in environments/prod.yaml.',
     );
   });
 
