@@ -1,4 +1,4 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +17,8 @@ export interface ConvertOptions {
   config?: string;
   env: string;
   output: OutputFormat;
+  /** Write into a directory that already holds files (those of the same names are overwritten). */
+  force?: boolean;
 }
 
 const SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../../schemas/manifest.schema.json');
@@ -30,6 +32,18 @@ async function readSource(path: string, io: Io): Promise<Sections> {
   return readYaml(await readFile(path, 'utf8'), relative(io.cwd, path) || path);
 }
 
+/**
+ * The directory --out names must be missing or empty, unless --force: a converted tenant.yaml written over
+ * a hand-edited one loses that work without a word (convert writes fixed file names).
+ */
+async function checkOutDir(outDir: string, options: ConvertOptions): Promise<void> {
+  const info = await stat(outDir).catch(() => undefined);
+  if (info === undefined) return;
+  if (!info.isDirectory()) throw new TenantctlError('convert_out', `--out ${options.out} is a file, not a directory`);
+  if (options.force || (await readdir(outDir)).length === 0) return;
+  throw new TenantctlError('convert_out', `--out ${options.out} is not empty and convert would overwrite files in it: pass --force to write into it anyway`);
+}
+
 interface Report extends Converted {
   files: string[];
   fromEnvironment: string[];
@@ -38,6 +52,8 @@ interface Report extends Converted {
 
 /** The deploy tool's files -> a tenantctl tenant directory, saying what could not come along and why. */
 export async function convertDeployCli(source: string, options: ConvertOptions, io: Io, out: Out): Promise<number> {
+  const outDir = resolve(io.cwd, options.out);
+  await checkOutDir(outDir, options);
   const sections = await readSource(resolve(io.cwd, source), io);
   const config = options.config ? await readConfig(resolve(io.cwd, options.config)) : {};
   const mappingsValue = config.AUTH0_KEYWORD_REPLACE_MAPPINGS;
@@ -51,7 +67,6 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
   for (const name of excluded.unmatched)
     converted.problems.push({ section: 'config', file: options.config ?? '', line: 1, message: `AUTH0_EXCLUDED_RESOURCE_SERVERS names '${name}', which is not in the files: add its identifier under exclude.resourceServers by hand` });
 
-  const outDir = resolve(io.cwd, options.out);
   await mkdir(join(outDir, 'environments'), { recursive: true });
   const report: Report = { ...converted, files: [], fromEnvironment: env.fromEnvironment, unusedMappings: env.unused };
   const domain = 'the deploy tool\'s files';

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +78,33 @@ describe('tenantctl convert deploy-cli', () => {
     const tenant = await readFile(join(res.out, 'tenant.yaml'), 'utf8');
     expect(tenant).toContain('support_email: "##SUPPORT_EMAIL##"');
     expect(tenant).toContain('friendly_name: "Acme ##ENV## tenant"');
+  });
+
+  it('refuses to write into a directory that holds files, unless --force; a missing one is made', async () => {
+    const source = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    await writeFile(join(source, 'tenant.yaml'), 'clients:\n  - name: Converted App\n    app_type: spa\n');
+    const parent = await mkdtemp(join(tmpdir(), 'tenantctl-convert-'));
+    await mkdir(join(parent, 'acme'));
+    await writeFile(join(parent, 'acme', 'clients.yaml'), '# edited by hand\nclients: []\n');
+    const run = (extra: string[]) =>
+      tenantctl(['convert', 'deploy-cli', join(source, 'tenant.yaml'), '--out', 'acme', ...extra], { env, cwd: parent });
+
+    const refused = await run([]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe('Error: --out acme is not empty and convert would overwrite files in it: pass --force to write into it anyway');
+    expect(await readFile(join(parent, 'acme', 'clients.yaml'), 'utf8')).toBe('# edited by hand\nclients: []\n');
+    expect(await readdir(join(parent, 'acme'))).toEqual(['clients.yaml']);
+
+    const forced = await run(['--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await readFile(join(parent, 'acme', 'clients.yaml'), 'utf8')).toContain('Converted App');
+
+    const fresh = await tenantctl(['convert', 'deploy-cli', join(source, 'tenant.yaml'), '--out', 'new/tenant'], { env, cwd: parent });
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(await readFile(join(parent, 'new/tenant/clients.yaml'), 'utf8')).toContain('Converted App');
+
+    const help = await tenantctl(['convert', 'deploy-cli', '--help']);
+    expect(help.stdout).toContain('--force');
   });
 
   it('says where a file does not parse, and what to do', async () => {
