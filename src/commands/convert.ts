@@ -3,7 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import { environmentKeywords, excludedNames, exclusions } from '../convert/environment.js';
+import { environmentKeywords, excludedNames, exclusions, type JsonKeyword } from '../convert/environment.js';
+import { EXAMPLE } from '../convert/keyword-types.js';
 import { type Converted, convertSections, type Note } from '../convert/sections.js';
 import { readConfig, readDirectory, readYaml, type Sections } from '../convert/source.js';
 import { TenantctlError } from '../errors.js';
@@ -47,6 +48,10 @@ async function checkOutDir(outDir: string, options: ConvertOptions): Promise<voi
 interface Report extends Converted {
   files: string[];
   fromEnvironment: string[];
+  /** Of those, the variables that must hold JSON, and of which type (bound with `json: true`). */
+  jsonKeywords: JsonKeyword[];
+  /** Keywords used as text in one place and as a list (or mapping...) in another. */
+  mixedKeywords: string[];
   unusedMappings: string[];
 }
 
@@ -68,7 +73,14 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
     converted.problems.push({ section: 'config', file: options.config ?? '', line: 1, message: `AUTH0_EXCLUDED_RESOURCE_SERVERS names '${name}', which is not in the files: add its identifier under exclude.resourceServers by hand` });
 
   await mkdir(join(outDir, 'environments'), { recursive: true });
-  const report: Report = { ...converted, files: [], fromEnvironment: env.fromEnvironment, unusedMappings: env.unused };
+  const report: Report = {
+    ...converted,
+    files: [],
+    fromEnvironment: env.fromEnvironment,
+    jsonKeywords: env.json,
+    mixedKeywords: env.mixed,
+    unusedMappings: env.unused,
+  };
   const domain = 'the deploy tool\'s files';
   for (const kind of KINDS) {
     const items = converted.kinds[kind];
@@ -103,8 +115,13 @@ function print(report: Report, options: ConvertOptions, out: Out) {
   list('Not converted', report.notConverted);
   list('Unknown fields, left out', report.unknownFields);
   list('To fix by hand', report.problems);
-  if (report.fromEnvironment.length > 0)
-    out.print(`\nKeywords read from the environment (set these before planning):\n  ${report.fromEnvironment.join('\n  ')}\n`);
+  if (report.fromEnvironment.length > 0) {
+    const json = new Map(report.jsonKeywords.map((k) => [k.name, k.types.map((t) => EXAMPLE[t]).join(', or ')]));
+    const lines = report.fromEnvironment.map((name) => (json.has(name) ? `${name}: must hold ${json.get(name)}` : name));
+    out.print(`\nKeywords read from the environment (set these before planning):\n  ${lines.join('\n  ')}\n`);
+  }
+  if (report.mixedKeywords.length > 0)
+    out.print(`\nKeywords used as text in one place and as a list, mapping, number or boolean in another (split each into two): ${report.mixedKeywords.join(', ')}\n`);
   if (report.unusedMappings.length > 0) out.print(`\nMappings no converted file uses: ${report.unusedMappings.join(', ')}\n`);
   out.print(`\nNext: tenantctl validate ${options.out} --env ${options.env}\n`);
 }

@@ -1,40 +1,65 @@
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import type { Kind } from '../kinds/index.js';
+import { type JsonType, jsonTypesAt } from './keyword-types.js';
+
+/** A keyword bound to a variable that must hold JSON: where it stands for a list, a mapping, a number... */
+export interface JsonKeyword {
+  name: string;
+  types: JsonType[];
+}
 
 /**
  * The keywords the converted files use, for environments/<env>.yaml: the value from the deploy tool's
  * AUTH0_KEYWORD_REPLACE_MAPPINGS when it has one, else bound to the environment variable of the same name
  * (the deploy tool read every environment variable as a keyword). A keyword used inside text (`##KEY##`)
  * is bound as not sensitive, since tenantctl prints text it is part of; one used as a whole value stays
- * sensitive (a secret, for all tenantctl can tell).
+ * sensitive (a secret, for all tenantctl can tell), unless the field it stands for is a list, a mapping, a
+ * number or a boolean: the deploy tool pasted such a variable into the file as JSON (CALLBACKS holding
+ * '["https://a/cb"]'), so it is bound with `json: true`, and such values are configuration, not secrets.
  */
 export function environmentKeywords(
   kinds: Partial<Record<Kind, JsonObject[]>>,
   mappings: Record<string, Json>,
-): { keywords: JsonObject; fromEnvironment: string[]; unused: string[] } {
+): { keywords: JsonObject; fromEnvironment: string[]; json: JsonKeyword[]; mixed: string[]; unused: string[] } {
   const inText = new Set<string>();
-  const whole = new Set<string>();
-  const visit = (value: Json) => {
+  const whole = new Map<string, { text: boolean; types: Set<JsonType> }>();
+  const visit = (kind: Kind, value: Json, path: (string | number)[]) => {
     if (typeof value === 'string') {
       const exact = /^@@([A-Za-z0-9_]+)@@$/.exec(value);
-      if (exact) whole.add(exact[1] as string);
-      else for (const m of value.matchAll(/(?:##|@@)([A-Za-z0-9_]+)(?:##|@@)/g)) inText.add(m[1] as string);
-    } else if (Array.isArray(value)) value.forEach(visit);
-    else if (isObject(value)) Object.values(value).forEach(visit);
+      if (exact) {
+        const use = whole.get(exact[1] as string) ?? { text: false, types: new Set<JsonType>() };
+        whole.set(exact[1] as string, use);
+        const types = jsonTypesAt(kind, path);
+        if (types === undefined) use.text = true;
+        else for (const t of types) use.types.add(t);
+      } else for (const m of value.matchAll(/(?:##|@@)([A-Za-z0-9_]+)(?:##|@@)/g)) inText.add(m[1] as string);
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(kind, v, [...path, i]));
+    else if (isObject(value)) for (const [k, v] of Object.entries(value)) visit(kind, v as Json, [...path, k]);
   };
-  for (const items of Object.values(kinds)) for (const item of items ?? []) visit(item);
+  for (const [kind, items] of Object.entries(kinds) as [Kind, JsonObject[]][]) for (const item of items) visit(kind, item, []);
   const keywords: JsonObject = {};
   const fromEnvironment: string[] = [];
-  for (const name of [...new Set([...whole, ...inText])].sort()) {
-    if (name in mappings) keywords[name] = mappings[name] as Json;
-    else {
-      keywords[name] = inText.has(name) ? { env: name, sensitive: false } : { env: name };
-      fromEnvironment.push(name);
+  const json: JsonKeyword[] = [];
+  const mixed: string[] = [];
+  for (const name of [...new Set([...whole.keys(), ...inText])].sort()) {
+    if (name in mappings) {
+      keywords[name] = mappings[name] as Json;
+      continue;
     }
+    fromEnvironment.push(name);
+    const use = whole.get(name);
+    if (use && use.types.size > 0 && !use.text && !inText.has(name)) {
+      keywords[name] = { env: name, json: true, sensitive: false };
+      json.push({ name, types: [...use.types].sort() });
+      continue;
+    }
+    // Text in one place and a list (say) in another: no one variable fits both.
+    if (use && use.types.size > 0) mixed.push(name);
+    keywords[name] = inText.has(name) ? { env: name, sensitive: false } : { env: name };
   }
   const unused = Object.keys(mappings).filter((k) => !(k in keywords)).sort();
-  return { keywords, fromEnvironment, unused };
+  return { keywords, fromEnvironment, json, mixed, unused };
 }
 
 const names = (config: Record<string, Json>, key: string) =>

@@ -107,6 +107,54 @@ describe('tenantctl convert deploy-cli', () => {
     expect(help.stdout).toContain('--force');
   });
 
+  it('binds a keyword that stands for a list, mapping, number or boolean to a JSON variable, as the deploy tool read it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    const file = join(dir, 'tenant.yaml');
+    await writeFile(
+      file,
+      [
+        'clients:',
+        '  - name: Json Web',
+        '    app_type: spa',
+        "    callbacks: '@@JW_CALLBACKS@@'",
+        '    client_metadata: @@JW_META@@',
+        '    jwt_configuration:',
+        "      lifetime_in_seconds: '@@JW_LIFETIME@@'",
+        "    is_first_party: '@@JW_FIRST@@'",
+        "    description: '@@JW_DESCRIPTION@@'",
+        '',
+      ].join('\n'),
+    );
+    const res = await convert([file]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`JW_CALLBACKS: must hold a JSON list, e.g. '["one","two"]'`);
+    expect(res.stdout).toContain(`JW_META: must hold a JSON mapping`);
+    expect(res.stdout).toContain('JW_LIFETIME: must hold a JSON number');
+    expect(res.stdout).toContain('JW_FIRST: must hold true or false');
+    expect(res.stdout).toMatch(/^ {2}JW_DESCRIPTION$/m);
+
+    // Set the way a deploy tool user had them set.
+    const vars = {
+      JW_CALLBACKS: '["https://a.example/cb","https://b.example/cb"]',
+      JW_META: '{"region":"eu"}',
+      JW_LIFETIME: '3600',
+      JW_FIRST: 'true',
+      JW_DESCRIPTION: 'the web app',
+    };
+    const planned = await tenantctl(['plan', res.out, '--env', 'staging'], { env: { ...env, ...vars } });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('callbacks: ["https://a.example/cb","https://b.example/cb"]');
+    expect(planned.stdout).toContain('jwt_configuration: {"lifetime_in_seconds":3600}');
+    expect(planned.stdout).toContain('is_first_party: true');
+    await appliesAndConverges(res.out, vars);
+    const web = ((await emu.api('GET', '/api/v2/clients')).body as Record<string, unknown>[]).find((c) => c.name === 'Json Web');
+    expect(web).toMatchObject({ callbacks: ['https://a.example/cb', 'https://b.example/cb'], client_metadata: { region: 'eu' }, is_first_party: true });
+
+    const notJson = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...vars, JW_CALLBACKS: 'https://a.example/cb' } });
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toMatch(/environments\/staging\.yaml:\d+:\d+ error \[invalid_env_json\] keyword 'JW_CALLBACKS' reads environment variable JW_CALLBACKS as JSON, and it is not JSON/);
+  });
+
   it('says where a file does not parse, and what to do', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
     const file = join(dir, 'tenant.yaml');
