@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import { environmentKeywords, excludedNames, exclusions, type JsonKeyword } from '../convert/environment.js';
+import { environmentKeywords, excludedNames, exclusions, type JsonKeyword, typedTextKeywords } from '../convert/environment.js';
 import { EXAMPLE } from '../convert/keyword-types.js';
 import { type Converted, convertSections, type Note } from '../convert/sections.js';
 import { readConfig, readDirectory, readYaml, type Sections } from '../convert/source.js';
@@ -64,7 +64,8 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
   const mappingsValue = config.AUTH0_KEYWORD_REPLACE_MAPPINGS;
   const mappings = mappingsValue !== null && typeof mappingsValue === 'object' && !Array.isArray(mappingsValue) ? (mappingsValue as Record<string, Json>) : {};
   const excludedTypes = new Set(Array.isArray(config.AUTH0_EXCLUDED) ? config.AUTH0_EXCLUDED.map(String) : []);
-  const converted = convertSections(sections, { types: excludedTypes, names: excludedNames(config) });
+  const sectionsConverted = convertSections(sections, { types: excludedTypes, names: excludedNames(config) });
+  const converted = { ...sectionsConverted, kinds: typedTextKeywords(sectionsConverted.kinds) };
   const env = environmentKeywords(converted.kinds, mappings);
   // Excluded APIs are named by name in the deploy tool; their identifiers come from the files when listed.
   const listedApis = (sections.get('resourceServers') ?? []).flatMap((s) => (s.value !== null && typeof s.value === 'object' && !Array.isArray(s.value) ? [s.value as JsonObject] : []));

@@ -122,16 +122,24 @@ describe('tenantctl convert deploy-cli', () => {
         "      lifetime_in_seconds: '@@JW_LIFETIME@@'",
         "    is_first_party: '@@JW_FIRST@@'",
         "    description: '@@JW_DESCRIPTION@@'",
+        // The deploy tool pasted the variable's text before parsing: unquoted, a JSON list reads as a list.
+        '    web_origins: ##JW_ORIGINS##',
+        '    allowed_logout_urls: ##JW_LOGOUT##',
         '',
       ].join('\n'),
     );
-    const res = await convert([file]);
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ AUTH0_KEYWORD_REPLACE_MAPPINGS: { JW_LOGOUT: '["https://a.example/bye"]' } }));
+    const res = await convert([file, '--config', config]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain(`JW_CALLBACKS: must hold a JSON list, e.g. '["one","two"]'`);
     expect(res.stdout).toContain(`JW_META: must hold a JSON mapping`);
     expect(res.stdout).toContain('JW_LIFETIME: must hold a JSON number');
     expect(res.stdout).toContain('JW_FIRST: must hold true or false');
     expect(res.stdout).toMatch(/^ {2}JW_DESCRIPTION$/m);
+    expect(res.stdout).toContain('JW_ORIGINS: must hold a JSON list');
+    expect(await readFile(join(res.out, 'clients.yaml'), 'utf8')).toContain('web_origins: "@@JW_ORIGINS@@"');
+    expect(await readFile(join(res.out, 'environments/staging.yaml'), 'utf8')).toMatch(/JW_LOGOUT:\n\s+- https:\/\/a\.example\/bye/);
 
     // Set the way a deploy tool user had them set.
     const vars = {
@@ -140,6 +148,7 @@ describe('tenantctl convert deploy-cli', () => {
       JW_LIFETIME: '3600',
       JW_FIRST: 'true',
       JW_DESCRIPTION: 'the web app',
+      JW_ORIGINS: '["https://a.example"]',
     };
     const planned = await tenantctl(['plan', res.out, '--env', 'staging'], { env: { ...env, ...vars } });
     expect(planned.code, planned.stderr).toBe(0);
@@ -148,7 +157,13 @@ describe('tenantctl convert deploy-cli', () => {
     expect(planned.stdout).toContain('is_first_party: true');
     await appliesAndConverges(res.out, vars);
     const web = ((await emu.api('GET', '/api/v2/clients')).body as Record<string, unknown>[]).find((c) => c.name === 'Json Web');
-    expect(web).toMatchObject({ callbacks: ['https://a.example/cb', 'https://b.example/cb'], client_metadata: { region: 'eu' }, is_first_party: true });
+    expect(web).toMatchObject({
+      callbacks: ['https://a.example/cb', 'https://b.example/cb'],
+      web_origins: ['https://a.example'],
+      allowed_logout_urls: ['https://a.example/bye'],
+      client_metadata: { region: 'eu' },
+      is_first_party: true,
+    });
 
     const notJson = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...vars, JW_CALLBACKS: 'https://a.example/cb' } });
     expect(notJson.code).toBe(1);
