@@ -142,10 +142,12 @@ Example:
     .requiredOption('--out <dir>', 'directory to write')
     .option('--config <file>', "the deploy tool's config JSON (AUTH0_KEYWORD_REPLACE_MAPPINGS, AUTH0_EXCLUDED_*)")
     .option('-e, --env <name>', 'name of the environments/<name>.yaml file to write', 'default')
+    .option('--force', 'write into an --out directory that is not empty (files of the same names are overwritten)')
     .addOption(outputOption())
     .addHelpText(
       'after',
       `
+--out must name a missing or empty directory; one with files in it is refused unless --force.
 Keywords (@@KEY@@, ##KEY##) carry over; mappings from --config become environments/<env>.yaml keywords and
 the rest are bound to environment variables. Sections tenantctl does not manage (rules, actions, pages, ...)
 and unknown fields are listed with their file:line, never dropped silently.

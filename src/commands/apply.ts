@@ -138,7 +138,7 @@ export async function applyCommand(
     const lock = takeLock(dir, options, io, out);
     connection = await connect(io, out, { emulator: options.emulator });
     try {
-      if (plan.boundTenant) checkTenantBinding({ domain: plan.boundTenant }, connection, plan.env ?? '');
+      if (plan.boundTenant) checkTenantBinding({ domain: plan.boundTenant }, connection, { env: plan.env ?? '' });
     } catch (error) {
       await connection.close();
       throw error;

@@ -1,9 +1,10 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import { environmentKeywords, excludedNames, exclusions } from '../convert/environment.js';
+import { environmentKeywords, excludedNames, exclusions, type JsonKeyword, typedTextKeywords } from '../convert/environment.js';
+import { EXAMPLE } from '../convert/keyword-types.js';
 import { type Converted, convertSections, type Note } from '../convert/sections.js';
 import { readConfig, readDirectory, readYaml, type Sections } from '../convert/source.js';
 import { TenantctlError } from '../errors.js';
@@ -17,6 +18,8 @@ export interface ConvertOptions {
   config?: string;
   env: string;
   output: OutputFormat;
+  /** Write into a directory that already holds files (those of the same names are overwritten). */
+  force?: boolean;
 }
 
 const SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../../schemas/manifest.schema.json');
@@ -30,20 +33,39 @@ async function readSource(path: string, io: Io): Promise<Sections> {
   return readYaml(await readFile(path, 'utf8'), relative(io.cwd, path) || path);
 }
 
+/**
+ * The directory --out names must be missing or empty, unless --force: a converted tenant.yaml written over
+ * a hand-edited one loses that work without a word (convert writes fixed file names).
+ */
+async function checkOutDir(outDir: string, options: ConvertOptions): Promise<void> {
+  const info = await stat(outDir).catch(() => undefined);
+  if (info === undefined) return;
+  if (!info.isDirectory()) throw new TenantctlError('convert_out', `--out ${options.out} is a file, not a directory`);
+  if (options.force || (await readdir(outDir)).length === 0) return;
+  throw new TenantctlError('convert_out', `--out ${options.out} is not empty and convert would overwrite files in it: pass --force to write into it anyway`);
+}
+
 interface Report extends Converted {
   files: string[];
   fromEnvironment: string[];
+  /** Of those, the variables that must hold JSON, and of which type (bound with `json: true`). */
+  jsonKeywords: JsonKeyword[];
+  /** Keywords used as text in one place and as a list (or mapping...) in another. */
+  mixedKeywords: string[];
   unusedMappings: string[];
 }
 
 /** The deploy tool's files -> a tenantctl tenant directory, saying what could not come along and why. */
 export async function convertDeployCli(source: string, options: ConvertOptions, io: Io, out: Out): Promise<number> {
+  const outDir = resolve(io.cwd, options.out);
+  await checkOutDir(outDir, options);
   const sections = await readSource(resolve(io.cwd, source), io);
   const config = options.config ? await readConfig(resolve(io.cwd, options.config)) : {};
   const mappingsValue = config.AUTH0_KEYWORD_REPLACE_MAPPINGS;
   const mappings = mappingsValue !== null && typeof mappingsValue === 'object' && !Array.isArray(mappingsValue) ? (mappingsValue as Record<string, Json>) : {};
   const excludedTypes = new Set(Array.isArray(config.AUTH0_EXCLUDED) ? config.AUTH0_EXCLUDED.map(String) : []);
-  const converted = convertSections(sections, { types: excludedTypes, names: excludedNames(config) });
+  const sectionsConverted = convertSections(sections, { types: excludedTypes, names: excludedNames(config) });
+  const converted = { ...sectionsConverted, kinds: typedTextKeywords(sectionsConverted.kinds) };
   const env = environmentKeywords(converted.kinds, mappings);
   // Excluded APIs are named by name in the deploy tool; their identifiers come from the files when listed.
   const listedApis = (sections.get('resourceServers') ?? []).flatMap((s) => (s.value !== null && typeof s.value === 'object' && !Array.isArray(s.value) ? [s.value as JsonObject] : []));
@@ -51,9 +73,15 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
   for (const name of excluded.unmatched)
     converted.problems.push({ section: 'config', file: options.config ?? '', line: 1, message: `AUTH0_EXCLUDED_RESOURCE_SERVERS names '${name}', which is not in the files: add its identifier under exclude.resourceServers by hand` });
 
-  const outDir = resolve(io.cwd, options.out);
   await mkdir(join(outDir, 'environments'), { recursive: true });
-  const report: Report = { ...converted, files: [], fromEnvironment: env.fromEnvironment, unusedMappings: env.unused };
+  const report: Report = {
+    ...converted,
+    files: [],
+    fromEnvironment: env.fromEnvironment,
+    jsonKeywords: env.json,
+    mixedKeywords: env.mixed,
+    unusedMappings: env.unused,
+  };
   const domain = 'the deploy tool\'s files';
   for (const kind of KINDS) {
     const items = converted.kinds[kind];
@@ -88,8 +116,13 @@ function print(report: Report, options: ConvertOptions, out: Out) {
   list('Not converted', report.notConverted);
   list('Unknown fields, left out', report.unknownFields);
   list('To fix by hand', report.problems);
-  if (report.fromEnvironment.length > 0)
-    out.print(`\nKeywords read from the environment (set these before planning):\n  ${report.fromEnvironment.join('\n  ')}\n`);
+  if (report.fromEnvironment.length > 0) {
+    const json = new Map(report.jsonKeywords.map((k) => [k.name, k.types.map((t) => EXAMPLE[t]).join(', or ')]));
+    const lines = report.fromEnvironment.map((name) => (json.has(name) ? `${name}: must hold ${json.get(name)}` : name));
+    out.print(`\nKeywords read from the environment (set these before planning):\n  ${lines.join('\n  ')}\n`);
+  }
+  if (report.mixedKeywords.length > 0)
+    out.print(`\nKeywords used as text in one place and as a list, mapping, number or boolean in another (split each into two): ${report.mixedKeywords.join(', ')}\n`);
   if (report.unusedMappings.length > 0) out.print(`\nMappings no converted file uses: ${report.unusedMappings.join(', ')}\n`);
   out.print(`\nNext: tenantctl validate ${options.out} --env ${options.env}\n`);
 }

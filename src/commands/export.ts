@@ -92,7 +92,7 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
   const kinds = chosenKinds(options.kinds);
   const outDir = resolve(io.cwd, options.out);
   const envFile = join('environments', `${options.env}.yaml`);
-  const known = await readExclusions(outDir, options.env, kinds.map((k) => FILE_OF[k]));
+  const known = await readExclusions(outDir, { env: options.env, written: kinds.map((k) => FILE_OF[k]), cwd: io.cwd });
   const connection = await connect(io, out, { emulator: options.emulator });
   const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], excluded: 0, variables: [], neededToPlan: [] };
   try {

@@ -1,5 +1,4 @@
-import { relative, resolve } from 'node:path';
-import { formatDiagnostic, loadManifests } from '../manifest/index.js';
+import { diagnosticText, formatDiagnostic, loadManifests, shownPath } from '../manifest/index.js';
 import type { Diagnostic } from '../manifest/types.js';
 import type { Desired } from '../manifest/types.js';
 import { Exit, type Io, type Out } from './io.js';
@@ -21,14 +20,15 @@ export async function loadOrExit(dir: string, env: string | undefined, io: Io, o
 
 /** A diagnostic for `--output json`: the place spelt out, paths relative to where tenantctl runs. */
 export function diagnosticJson(d: Diagnostic, cwd: string) {
+  const { message, hint } = diagnosticText(d, cwd);
   return {
     severity: d.severity,
     code: d.code,
-    message: d.message,
-    file: d.loc ? relative(cwd, resolve(d.loc.file)) : null,
+    message,
+    file: d.loc ? shownPath(d.loc.file, cwd) : null,
     line: d.loc?.line ?? null,
     column: d.loc?.col ?? null,
     resource: d.address ?? null,
-    hint: d.hint ?? null,
+    hint: hint ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { readLive, referencedKinds, subResourcesDeclared } from '../api/read-live.js';
 import { TenantctlError } from '../errors.js';
+import { shownPath } from '../manifest/format.js';
 import type { Desired } from '../manifest/types.js';
 import { plan } from '../plan/plan.js';
 import { checkTargets, knownAddresses } from '../plan/targets.js';
@@ -36,10 +37,11 @@ function domainsOf(connection: Connection): string[] {
 export function checkTenantBinding(
   binding: { domain: string; loc?: { file: string; line: number; col: number } } | undefined,
   connection: Connection,
-  env: string | undefined,
+  run: { env: string | undefined; cwd?: string },
 ): void {
   if (!binding || domainsOf(connection).includes(binding.domain)) return;
-  const where = binding.loc ? ` (${binding.loc.file}:${binding.loc.line}:${binding.loc.col})` : '';
+  const { env } = run;
+  const where = binding.loc ? ` (${shownPath(binding.loc.file, run.cwd)}:${binding.loc.line}:${binding.loc.col})` : '';
   throw new TenantctlError(
     'tenant_binding',
     `environment '${env}' is bound to tenant ${binding.domain}${where}, but AUTH0_DOMAIN is ${connection.endpoint.domain}; nothing was read or changed`,
@@ -52,7 +54,7 @@ export async function makePlan(dir: string, options: PlanningOptions, io: Io, ou
   const desired = await loadOrExit(resolve(io.cwd, dir), options.env, io, out);
   const connection = await connect(io, out, { emulator: options.emulator });
   try {
-    checkTenantBinding(desired.tenant, connection, options.env);
+    checkTenantBinding(desired.tenant, connection, { env: options.env, cwd: io.cwd });
     await options.beforeRead?.(connection);
     const managed = Object.keys(desired.kinds) as (keyof Desired['kinds'])[];
     const started = Date.now();

@@ -1,40 +1,100 @@
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import type { Kind } from '../kinds/index.js';
+import { type JsonType, jsonTypesAt } from './keyword-types.js';
+
+/** A keyword bound to a variable that must hold JSON: where it stands for a list, a mapping, a number... */
+export interface JsonKeyword {
+  name: string;
+  types: JsonType[];
+}
+
+/**
+ * `callbacks: ##CALLBACKS##`, unquoted, is how the deploy tool's users put a list from a variable into a
+ * file: the tool pastes the variable's text before parsing (CALLBACKS='["https://a/cb"]' reads as a list),
+ * where tenantctl would insert it as text. A value that is exactly `##KEY##` where the field is a list, a
+ * mapping, a number or a boolean becomes `@@KEY@@`, which environmentKeywords then binds as JSON.
+ */
+export function typedTextKeywords(kinds: Partial<Record<Kind, JsonObject[]>>): Partial<Record<Kind, JsonObject[]>> {
+  const rewrite = (kind: Kind, value: Json, path: (string | number)[]): Json => {
+    if (typeof value === 'string') {
+      const text = /^##([A-Za-z0-9_]+)##$/.exec(value);
+      return text && jsonTypesAt(kind, path) !== undefined ? `@@${text[1]}@@` : value;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => rewrite(kind, v, [...path, i]));
+    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(kind, v as Json, [...path, k])]));
+    return value;
+  };
+  const out: Partial<Record<Kind, JsonObject[]>> = {};
+  for (const [kind, items] of Object.entries(kinds) as [Kind, JsonObject[]][]) out[kind] = items.map((item) => rewrite(kind, item, []) as JsonObject);
+  return out;
+}
+
+/**
+ * A mapping the deploy tool pasted as text where a list (say) belongs (`##KEY##`, see typedTextKeywords):
+ * a string holding JSON is the value it gave there.
+ */
+function pastedValue(value: Json): Json {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as Json;
+  } catch {
+    return value;
+  }
+}
 
 /**
  * The keywords the converted files use, for environments/<env>.yaml: the value from the deploy tool's
  * AUTH0_KEYWORD_REPLACE_MAPPINGS when it has one, else bound to the environment variable of the same name
  * (the deploy tool read every environment variable as a keyword). A keyword used inside text (`##KEY##`)
  * is bound as not sensitive, since tenantctl prints text it is part of; one used as a whole value stays
- * sensitive (a secret, for all tenantctl can tell).
+ * sensitive (a secret, for all tenantctl can tell), unless the field it stands for is a list, a mapping, a
+ * number or a boolean: tenantctl reads a variable as text, so such a variable must hold JSON (CALLBACKS
+ * holding '["https://a/cb"]', as deploy tool users keep lists) and is bound with `json: true`; such values
+ * are configuration shown in plans, not secrets.
  */
 export function environmentKeywords(
   kinds: Partial<Record<Kind, JsonObject[]>>,
   mappings: Record<string, Json>,
-): { keywords: JsonObject; fromEnvironment: string[]; unused: string[] } {
+): { keywords: JsonObject; fromEnvironment: string[]; json: JsonKeyword[]; mixed: string[]; unused: string[] } {
   const inText = new Set<string>();
-  const whole = new Set<string>();
-  const visit = (value: Json) => {
+  const whole = new Map<string, { text: boolean; types: Set<JsonType> }>();
+  const visit = (kind: Kind, value: Json, path: (string | number)[]) => {
     if (typeof value === 'string') {
       const exact = /^@@([A-Za-z0-9_]+)@@$/.exec(value);
-      if (exact) whole.add(exact[1] as string);
-      else for (const m of value.matchAll(/(?:##|@@)([A-Za-z0-9_]+)(?:##|@@)/g)) inText.add(m[1] as string);
-    } else if (Array.isArray(value)) value.forEach(visit);
-    else if (isObject(value)) Object.values(value).forEach(visit);
+      if (exact) {
+        const use = whole.get(exact[1] as string) ?? { text: false, types: new Set<JsonType>() };
+        whole.set(exact[1] as string, use);
+        const types = jsonTypesAt(kind, path);
+        if (types === undefined) use.text = true;
+        else for (const t of types) use.types.add(t);
+      } else for (const m of value.matchAll(/(?:##|@@)([A-Za-z0-9_]+)(?:##|@@)/g)) inText.add(m[1] as string);
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(kind, v, [...path, i]));
+    else if (isObject(value)) for (const [k, v] of Object.entries(value)) visit(kind, v as Json, [...path, k]);
   };
-  for (const items of Object.values(kinds)) for (const item of items ?? []) visit(item);
+  for (const [kind, items] of Object.entries(kinds) as [Kind, JsonObject[]][]) for (const item of items) visit(kind, item, []);
   const keywords: JsonObject = {};
   const fromEnvironment: string[] = [];
-  for (const name of [...new Set([...whole, ...inText])].sort()) {
-    if (name in mappings) keywords[name] = mappings[name] as Json;
-    else {
-      keywords[name] = inText.has(name) ? { env: name, sensitive: false } : { env: name };
-      fromEnvironment.push(name);
+  const json: JsonKeyword[] = [];
+  const mixed: string[] = [];
+  for (const name of [...new Set([...whole.keys(), ...inText])].sort()) {
+    const use = whole.get(name);
+    if (name in mappings) {
+      keywords[name] = use && use.types.size > 0 && !use.text ? pastedValue(mappings[name] as Json) : (mappings[name] as Json);
+      continue;
     }
+    fromEnvironment.push(name);
+    if (use && use.types.size > 0 && !use.text && !inText.has(name)) {
+      keywords[name] = { env: name, json: true, sensitive: false };
+      json.push({ name, types: [...use.types].sort() });
+      continue;
+    }
+    // Text in one place and a list (say) in another: no one variable fits both.
+    if (use && use.types.size > 0) mixed.push(name);
+    keywords[name] = inText.has(name) ? { env: name, sensitive: false } : { env: name };
   }
   const unused = Object.keys(mappings).filter((k) => !(k in keywords)).sort();
-  return { keywords, fromEnvironment, unused };
+  return { keywords, fromEnvironment, json, mixed, unused };
 }
 
 const names = (config: Record<string, Json>, key: string) =>

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { TenantctlError } from '../errors.js';
 import { exclusionMatcher } from '../manifest/exclude.js';
+import { diagnosticText, shownPath } from '../manifest/format.js';
 import { loadManifests } from '../manifest/load.js';
 import type { Exclusion } from '../manifest/types.js';
 import { KINDS, type Kind } from '../kinds/types.js';
@@ -23,7 +24,11 @@ export interface KnownExclusions {
  * rewrites keeps its patterns. Keywords are not needed for that, so their problems are ignored; a file
  * that does not parse is refused, since its patterns would be lost.
  */
-export async function readExclusions(outDir: string, env: string, written: string[]): Promise<KnownExclusions> {
+export async function readExclusions(
+  outDir: string,
+  options: { env: string; written: string[]; cwd: string },
+): Promise<KnownExclusions> {
+  const { env, written, cwd } = options;
   const none: KnownExclusions = { excluded: () => false, byFile: new Map() };
   try {
     await access(outDir);
@@ -33,9 +38,9 @@ export async function readExclusions(outDir: string, env: string, written: strin
   const { desired, diagnostics } = await loadManifests(outDir, { env, processEnv: {} });
   const blocking = diagnostics.find((d) => d.severity === 'error' && BLOCKING.test(d.code));
   if (blocking) {
-    const at = blocking.loc ? `${blocking.loc.file}:${blocking.loc.line}:${blocking.loc.col}: ` : '';
-    throw new TenantctlError('export_exclude', `${at}${blocking.message}`, {
-      hint: `Fix it (its exclude: patterns must be read before ${outDir} is written), or export into another directory.`,
+    const at = blocking.loc ? `${shownPath(blocking.loc.file, cwd)}:${blocking.loc.line}:${blocking.loc.col}: ` : '';
+    throw new TenantctlError('export_exclude', `${at}${diagnosticText(blocking, cwd).message}`, {
+      hint: `Fix it (its exclude: patterns must be read before ${shownPath(outDir, cwd)} is written), or export into another directory.`,
     });
   }
   const exclusions = desired.exclude ?? [];

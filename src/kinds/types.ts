@@ -58,6 +58,8 @@ export interface KindPlanInput {
   planned: Change[];
   /** Every kind the plan read (an organization names its members' users by the ids the users kind read). */
   liveKinds?: Partial<Record<Kind, JsonObject[]>>;
+  /** Manifest places a plan names are shown relative to this directory, as diagnostics are. */
+  cwd?: string;
 }
 
 export interface KindPlanOutput {

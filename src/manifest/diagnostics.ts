@@ -1,4 +1,4 @@
-import type { Diagnostic, Loc } from './types.js';
+import type { Diagnostic, Loc, Place } from './types.js';
 
 export type Diag = Diagnostic;
 
@@ -6,6 +6,8 @@ interface Extra {
   loc?: Loc | undefined;
   hint?: string | undefined;
   address?: string | undefined;
+  /** The place `{at}` stands for in the message or hint. */
+  at?: Place | undefined;
 }
 
 function make(severity: Diagnostic['severity'], code: string, message: string, extra: Extra): Diagnostic {
@@ -13,6 +15,7 @@ function make(severity: Diagnostic['severity'], code: string, message: string, e
   if (extra.hint !== undefined) d.hint = extra.hint;
   if (extra.loc !== undefined) d.loc = extra.loc;
   if (extra.address !== undefined) d.address = extra.address;
+  if (extra.at !== undefined) d.at = extra.at;
   return d;
 }
 
@@ -33,7 +36,10 @@ export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** `file:line` for messages that point at another place ("first declared at ..."). */
-export function where(loc: Loc): string {
-  return `${loc.file}:${loc.line}`;
+/**
+ * A line a message points at besides its own ("first declared at ..."): the message says `{at}` where the
+ * formatter writes it as `file:line`, relative to where tenantctl runs.
+ */
+export function where(loc: Loc): Place {
+  return { file: loc.file, line: loc.line };
 }

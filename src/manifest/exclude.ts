@@ -86,8 +86,9 @@ export function checkExcluded(
     const hit = excluded(item.kind, item.key);
     if (hit) {
       out.push(
-        error('excluded_item', `${item.address} is declared here and excluded by '${hit.pattern}' at ${where(hit.loc)}`, {
+        error('excluded_item', `${item.address} is declared here and excluded by '${hit.pattern}' at {at}`, {
           loc: item.loc,
+          at: where(hit.loc),
           address: item.address,
           hint: 'Either manage it (remove it from exclude) or leave it to people (remove the item).',
         }),

@@ -26,7 +26,8 @@ export async function manifestFiles(dir: string, diagnostics: Diag[]): Promise<s
   } catch (cause) {
     const notDir = (cause as NodeJS.ErrnoException).code === 'ENOTDIR';
     diagnostics.push(
-      error('missing_directory', `tenant directory '${dir}' ${notDir ? 'is a file, not a directory' : 'does not exist or cannot be read'}`, {
+      error('missing_directory', `tenant directory '{at}' ${notDir ? 'is a file, not a directory' : 'does not exist or cannot be read'}`, {
+        at: { file: dir },
         hint: 'Pass the directory that holds the manifests, e.g. examples/tenants/acme.',
       }),
     );
@@ -40,7 +41,8 @@ export async function manifestFiles(dir: string, diagnostics: Diag[]): Promise<s
   }
   if (files.length === 0) {
     diagnostics.push(
-      error('no_manifests', `no manifest files (*.yaml, *.yml) in '${dir}'`, {
+      error('no_manifests', "no manifest files (*.yaml, *.yml) in '{at}'", {
+        at: { file: dir },
         hint: 'Add a manifest such as tenant.yaml with sections like `clients:`.',
       }),
     );
@@ -73,13 +75,16 @@ export async function loadEnvironment(
     if (available === undefined) {
       // No environments at all: keywords are simply unavailable, and each use says so where it is.
       const none = {
-        message: `there is no environment: ${dir} has no environments/ directory`,
+        message: 'there is no environment: {at} has no environments/ directory',
+        at: { file: dir },
         hint: 'Create environments/<env>.yaml with a `keywords:` mapping and pass --env <env>, or write the value itself.',
       };
       return { table: { ...missing.table, none }, file: undefined };
     }
+    // The names listed after the place are files' names: one holding `{at}` would only move the place.
     diagnostics.push(
-      error('missing_environment', `${dir} has environments: pass --env with one of ${listed(available)}`, {
+      error('missing_environment', `{at} has environments: pass --env with one of ${listed(available)}`, {
+        at: { file: dir },
         hint: `e.g. --env ${available[0] ?? 'dev'}`,
       }),
     );
@@ -98,14 +103,17 @@ export async function loadEnvironment(
   if (name === undefined) {
     const message =
       available === undefined
-        ? `no environment '${env}': ${dir} has no environments/ directory`
-        : `no environment '${env}' in ${envDir} (available: ${listed(available)})${didYouMean(env, available)}`;
+        ? `no environment '${env}': there is no {at}/environments/ directory`
+        : `no environment '${env}' in {at} (available: ${listed(available)})${didYouMean(env, available)}`;
+    // The hint names the file to create under the same place. After `{at}` come only environment names
+    // (checked above, or files' names): none holds `{at}` short of a prank.
     diagnostics.push(
       error('missing_environment', message, {
+        at: { file: available === undefined ? dir : envDir },
         hint:
           available === undefined
-            ? `Run without --env (no keywords), or create ${join(envDir, `${env}.yaml`)} with a \`keywords:\` mapping.`
-            : `Create ${join(envDir, `${env}.yaml`)} with a \`keywords:\` mapping, or pick another --env.`,
+            ? `Run without --env (no keywords), or create {at}/environments/${env}.yaml with a \`keywords:\` mapping.`
+            : `Create {at}/${env}.yaml with a \`keywords:\` mapping, or pick another --env.`,
       }),
     );
     return missing;
@@ -153,7 +161,7 @@ async function parseFile(
   try {
     text = await readManifestText(file);
   } catch (cause) {
-    diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
+    diagnostics.push(error('read_error', `cannot read {at}: ${(cause as Error).message}`, { at: { file } }));
     return { root: 'failed' };
   }
   const quick = fast ? parseYamlFast(file, text, { sections: new Set(), item: () => undefined }) : undefined;

@@ -51,7 +51,8 @@ export function checkGrant(grant: CheckedItem, ctx: GrantContext): Diag[] {
           error('undeclared_scope', `scope '${String(scope)}' is not defined by resource server '${audience}'${didYouMean(String(scope), values)}`, {
             loc: locOf(['scope', i]),
             address: grant.address,
-            hint: `Add it to the scopes of ${audience} (declared at ${where(api.loc)}), or remove it from the grant.`,
+            hint: `Add it to the scopes of ${audience} (declared at {at}), or remove it from the grant.`,
+            at: where(api.loc),
           }),
         ],
   );

@@ -1,7 +1,7 @@
 import type { Json } from '../json.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
-import type { Loc } from './types.js';
+import type { Loc, Place } from './types.js';
 import { toJson, walk, type YEntry, type YNode } from './ynode.js';
 
 export interface Keyword {
@@ -21,7 +21,7 @@ export interface KeywordTable {
   file: string | undefined;
   keywords: Map<string, Keyword>;
   /** Why there are no keywords at all (no environment), reported at each use. */
-  none?: { message: string; hint: string };
+  none?: { message: string; hint: string; at: Place };
   /** `tenant: acme-prod.eu.auth0.com`: the only tenant this environment may be planned against. */
   tenant?: { domain: string; loc: Loc };
 }
@@ -118,21 +118,24 @@ function defineKeyword(
     return undefined;
   }
   const binding = envBinding(node);
-  if (binding === 'invalid') {
+  if (binding === 'invalid' || (binding?.json && binding.sensitive)) {
     out.push(
-      error(
-        'invalid_keyword',
-        `keyword '${name}': 'env' must be a variable name and 'sensitive' true or false`,
-        {
-          loc,
-          hint: 'Write `{ env: VARIABLE }` or `{ env: VARIABLE, sensitive: false }`.',
-        },
-      ),
+      binding === 'invalid'
+        ? error('invalid_keyword', `keyword '${name}': 'env' must be a variable name, and 'sensitive' and 'json' true or false`, {
+            loc,
+            hint: 'Write `{ env: VARIABLE }`, `{ env: VARIABLE, sensitive: false }` or `{ env: VARIABLE, json: true, sensitive: false }`.',
+          })
+        : error('invalid_keyword', `keyword '${name}': a value read as JSON cannot be sensitive`, {
+            loc,
+            hint: 'Add `sensitive: false`: lists, mappings, numbers and booleans are shown in plans like any value; keep secrets in text variables.',
+          }),
     );
     return { name, loc, value: null, sensitive: false, unusable: 'invalid' };
   }
   if (binding) {
-    const value = processEnv[binding.env];
+    const text = processEnv[binding.env];
+    const value = text !== undefined && binding.json ? parseJson(name, binding.env, text, loc, out) : text;
+    if (value === 'invalid') return { name, loc, value: null, env: binding.env, sensitive: false, unusable: 'invalid' };
     const keyword: Keyword = {
       name,
       loc,
@@ -177,17 +180,39 @@ export function hasInline(text: string): boolean {
   return INLINE.test(text);
 }
 
-/** `{ env: VAR }` or `{ env: VAR, sensitive: bool }`; any other mapping is a plain structured value. */
-function envBinding(node: YNode): { env: string; sensitive: boolean } | 'invalid' | undefined {
+/**
+ * A variable that holds JSON (`json: true`): how the deploy tool's users keep lists and mappings in the
+ * environment, e.g. CALLBACKS='["https://app.example/callback"]'. Such a value is never sensitive, so the
+ * parser's message (which quotes the text) may be shown.
+ */
+function parseJson(name: string, env: string, text: string, loc: Loc, out: Diag[]): Json | 'invalid' {
+  try {
+    return JSON.parse(text) as Json;
+  } catch (cause) {
+    out.push(
+      error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is not JSON: ${(cause as Error).message}`, {
+        loc,
+        hint: `Set ${env} to JSON, e.g. ${env}='["one","two"]' for a list, or drop \`json: true\` for a text value.`,
+      }),
+    );
+    return 'invalid';
+  }
+}
+
+const BINDING_KEYS = new Set(['env', 'sensitive', 'json']);
+
+/** `{ env: VAR }` with optional `sensitive: bool` and `json: bool`; any other mapping is a plain structured value. */
+function envBinding(node: YNode): { env: string; sensitive: boolean; json: boolean } | 'invalid' | undefined {
   if (node.type !== 'map') return undefined;
   const keys = node.entries.map((e) => e.key);
-  if (!keys.includes('env') || !keys.every((k) => k === 'env' || k === 'sensitive')) return undefined;
-  const env = node.entries.find((e) => e.key === 'env')?.value;
-  const sensitive = node.entries.find((e) => e.key === 'sensitive')?.value;
+  if (!keys.includes('env') || !keys.every((k) => BINDING_KEYS.has(k))) return undefined;
+  const field = (key: string) => node.entries.find((e) => e.key === key)?.value;
+  const env = field('env');
   if (env?.type !== 'scalar' || typeof env.value !== 'string' || !NAME_ONLY.test(env.value)) return 'invalid';
-  if (sensitive !== undefined && (sensitive.type !== 'scalar' || typeof sensitive.value !== 'boolean'))
-    return 'invalid';
-  return { env: env.value, sensitive: sensitive?.value !== false };
+  const flags = [field('sensitive'), field('json')];
+  if (flags.some((flag) => flag !== undefined && (flag.type !== 'scalar' || typeof flag.value !== 'boolean'))) return 'invalid';
+  const [sensitive, json] = flags.map((flag) => (flag?.type === 'scalar' ? flag.value : undefined));
+  return { env: env.value, sensitive: sensitive !== false, json: json === true };
 }
 
 export function unusedKeywords(table: KeywordTable, used: Set<string>): Diag[] {
@@ -197,7 +222,9 @@ export function unusedKeywords(table: KeywordTable, used: Set<string>): Diag[] {
     out.push(
       warning('unused_keyword', `keyword '${keyword.name}' is not used by any manifest`, {
         loc: keyword.loc,
-        hint: `Remove it from ${table.file}, or use it as @@${keyword.name}@@ or ##${keyword.name}##.`,
+        // Keyword names (NAME) hold no braces, so the place may come before them.
+        hint: `Remove it from {at}, or use it as @@${keyword.name}@@ or ##${keyword.name}##.`,
+        at: table.file === undefined ? undefined : { file: table.file },
       }),
     );
   }

@@ -56,13 +56,14 @@ export function keywordReplacer(table: KeywordTable): Replacer {
   const lookup = (name: string, loc: Loc): Keyword | undefined => {
     const keyword = table.keywords.get(name);
     if (keyword) used.add(name);
-    if (table.none) diagnostics.push(error('no_environment', `keyword '${name}': ${table.none.message}`, { loc, hint: table.none.hint }));
+    if (table.none) diagnostics.push(error('no_environment', `keyword '${name}': ${table.none.message}`, { loc, hint: table.none.hint, at: table.none.at }));
     if (table.file === undefined || keyword?.unusable === 'invalid') return undefined;
     if (keyword === undefined) {
       diagnostics.push(
         error('unknown_keyword', `unknown keyword '${name}'${didYouMean(name, table.keywords.keys())}`, {
           loc,
-          hint: `Define ${name} under \`keywords:\` in ${table.file}.`,
+          hint: `Define ${name} under \`keywords:\` in {at}.`,
+          at: { file: table.file },
         }),
       );
       return undefined;

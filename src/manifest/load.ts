@@ -112,7 +112,7 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded, fast: bo
   try {
     text = await readManifestText(file);
   } catch (cause) {
-    into.diagnostics.push(error('read_error', `cannot read ${file}: ${(cause as Error).message}`));
+    into.diagnostics.push(error('read_error', `cannot read {at}: ${(cause as Error).message}`, { at: { file } }));
     return 'failed';
   }
   const local: Collector = {

@@ -31,8 +31,9 @@ export function checkRelations(items: CheckedItem[], managed: ReadonlySet<Kind>,
     const label = handlerFor(item.kind).label;
     rejected.add(item);
     diagnostics.push(
-      error('duplicate_key', `${label} '${item.key}' is already declared at ${where(first.loc)}`, {
+      error('duplicate_key', `${label} '${item.key}' is already declared at {at}`, {
         loc: item.loc,
+        at: where(first.loc),
         address: item.address,
         hint: `Each ${label} is declared once: merge the two items, or change the key of one of them.`,
       }),
@@ -95,7 +96,8 @@ function samePriority(acl: CheckedItem, seen: Map<number, CheckedItem>): Diag[] 
     return [];
   }
   return [
-    error('duplicate_priority', `priority ${priority} is already used by network ACL '${first.key}' at ${where(first.loc)}`, {
+    error('duplicate_priority', `priority ${priority} is already used by network ACL '${first.key}' at {at}`, {
+      at: where(first.loc),
       loc: acl.node ? locate(acl.node, ['priority']).node.loc : acl.loc,
       address: acl.address,
       hint: 'Each network ACL needs its own priority (lower numbers are evaluated first): pick a free one.',
@@ -113,6 +115,7 @@ function missingScope(api: CheckedItem, scope: string) {
     error('undeclared_scope', `API '${api.key}' declares no scope '${scope}'${didYouMean(scope, values)}`, {
       loc,
       address: item.address,
-      hint: `Add the scope to the API's scopes (${where(api.loc)}) or fix the permission's name.`,
+      hint: "Add the scope to the API's scopes ({at}) or fix the permission's name.",
+      at: where(api.loc),
     });
 }

@@ -18,6 +18,17 @@ export interface Diagnostic {
   loc?: Loc;
   /** Resource address like `clients/Orders Service`, when the problem belongs to one resource. */
   address?: string;
+  /**
+   * Another place the message or hint names ("already declared at {at}"): the last `{at}` in each stands
+   * for it. Kept apart from the text so it is shown relative to where tenantctl runs, as `loc` is.
+   */
+  at?: Place;
+}
+
+/** A file or directory, or a line in a file, named inside a diagnostic's text. */
+export interface Place {
+  file: string;
+  line?: number;
 }
 
 /**

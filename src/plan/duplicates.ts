@@ -1,5 +1,6 @@
 import type { JsonObject } from '../json.js';
 import type { Kind, KindContext, KindHandler } from '../kinds/types.js';
+import { shownPath } from '../manifest/format.js';
 import type { DesiredItem } from '../manifest/types.js';
 import { digest, keyLive, liveCanonical } from './context.js';
 import type { Change, Skip } from './types.js';
@@ -14,6 +15,8 @@ export interface DuplicatesInput {
   removed: Map<Kind, Set<string>>;
   /** How the user runs tenantctl here, for the command that resolves duplicates. */
   command: { dir: string; env: string };
+  /** The manifest place named in messages is shown relative to this directory, as diagnostics are. */
+  cwd?: string | undefined;
 }
 
 export interface DuplicatesOutput {
@@ -65,7 +68,7 @@ export function resolveDuplicates(input: DuplicatesInput): DuplicatesOutput {
     const listed = candidates.map((c) => `id ${id(c)} (${when(c)})`).join(', ');
     const orphaned = (c: JsonObject) => Object.values(c).some((v) => typeof v === 'string' && removedDeps.has(v));
     const staying = candidates.filter((c) => !orphaned(c));
-    const place = item.loc ? ` at ${item.loc.file}:${item.loc.line}` : '';
+    const place = item.loc ? ` at ${shownPath(item.loc.file, input.cwd)}:${item.loc.line}` : '';
     const fix = `tenantctl apply ${shortQuote(input.command.dir)} --env ${shortQuote(input.command.env)} --allow-delete --target ${shortQuote(item.address)}`;
     let keep: JsonObject | undefined;
     let why: string;

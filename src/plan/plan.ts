@@ -1,9 +1,9 @@
 import { TenantctlError } from '../errors.js';
 import { handlers, KINDS } from '../kinds/index.js';
 import type { Kind, KindContext, KindPlanOutput } from '../kinds/types.js';
-import { relative } from 'node:path';
 import type { Desired, Loc } from '../manifest/types.js';
 import { exclusionMatcher } from '../manifest/exclude.js';
+import { shownPath } from '../manifest/format.js';
 import { didYouMean } from '../manifest/suggest.js';
 import { keyLive, kindContext } from './context.js';
 import { resolveDuplicates } from './duplicates.js';
@@ -89,7 +89,7 @@ function locateErrors(errors: string[], desired: Desired, cwd: string | undefine
   const places = new Map<string, Loc>();
   for (const items of Object.values(desired.kinds))
     for (const item of items ?? []) if (item.loc) places.set(item.address, item.loc);
-  const place = (loc: Loc) => `${cwd === undefined ? loc.file : relative(cwd, loc.file)}:${loc.line}:${loc.col}`;
+  const place = (loc: Loc) => `${shownPath(loc.file, cwd)}:${loc.line}:${loc.col}`;
   return errors.map((message) => {
     // Addresses may hold ': ' themselves (names are free text): try every split, longest address first.
     const splits = [...message.matchAll(/: /g)].map((m) => m.index).reverse();
@@ -138,6 +138,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
       allowDelete: opts.allowDelete ?? false,
       removed,
       command: { dir: opts.dir ?? 'DIR', env: opts.env ?? 'ENV' },
+      cwd: opts.cwd,
     });
     const input = {
       items,
@@ -147,6 +148,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
       now,
       planned: [...all.changes],
       liveKinds: live.kinds,
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     };
     const own = handler.plan ? handler.plan(handler, input) : defaultPlanKind(handler, input);
     const out: KindPlanOutput = {

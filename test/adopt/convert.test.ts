@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +78,96 @@ describe('tenantctl convert deploy-cli', () => {
     const tenant = await readFile(join(res.out, 'tenant.yaml'), 'utf8');
     expect(tenant).toContain('support_email: "##SUPPORT_EMAIL##"');
     expect(tenant).toContain('friendly_name: "Acme ##ENV## tenant"');
+  });
+
+  it('refuses to write into a directory that holds files, unless --force; a missing one is made', async () => {
+    const source = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    await writeFile(join(source, 'tenant.yaml'), 'clients:\n  - name: Converted App\n    app_type: spa\n');
+    const parent = await mkdtemp(join(tmpdir(), 'tenantctl-convert-'));
+    await mkdir(join(parent, 'acme'));
+    await writeFile(join(parent, 'acme', 'clients.yaml'), '# edited by hand\nclients: []\n');
+    const run = (extra: string[]) =>
+      tenantctl(['convert', 'deploy-cli', join(source, 'tenant.yaml'), '--out', 'acme', ...extra], { env, cwd: parent });
+
+    const refused = await run([]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe('Error: --out acme is not empty and convert would overwrite files in it: pass --force to write into it anyway');
+    expect(await readFile(join(parent, 'acme', 'clients.yaml'), 'utf8')).toBe('# edited by hand\nclients: []\n');
+    expect(await readdir(join(parent, 'acme'))).toEqual(['clients.yaml']);
+
+    const forced = await run(['--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await readFile(join(parent, 'acme', 'clients.yaml'), 'utf8')).toContain('Converted App');
+
+    const fresh = await tenantctl(['convert', 'deploy-cli', join(source, 'tenant.yaml'), '--out', 'new/tenant'], { env, cwd: parent });
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(await readFile(join(parent, 'new/tenant/clients.yaml'), 'utf8')).toContain('Converted App');
+
+    const help = await tenantctl(['convert', 'deploy-cli', '--help']);
+    expect(help.stdout).toContain('--force');
+  });
+
+  it('binds a keyword that stands for a list, mapping, number or boolean to a JSON variable, as the deploy tool read it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    const file = join(dir, 'tenant.yaml');
+    await writeFile(
+      file,
+      [
+        'clients:',
+        '  - name: Json Web',
+        '    app_type: spa',
+        "    callbacks: '@@JW_CALLBACKS@@'",
+        '    client_metadata: @@JW_META@@',
+        '    jwt_configuration:',
+        "      lifetime_in_seconds: '@@JW_LIFETIME@@'",
+        "    is_first_party: '@@JW_FIRST@@'",
+        "    description: '@@JW_DESCRIPTION@@'",
+        // The deploy tool pasted the variable's text before parsing: unquoted, a JSON list reads as a list.
+        '    web_origins: ##JW_ORIGINS##',
+        '    allowed_logout_urls: ##JW_LOGOUT##',
+        '',
+      ].join('\n'),
+    );
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ AUTH0_KEYWORD_REPLACE_MAPPINGS: { JW_LOGOUT: '["https://a.example/bye"]' } }));
+    const res = await convert([file, '--config', config]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`JW_CALLBACKS: must hold a JSON list, e.g. '["one","two"]'`);
+    expect(res.stdout).toContain(`JW_META: must hold a JSON mapping`);
+    expect(res.stdout).toContain('JW_LIFETIME: must hold a JSON number');
+    expect(res.stdout).toContain('JW_FIRST: must hold true or false');
+    expect(res.stdout).toMatch(/^ {2}JW_DESCRIPTION$/m);
+    expect(res.stdout).toContain('JW_ORIGINS: must hold a JSON list');
+    expect(await readFile(join(res.out, 'clients.yaml'), 'utf8')).toContain('web_origins: "@@JW_ORIGINS@@"');
+    expect(await readFile(join(res.out, 'environments/staging.yaml'), 'utf8')).toMatch(/JW_LOGOUT:\n\s+- https:\/\/a\.example\/bye/);
+
+    // Set the way a deploy tool user had them set.
+    const vars = {
+      JW_CALLBACKS: '["https://a.example/cb","https://b.example/cb"]',
+      JW_META: '{"region":"eu"}',
+      JW_LIFETIME: '3600',
+      JW_FIRST: 'true',
+      JW_DESCRIPTION: 'the web app',
+      JW_ORIGINS: '["https://a.example"]',
+    };
+    const planned = await tenantctl(['plan', res.out, '--env', 'staging'], { env: { ...env, ...vars } });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('callbacks: ["https://a.example/cb","https://b.example/cb"]');
+    expect(planned.stdout).toContain('jwt_configuration: {"lifetime_in_seconds":3600}');
+    expect(planned.stdout).toContain('is_first_party: true');
+    await appliesAndConverges(res.out, vars);
+    const web = ((await emu.api('GET', '/api/v2/clients')).body as Record<string, unknown>[]).find((c) => c.name === 'Json Web');
+    expect(web).toMatchObject({
+      callbacks: ['https://a.example/cb', 'https://b.example/cb'],
+      web_origins: ['https://a.example'],
+      allowed_logout_urls: ['https://a.example/bye'],
+      client_metadata: { region: 'eu' },
+      is_first_party: true,
+    });
+
+    const notJson = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...vars, JW_CALLBACKS: 'https://a.example/cb' } });
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toMatch(/environments\/staging\.yaml:\d+:\d+ error \[invalid_env_json\] keyword 'JW_CALLBACKS' reads environment variable JW_CALLBACKS as JSON, and it is not JSON/);
   });
 
   it('says where a file does not parse, and what to do', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -33,7 +33,7 @@ describe('an environment bound to its tenant', () => {
       const res = await tenantctl(args, { env: wrong });
       expect(res.code, args[0]).toBe(1);
       expect(res.stderr).toContain(
-        `environment 'prod' is bound to tenant ${hostOf(prod)} (${join(dir, 'environments', 'prod.yaml')}:1:9), but AUTH0_DOMAIN is ${hostOf(staging)}`,
+        `environment 'prod' is bound to tenant ${hostOf(prod)} (${relative(process.cwd(), join(dir, 'environments', 'prod.yaml'))}:1:9), but AUTH0_DOMAIN is ${hostOf(staging)}`,
       );
       expect(res.stderr).not.toMatch(/\n\s+at /);
     }

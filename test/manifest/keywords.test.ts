@@ -1,7 +1,9 @@
-import { relative } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDiagnostic, loadManifests } from '../../src/manifest/index.js';
+import { writeTenant } from '../helpers/cli.js';
 
 const fixture = (name: string) =>
   relative(process.cwd(), fileURLToPath(new URL(`../fixtures/manifests/${name}`, import.meta.url)));
@@ -79,7 +81,7 @@ describe('keyword replacement', () => {
     const result = await load('acme', 'prod', ACME_ENV);
     expect(result.diagnostics.map((d) => formatDiagnostic(d, fixture('acme')))).toEqual([
       "environments/prod.yaml:10:3 warning [unused_keyword] keyword 'LEFTOVER' is not used by any manifest\n" +
-        `  hint: Remove it from ${fixture('acme')}/environments/prod.yaml, or use it as @@LEFTOVER@@ or ##LEFTOVER##.`,
+        '  hint: Remove it from environments/prod.yaml, or use it as @@LEFTOVER@@ or ##LEFTOVER##.',
     ]);
   });
 
@@ -116,7 +118,7 @@ describe('keyword replacement', () => {
     const unknown = result.diagnostics.find((d) => d.code === 'unknown_keyword');
     expect(formatDiagnostic(unknown!, fixture('errors'))).toBe(
       "clients.yaml:12:16 error [unknown_keyword] clients/Web App: unknown keyword 'CALLBACK_URLS' (did you mean 'CALLBACKS'?)\n" +
-        `  hint: Define CALLBACK_URLS under \`keywords:\` in ${fixture('errors')}/environments/prod.yaml.`,
+        '  hint: Define CALLBACK_URLS under `keywords:` in environments/prod.yaml.',
     );
   });
 
@@ -141,5 +143,34 @@ describe('keyword replacement', () => {
     expect(text).not.toContain('tok-123');
     expect(text).not.toContain('x'.repeat(300));
     expect(result.desired.secrets).toEqual(['x'.repeat(300), 'tok-123']);
+  });
+
+  it('reads a `json: true` variable as JSON, refuses one that is not, and refuses it sensitive', async () => {
+    const dir = await writeTenant({
+      'environments/prod.yaml': [
+        'keywords:',
+        '  CALLBACKS: { env: T_CALLBACKS, json: true, sensitive: false }',
+        '  LIFETIME: { env: T_LIFETIME, json: true, sensitive: false }',
+        '  SECRET_LIST: { env: T_SECRET_LIST, json: true }',
+        '',
+      ].join('\n'),
+      'tenant.yaml': 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    jwt_configuration: { lifetime_in_seconds: "@@LIFETIME@@" }\n    web_origins: "@@SECRET_LIST@@"\n',
+    });
+    const processEnv = { T_CALLBACKS: '["https://a.example/cb"]', T_LIFETIME: '3600', T_SECRET_LIST: '[]' };
+    const refused = await loadManifests(dir, { env: 'prod', processEnv });
+    expect(refused.diagnostics.map((d) => formatDiagnostic(d, dir).split('\n')[0])).toEqual([
+      "environments/prod.yaml:4:3 error [invalid_keyword] keyword 'SECRET_LIST': a value read as JSON cannot be sensitive",
+    ]);
+
+    await writeFile(join(dir, 'tenant.yaml'), 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    jwt_configuration: { lifetime_in_seconds: "@@LIFETIME@@" }\n');
+    await writeFile(join(dir, 'environments/prod.yaml'), 'keywords:\n  CALLBACKS: { env: T_CALLBACKS, json: true, sensitive: false }\n  LIFETIME: { env: T_LIFETIME, json: true, sensitive: false }\n');
+    const ok = await loadManifests(dir, { env: 'prod', processEnv });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.desired.kinds.clients?.[0]?.body).toMatchObject({ callbacks: ['https://a.example/cb'], jwt_configuration: { lifetime_in_seconds: 3600 } });
+
+    const notJson = await loadManifests(dir, { env: 'prod', processEnv: { ...processEnv, T_CALLBACKS: 'https://a.example/cb' } });
+    expect(notJson.diagnostics.map((d) => formatDiagnostic(d, dir).split('\n')[0])).toEqual([
+      expect.stringMatching(/^environments\/prod\.yaml:2:3 error \[invalid_env_json\] keyword 'CALLBACKS' reads environment variable T_CALLBACKS as JSON, and it is not JSON: /),
+    ]);
   });
 });

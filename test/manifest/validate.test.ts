@@ -24,7 +24,7 @@ describe('a tenant with many mistakes', () => {
       "clients.yaml:3:5 error [unknown_field] clients/Orders Service: unknown field 'calbacks' (did you mean 'callbacks'?)",
       'clients.yaml:4:15 error [invalid_value] clients/Orders Service: \'app_type\' must be one of: native, spa, regular_web, non_interactive, resource_server, express_configuration, rms, box, cloudbees, concur, dropbox, mscrm, echosign, egnyte, newrelic, office365, salesforce, sentry, sharepoint, slack, springcm, zendesk, zoom, sso_integration, oag, got "web"',
       `clients.yaml:6:28 error [invalid_type] clients/Orders Service: 'jwt_configuration.lifetime_in_seconds' must be an integer, got "3600s"`,
-      `clients.yaml:7:5 error [duplicate_key] clients/Orders Service: client 'Orders Service' is already declared at ${dir}/clients.yaml:2`,
+      `clients.yaml:7:5 error [duplicate_key] clients/Orders Service: client 'Orders Service' is already declared at clients.yaml:2`,
       "clients.yaml:9:5 error [missing_field] clients[2]: missing required field 'name'",
       "clients.yaml:12:16 error [unknown_keyword] clients/Web App: unknown keyword 'CALLBACK_URLS' (did you mean 'CALLBACKS'?)",
       "clients.yaml:14:18 error [invalid_value] clients/Admin: 'grant_types': grant types must be unique",

@@ -1,4 +1,4 @@
-import { where } from '../../manifest/diagnostics.js';
+import { shownPath } from '../../manifest/format.js';
 import { defaultPlanKind } from '../../plan/kind-plan.js';
 import type { Change } from '../../plan/types.js';
 import type { KindHandler, KindPlanInput, KindPlanOutput } from '../types.js';
@@ -87,7 +87,7 @@ export function planUsers(kindHandler: KindHandler, input: KindPlanInput): KindP
   // The changes are this plan's own objects: set in place, not copied (there may be tens of thousands).
   for (const change of out.changes) {
     const loc = declared.get(change.address)?.loc;
-    if (loc) change.source = where(loc);
+    if (loc) change.source = `${shownPath(loc.file, input.cwd)}:${loc.line}`;
     planRoleDelta(change);
   }
   out.errors.push(...userIdErrors(input, handler));
