@@ -69,9 +69,15 @@ async function confirm(io: Io, out: Out, plan: Plan): Promise<void> {
     );
     throw new Exit(1, { code: 'not_confirmed', message: 'refusing to apply without confirmation: no terminal to ask on' });
   }
-  const answer = await io.prompt(
-    `Apply ${plan.changes.length} change(s) to ${plan.tenant}? Only 'yes' will be accepted: `,
-  );
+  // Ctrl-C or Ctrl-D at the question is a "no": readline rejects with an AbortError (the terminal is in raw
+  // mode, so no SIGINT reaches the process), which reached the user as a bug's stack trace.
+  const answer = await io
+    .prompt(`Apply ${plan.changes.length} change(s) to ${plan.tenant}? Only 'yes' will be accepted: `)
+    .catch((error: unknown) => {
+      if ((error as Error | undefined)?.name !== 'AbortError') throw error;
+      out.note('\n'); // the keystroke ended no line
+      return '';
+    });
   if (answer.trim() !== 'yes') {
     out.note('Apply cancelled; nothing was changed.\n');
     throw new Exit(1, { code: 'cancelled', message: 'apply cancelled; nothing was changed' });
