@@ -9,7 +9,8 @@ import { parsePlan, planDocument } from '../plan/file.js';
 import { unsetSecretsSent } from '../unset-secret.js';
 import { staleReasons } from '../plan/stale.js';
 import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
-import type { Live, Plan } from '../plan/types.js';
+import type { Change, Live, Plan } from '../plan/types.js';
+import { failJson } from '../program-errors.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
@@ -30,8 +31,16 @@ export interface ApplyCommandOptions extends PlanningOptions, FleetFlags {
 function takeLock(dir: string | undefined, options: ApplyCommandOptions, io: Io, out: Out) {
   const timeoutMs = parseDuration(options.lockTimeout ?? '0', '--lock-timeout');
   const command = options.plan ? `apply --plan ${options.plan}` : `apply ${dir ?? ''}${options.env === undefined ? '' : ` --env ${options.env}`}`;
+  // A cancelled CI job (SIGTERM) or Ctrl-C ends the process before the run can print its document: with
+  // --output json, stdout would be empty. It gets the error and what was known by then (plan, result).
+  const onSignal = (signal: NodeJS.Signals) =>
+    failJson(out, options.output === 'json', {
+      code: 'interrupted',
+      message: `${signal} received: the apply stopped; changes not listed as applied may or may not have been made`,
+      hint: 'Run apply again: it plans from the live tenant and converges.',
+    });
   return (connection: Connection) =>
-    lockConnection(connection, { command, timeoutMs, env: io.env, note: (text) => out.note(out.errStyle.dim(text)) });
+    lockConnection(connection, { command, timeoutMs, env: io.env, note: (text) => out.note(out.errStyle.dim(text)), onSignal });
 }
 
 /**
@@ -69,9 +78,15 @@ async function confirm(io: Io, out: Out, plan: Plan): Promise<void> {
     );
     throw new Exit(1, { code: 'not_confirmed', message: 'refusing to apply without confirmation: no terminal to ask on' });
   }
-  const answer = await io.prompt(
-    `Apply ${plan.changes.length} change(s) to ${plan.tenant}? Only 'yes' will be accepted: `,
-  );
+  // Ctrl-C or Ctrl-D at the question is a "no": readline rejects with an AbortError (the terminal is in raw
+  // mode, so no SIGINT reaches the process), which reached the user as a bug's stack trace.
+  const answer = await io
+    .prompt(`Apply ${plan.changes.length} change(s) to ${plan.tenant}? Only 'yes' will be accepted: `)
+    .catch((error: unknown) => {
+      if ((error as Error | undefined)?.name !== 'AbortError') throw error;
+      out.note('\n'); // the keystroke ended no line
+      return '';
+    });
   if (answer.trim() !== 'yes') {
     out.note('Apply cancelled; nothing was changed.\n');
     throw new Exit(1, { code: 'cancelled', message: 'apply cancelled; nothing was changed' });
@@ -184,15 +199,35 @@ export async function applyCommand(
     else printPlan(plan, options.output, out);
     const none = { applied: [], failed: [], notAttempted: [] };
     if (plan.changes.length === 0) {
-      if (json) out.printJson({ plan: out.context.plan, result: none });
+      if (json && !out.jsonPrinted) out.printJson({ plan: out.context.plan, result: none });
       return 0;
     }
     refuseRisks(plan, live, options);
     refuseUnsetSecrets(plan);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
     const progress = applyProgress(plan.changes.length, io, out);
-    const result = await apply(plan, connection.api, { onDone: progress.done, onFail: progress.failed });
+    // What a signal's JSON document reports if one stops the apply (takeLock).
+    const soFar = { applied: [] as string[], failed: [] as { address: string; error: string }[], notAttempted: plan.changes.map((c) => c.address) };
+    if (json) out.context.result = soFar;
+    const settle = (change: Change) => {
+      const at = soFar.notAttempted.indexOf(change.address);
+      if (at >= 0) soFar.notAttempted.splice(at, 1);
+    };
+    const result = await apply(plan, connection.api, {
+      onDone: (change) => {
+        settle(change);
+        soFar.applied.push(change.address);
+        progress.done(change);
+      },
+      onFail: (change, error) => {
+        settle(change);
+        soFar.failed.push({ address: change.address, error: error.message });
+        progress.failed(change);
+      },
+    });
     progress.finish();
+    // A signal may have printed the document already (takeLock) while this run finished meanwhile.
+    if (json && out.jsonPrinted) return 1;
     if (json) {
       const addr = (list: { address: string }[]) => list.map((c) => c.address);
       out.printJson({

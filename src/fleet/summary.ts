@@ -8,6 +8,16 @@ interface Summary {
   change: number;
   destroy: number;
 }
+/** A manifest problem as a tenant's `--output json` run gives it (src/commands/load.ts). */
+interface Diagnostic {
+  severity: string;
+  code: string;
+  message: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  resource: string | null;
+}
 interface ApplyResult {
   applied: string[];
   failed: { address: string; error: string }[];
@@ -28,6 +38,21 @@ function errorOf(run: TenantRun): { code: string; message: string; hint: string 
   return undefined;
 }
 
+function diagnosticsOf(run: TenantRun): Diagnostic[] {
+  const list = run.document?.diagnostics;
+  return Array.isArray(list) ? (list as Diagnostic[]) : [];
+}
+
+/** A tenant's manifest errors under its summary line, compiler style as a run alone prints them. */
+function diagnosticLines(run: TenantRun): string[] {
+  return diagnosticsOf(run)
+    .filter((d) => d.severity === 'error')
+    .map((d) => {
+      const at = d.file === null ? '' : `${d.file}:${d.line ?? 0}:${d.column ?? 0} `;
+      return `    ${at}${d.severity} [${d.code}] ${d.resource === null ? '' : `${d.resource}: `}${d.message}`;
+    });
+}
+
 /** One tenant's entry of the fleet's JSON document: its name, exit code and what its own run printed. */
 function tenantJson(command: FleetCommand, run: TenantRun): Record<string, unknown> {
   const doc = run.document ?? {};
@@ -38,6 +63,10 @@ function tenantJson(command: FleetCommand, run: TenantRun): Record<string, unkno
     if (doc.result) entry.result = doc.result;
   } else if (!error) entry[command] = doc;
   if (error) entry.error = error;
+  // The error only counts the manifests' problems: without them the user must run the tenant alone to learn
+  // what to fix.
+  const diagnostics = diagnosticsOf(run);
+  if (diagnostics.length > 0) entry.diagnostics = diagnostics;
   return entry;
 }
 
@@ -74,7 +103,7 @@ export function fleetText(command: FleetCommand, runs: TenantRun[], style: Style
   const lines = runs.map((r) => {
     const code = `exit ${r.code}`;
     const paint = r.code === 0 ? style.green : r.code === 2 ? style.yellow : style.red;
-    return `  ${r.name.padEnd(width)}  ${paint(code)}  ${outcome(command, r)}`;
+    return [`  ${r.name.padEnd(width)}  ${paint(code)}  ${outcome(command, r)}`, ...diagnosticLines(r)].join('\n');
   });
   const failed = runs.filter((r) => r.code !== 0 && r.code !== 2).length;
   const verdict = `Fleet ${command}: ${runs.length} tenant(s), ${failed} failed; exit ${worstCode(runs)}`;

@@ -48,6 +48,7 @@ export async function lockConnection(connection: Connection, options: LockOption
   const unlistenSignals = listen((signal) => {
     stopping = true;
     options.note(`\n${signal}: removing the apply lock before stopping; the apply may be incomplete, run it again.\n`);
+    options.onSignal?.(signal);
     return release();
   });
   // A fleet's tenant whose run crashed is abandoned: its lock goes as on a signal (src/fleet/crash.ts).

@@ -18,6 +18,8 @@ export interface LockOptions {
   env: Record<string, string | undefined>;
   /** Progress and takeover lines (stderr). */
   note(text: string): void;
+  /** What the run says when SIGINT or SIGTERM stops it, before its lock is removed (apply's JSON document). */
+  onSignal?(signal: NodeJS.Signals): void;
   ttlMs?: number;
   /** Between looks at a held lock while waiting. */
   pollMs?: number;

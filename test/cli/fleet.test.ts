@@ -130,3 +130,32 @@ describe('fleet usage errors', () => {
     expect(res.stdout).toMatch(/ap\s+exit 2\s+drift:/);
   });
 });
+
+describe('a tenant whose manifests are invalid', () => {
+  const files = {
+    'invalid.yaml': 'tenants:\n  - { name: bad, dir: tenants/bad, env: prod, domain_env: EU_DOMAIN, client_id_env: EU_ID, client_secret_env: EU_SECRET }\n',
+    'tenants/bad/environments/prod.yaml': 'keywords: {}\n',
+    'tenants/bad/tenant.yaml': 'clients:\n  - { name: Web, descripton: typo }\n',
+  };
+
+  it('names each problem with its file:line:column in the text summary, as a run alone would', async () => {
+    const cwd = await writeTenant(files);
+    const res = await tenantctl(['plan', '--fleet', 'invalid.yaml'], { env, cwd });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/bad\s+exit 1\s+error: 1 error\(s\) in the manifests/);
+    expect(res.stdout).toMatch(/\n {4}tenants\/bad\/tenant\.yaml:2:\d+ error \[\w+\] clients\/Web: .*descripton/);
+  });
+
+  it('keeps the diagnostics in the tenant\'s JSON entry', async () => {
+    const cwd = await writeTenant(files);
+    const res = await tenantctl(['drift', '--fleet', 'invalid.yaml', '--output', 'json'], { env, cwd });
+    expect(res.code).toBe(1);
+    const doc = JSON.parse(res.stdout) as {
+      tenants: { name: string; error?: { code: string }; diagnostics?: { file: string; line: number; message: string }[] }[];
+    };
+    expect(doc.tenants[0]?.error?.code).toBe('invalid_manifests');
+    expect(doc.tenants[0]?.diagnostics).toEqual([
+      expect.objectContaining({ file: 'tenants/bad/tenant.yaml', line: 2, message: expect.stringContaining('descripton') }),
+    ]);
+  });
+});

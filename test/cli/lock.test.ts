@@ -166,6 +166,34 @@ describe('the apply lock', () => {
     expect(await lockExists()).toBe(false);
   });
 
+  it('a CI job cancelled mid-apply (SIGTERM) with --output json still prints its one JSON document', async () => {
+    const dir = await writeTenant(THREE);
+    // The first create answers at once, the others are slow: the signal lands with one applied.
+    await emu.faults([{ method: 'POST', path: '/api/v2/clients', latencyMs: 3000, probability: 1, nth: 2 }]);
+    const child = spawn(process.execPath, ['dist/bin/cli.js', 'apply', dir, '--env', 'test', '--auto-approve', '--output', 'json'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    while (((await emu.stats()).byRoute['POST /api/v2/clients'] ?? 0) < 2) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    const doc = JSON.parse(stdout) as {
+      plan: { changes: unknown[] };
+      result: { applied: string[]; failed: unknown[]; notAttempted: string[] };
+      error: { code: string; message: string };
+    };
+    expect(doc.error.code).toBe('interrupted');
+    expect(doc.error.message).toContain('SIGTERM');
+    expect(doc.plan.changes).toHaveLength(3);
+    expect(doc.result.applied).toHaveLength(1);
+    expect(doc.result.applied.length + doc.result.failed.length + doc.result.notAttempted.length).toBe(3);
+    expect(await lockExists()).toBe(false);
+  });
+
   it('removes its lock on Ctrl-C ahead of the requests an apply has queued on a slow bucket', async () => {
     // 2 requests a second: the 40 creates queue up in the pacer, and a lock removal waiting its turn
     // behind them would miss the few seconds a stopping process has.

@@ -1,7 +1,10 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
+import { run } from '../../src/program.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 let emu: TestEmulator;
@@ -41,6 +44,39 @@ describe('using the CLI', () => {
     const yes = await tenantctl(['apply', dir, '--env', 'test'], { env, answer: 'yes' });
     expect(yes.code).toBe(0);
     expect(await created()).toBe(true);
+  });
+
+  it('takes Ctrl-C or Ctrl-D at the question as "no": cancelled, nothing changed, the lock removed, no trace', async () => {
+    const dir = await writeTenant({ 'environments/test.yaml': 'keywords: {}\n', 'tenant.yaml': 'clients:\n  - { name: Not Now }\n' });
+    for (const key of ['\x03', '\x04']) {
+      let stderr = '';
+      // The bin's own question (src/cli.ts): readline on a terminal, here a stream fed the keystroke.
+      const code = await run(['apply', dir, '--env', 'test'], {
+        stdout: { write: () => true },
+        stderr: { write: (s: string) => (stderr += s) },
+        env,
+        cwd: process.cwd(),
+        prompt: async (question) => {
+          const input = new PassThrough();
+          const rl = createInterface({ input, output: new PassThrough(), terminal: true });
+          try {
+            const answer = rl.question(question);
+            input.write(key);
+            return await answer;
+          } finally {
+            rl.close();
+          }
+        },
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain('Apply cancelled; nothing was changed.');
+      expect(stderr).not.toContain('hit a bug');
+      expect(stderr).not.toMatch(/\n\s+at /);
+      const clients = (await emu.api('GET', '/api/v2/clients')).body as { name: string }[];
+      expect(clients.map((c) => c.name)).not.toContain('Not Now');
+      const apis = (await emu.api('GET', '/api/v2/resource-servers')).body as { identifier: string }[];
+      expect(apis.map((a) => a.identifier)).not.toContain('urn:tenantctl:lock');
+    }
   });
 
   it('explains bad credentials without a stack trace', async () => {
