@@ -69,6 +69,28 @@ function keywordName(key: string, field: string): string {
 }
 
 /**
+ * One variable per secret. Names are made from the client's name, and names that differ only in case or
+ * punctuation (`Hand Made`, `Hand-Made`) made the same variable: applied to another tenant, the export gave
+ * all of them one secret. A later one gets `_2`, `_3`, ... (in the API's order of the clients).
+ */
+function keywordNamer(bindings: Map<string, Binding>): KeywordNamer {
+  const owners = new Map<string, string>();
+  const names = new Map<string, string>();
+  return ({ key, field, sensitive }) => {
+    const owner = JSON.stringify([key, field]);
+    const known = names.get(owner);
+    if (known !== undefined) return known;
+    const base = keywordName(key, field);
+    let name = base;
+    for (let n = 2; owners.has(name); n++) name = `${base}_${n}`;
+    owners.set(name, owner);
+    names.set(owner, name);
+    bindings.set(name, { variable: name, sensitive });
+    return name;
+  };
+}
+
+/**
  * Write-only fields the tenant holds a value for (a client secret) become a keyword bound to an
  * environment variable: the export says the secret exists without ever writing it. A client that signs
  * assertions with its credentials, or a public one (auth method `none`), does not use its secret.
@@ -106,11 +128,7 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
     if (live.kinds.organizations) live.kinds.organizations = await withMemberConnections(connection.api, live.kinds.organizations);
     const ctx = kindContext(live);
     const bindings = new Map<string, Binding>();
-    const keyword: KeywordNamer = ({ key, field, sensitive }) => {
-      const name = keywordName(key, field);
-      bindings.set(name, { variable: name, sensitive });
-      return name;
-    };
+    const keyword = keywordNamer(bindings);
     await mkdir(outDir, { recursive: true });
     for (const kind of kinds) {
       const handler = handlers[kind];

@@ -179,4 +179,21 @@ describe('tenantctl export', () => {
     expect(planned.code, planned.stdout + planned.stderr).toBe(0);
     await emu.api('DELETE', `/api/v2/connections/${(made.body as { id: string }).id}`);
   });
+
+  it('gives clients whose names make the same variable a variable each', async () => {
+    for (const name of ['Hand Made', 'Hand-Made']) {
+      const made = await emu.api('POST', '/api/v2/clients', { name, app_type: 'regular_web' });
+      expect(made.status).toBe(201);
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-export-'));
+    const res = await tenantctl(['export', '--out', dir, '--kinds', 'clients', '--env', 'staging', '--output', 'json'], { env });
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    const clients = await readFile(join(dir, 'clients.yaml'), 'utf8');
+    const secretOf = (name: string) => /client_secret: "@@(\w+)@@"/.exec(clients.slice(clients.indexOf(`name: ${name}\n`)))?.[1];
+    expect([secretOf('Hand Made'), secretOf('Hand-Made')].sort()).toEqual(['HAND_MADE_CLIENT_SECRET', 'HAND_MADE_CLIENT_SECRET_2']);
+    expect(JSON.parse(res.stdout).variables).toEqual(expect.arrayContaining(['HAND_MADE_CLIENT_SECRET', 'HAND_MADE_CLIENT_SECRET_2']));
+    const bindings = await readFile(join(dir, 'environments', 'staging.yaml'), 'utf8');
+    expect(bindings).toContain('env: HAND_MADE_CLIENT_SECRET_2');
+  });
 });
+
