@@ -106,13 +106,15 @@ function build(io: Io, out: Out, setCode: (code: number) => void): Command {
   program
     .command('unlock')
     .description("remove the tenant's apply lock left by a run that died, printing whose it was")
+    .option('--force', 'remove it even when its apply is still running on this host')
     .addOption(emulatorOption())
     .addOption(outputOption())
     .addHelpText(
       'after',
       `
 Every apply holds a lock in the tenant: the API (resource server) urn:tenantctl:lock, removed when the
-apply ends and expired after 15 minutes without a refresh. Remove it by hand only when its holder is gone.
+apply ends and expired after 15 minutes without a refresh. Remove it by hand only when its holder is gone:
+a lock whose apply still runs on this host is refused without --force.
 
 Example:
   tenantctl unlock`,

@@ -1,10 +1,12 @@
-import { findLock, removeLock } from '../lock/lock.js';
+import { TenantctlError } from '../errors.js';
+import { findLock, holderRunsHere, removeLock } from '../lock/lock.js';
 import { describeRecord, readRecord } from '../lock/record.js';
 import { connect } from './connect.js';
 import type { Io, Out, OutputFormat } from './io.js';
 
 export interface UnlockOptions {
   emulator?: boolean;
+  force?: boolean;
   output: OutputFormat;
 }
 
@@ -14,8 +16,15 @@ export async function unlockCommand(options: UnlockOptions, io: Io, out: Out): P
   try {
     const lock = await findLock(connection.api);
     const record = lock === undefined ? undefined : readRecord(lock);
-    if (lock !== undefined) await removeLock(connection.api, String(lock.id));
     const expired = record !== undefined && Date.parse(record.expires) <= Date.now();
+    // An apply that is still running here is not a leftover: removing its lock lets another apply write
+    // at the same time. Only a holder on this host can be checked; another host's is the user's call.
+    if (record !== undefined && !expired && !options.force && holderRunsHere(record)) {
+      throw new TenantctlError('lock_in_use', `the apply lock belongs to ${describeRecord(record)}, which is still running on this host`, {
+        hint: 'Let it finish, or stop it (Ctrl-C or SIGTERM removes its lock); pass --force to remove the lock anyway.',
+      });
+    }
+    if (lock !== undefined) await removeLock(connection.api, String(lock.id));
     if (options.output === 'json') {
       out.printJson({ tenant: connection.api.domain, removed: lock !== undefined, holder: record ?? null });
     } else if (lock === undefined) {

@@ -53,6 +53,11 @@ function processGone(pid: number): boolean {
   }
 }
 
+/** Whether the lock's holder is a process of this host that is still running: an apply, not a leftover. */
+export function holderRunsHere(record: LockRecord): boolean {
+  return record.host === hostname() && !processGone(record.pid);
+}
+
 /** Why a lock may be taken over: it expired, or its holder ran on this host and has exited. */
 function staleReason(record: LockRecord | undefined, now: number): string | undefined {
   if (record === undefined) return undefined;

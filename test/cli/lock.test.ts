@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
@@ -40,11 +41,11 @@ async function slowApply(dir: string): Promise<{ run: Promise<CliResult> }> {
 }
 
 /** A lock as another machine's run would leave it. */
-async function foreignLock(expires: Date) {
+async function foreignLock(expires: Date, holder = { pid: 4242, host: 'build-7' }) {
   const record = {
-    holder: 'ghost@build-7',
-    pid: 4242,
-    host: 'build-7',
+    holder: `ghost@${holder.host}`,
+    pid: holder.pid,
+    host: holder.host,
     command: 'apply tenants/acme --env prod',
     started: new Date(expires.getTime() - 900_000).toISOString(),
     expires: expires.toISOString(),
@@ -98,6 +99,19 @@ describe('the apply lock', () => {
     expect(res.stderr).toContain('Taking over the apply lock of ghost@build-7 (pid 4242');
     expect(res.stderr).toContain('it expired at');
     expect(await clientNames()).toEqual(['One', 'Three', 'Two']);
+    expect(await lockExists()).toBe(false);
+  });
+
+  it('`unlock` refuses the lock of an apply still running on this host, unless --force', async () => {
+    // This test's own process stands for the running apply.
+    await foreignLock(new Date(Date.now() + 600_000), { pid: process.pid, host: hostname() });
+    const refused = await tenantctl(['unlock'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('which is still running on this host');
+    expect(refused.stderr).toContain('--force');
+    expect(await lockExists()).toBe(true);
+    const forced = await tenantctl(['unlock', '--force'], { env });
+    expect(forced.code, forced.stderr).toBe(0);
     expect(await lockExists()).toBe(false);
   });
 
