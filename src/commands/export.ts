@@ -6,6 +6,7 @@ import { TenantctlError } from '../errors.js';
 import { readExclusions, renderExclusions } from '../export/exclusions.js';
 import { type Binding, FILE_OF, renderEnvironment, renderKindFile } from '../export/files.js';
 import { type KeywordNamer, manifestItem } from '../export/manifest-form.js';
+import { refuseOverlaps } from '../export/overlaps.js';
 import { withMemberConnections } from '../export/members.js';
 import { isObject, type JsonObject } from '../json.js';
 import { handlers, KINDS, type Kind } from '../kinds/index.js';
@@ -115,6 +116,7 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
   const outDir = resolve(io.cwd, options.out);
   const envFile = join('environments', `${options.env}.yaml`);
   const known = await readExclusions(outDir, { env: options.env, written: kinds.map((k) => FILE_OF[k]), cwd: io.cwd });
+  await refuseOverlaps(outDir, kinds, io.cwd);
   const connection = await connect(io, out, { emulator: options.emulator });
   const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], excluded: 0, variables: [], neededToPlan: [] };
   try {

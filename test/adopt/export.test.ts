@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +194,23 @@ describe('tenantctl export', () => {
     expect(JSON.parse(res.stdout).variables).toEqual(expect.arrayContaining(['HAND_MADE_CLIENT_SECRET', 'HAND_MADE_CLIENT_SECRET_2']));
     const bindings = await readFile(join(dir, 'environments', 'staging.yaml'), 'utf8');
     expect(bindings).toContain('env: HAND_MADE_CLIENT_SECRET_2');
+  });
+
+  it('refuses to write into a hand-made tenant whose files it would duplicate or cut, before reading the tenant', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-export-'));
+    await cp('examples/tenants/acme', dir, { recursive: true });
+    const before = await readAll(dir);
+    const res = await tenantctl(['export', '--out', dir, '--env', 'staging'], { env });
+    expect(res.code).toBe(1);
+    // acme declares its APIs in apis.yaml (export writes resource-servers.yaml), and its grants beside its
+    // clients in clients.yaml (which export would rewrite with clients only).
+    expect(res.stderr).toContain('apis.yaml declares resourceServers, which export writes to resource-servers.yaml');
+    expect(res.stderr).toContain('clients.yaml also declares clientGrants, which rewriting it for clients would drop');
+    expect(res.stderr).toContain('--kinds');
+    expect(await readAll(dir)).toEqual(before);
+    // Kinds that have a file of their own there are exported as before.
+    const some = await tenantctl(['export', '--out', dir, '--env', 'staging', '--kinds', 'connections,organizations'], { env });
+    expect(some.code, some.stdout + some.stderr).toBe(0);
   });
 });
 
