@@ -14,7 +14,7 @@ import { failJson } from '../program-errors.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
-import { type FleetFlags, printPlan, runAsFleet } from './plan.js';
+import { type FleetFlags, manifestWarnings, printPlan, runAsFleet } from './plan.js';
 import { applyProgress } from './progress.js';
 import { checkTenantBinding, makePlan, type PlanningOptions } from './planning.js';
 
@@ -230,6 +230,7 @@ export async function applyCommand(
     if (json && out.jsonPrinted) return 1;
     if (json) {
       const addr = (list: { address: string }[]) => list.map((c) => c.address);
+      const warnings = manifestWarnings(out);
       out.printJson({
         plan: out.context.plan,
         result: {
@@ -237,6 +238,7 @@ export async function applyCommand(
           failed: result.failed.map((f) => ({ address: f.change.address, error: f.error.message })),
           notAttempted: addr(result.skipped),
         },
+        ...(warnings.length > 0 ? { diagnostics: warnings } : {}),
       });
     } else out.print(renderApplyText(result, out.style));
     return result.failed.length > 0 ? 1 : 0;

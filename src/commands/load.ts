@@ -18,6 +18,8 @@ export async function loadOrExit(dir: string, env: string | undefined, io: Io, o
   return desired;
 }
 
+export type DiagnosticJson = ReturnType<typeof diagnosticJson>;
+
 /** A diagnostic for `--output json`: the place spelt out, paths relative to where tenantctl runs. */
 export function diagnosticJson(d: Diagnostic, cwd: string) {
   const { message, hint } = diagnosticText(d, cwd);

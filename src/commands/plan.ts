@@ -4,6 +4,7 @@ import { TenantctlError } from '../errors.js';
 import { planDocument, sealPlanText, serializePlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { driftDocument } from '../render/drift-json.js';
+import type { DiagnosticJson } from './load.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { notInManifests, renderPlanText } from '../render/plan-text.js';
 import type { Io, Out, OutputFormat } from './io.js';
@@ -41,9 +42,21 @@ export interface PlanCommandOptions extends PlanningOptions, FleetFlags {
   detailedExitcode?: boolean;
 }
 
+/**
+ * The manifests' warnings (an unused keyword, a stray file) as `--output json` gives them. Text output
+ * has them on stderr already; a JSON reader or a PR comment only sees stdout, where they were missing.
+ */
+export function manifestWarnings(out: Out): DiagnosticJson[] {
+  const list = out.context.diagnostics;
+  return Array.isArray(list) ? (list as DiagnosticJson[]) : [];
+}
+
 export function printPlan(plan: Plan, format: OutputFormat, out: Out, mode: 'plan' | 'drift' = 'plan') {
-  if (format === 'json') out.printJson(mode === 'drift' ? driftDocument(plan) : planDocument(plan));
-  else if (format === 'markdown') out.print(renderPlanMarkdown(plan, mode));
+  const warnings = manifestWarnings(out);
+  if (format === 'json') {
+    const document = mode === 'drift' ? driftDocument(plan) : planDocument(plan);
+    out.printJson(warnings.length > 0 ? { ...document, diagnostics: warnings } : document);
+  } else if (format === 'markdown') out.print(renderPlanMarkdown(plan, mode, warnings));
   else out.print(renderPlanText(plan, out.style, mode));
 }
 

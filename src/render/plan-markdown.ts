@@ -23,7 +23,19 @@ function codeLine(line: string): string {
 const escapeHtml = (text: string) => text.replace(/&(?!nbsp;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** For pull-request comments and CI step summaries. */
-export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'): string {
+/** A manifest problem as `--output json` gives it: the place, code, resource and message. */
+export interface ManifestWarning {
+  code: string;
+  message: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  resource: string | null;
+}
+
+const placeOf = (w: ManifestWarning) => (w.file === null ? '' : `\`${w.file}:${w.line ?? 0}:${w.column ?? 0}\` `);
+
+export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan', manifestWarnings: ManifestWarning[] = []): string {
   const lines = [
     `### tenantctl ${mode}: \`${plan.tenant}\`${plan.env ? ` (env \`${plan.env}\`)` : ''}`,
     '',
@@ -61,6 +73,8 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan'):
     lines.push('', '</details>', '');
   }
   for (const w of plan.warnings) lines.push(`> **Warning:** ${w}`, '');
+  for (const w of manifestWarnings)
+    lines.push(`> **Warning:** ${placeOf(w)}[${w.code}] ${escapeHtml(`${w.resource === null ? '' : `${w.resource}: `}${w.message}`)}`, '');
   for (const n of plan.notes) lines.push(`> ${n}`, '');
   const counts = countsLine(plan);
   if (counts) lines.push(counts, '');

@@ -126,3 +126,25 @@ describe('--output json layout', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('manifest warnings on stdout', () => {
+  it('plan, drift and apply carry them in JSON, and plan in markdown, where a CI reader only sees stdout', async () => {
+    const warned = await writeTenant({
+      'environments/test.yaml': 'keywords:\n  LEFTOVER: nobody uses this\n',
+      'clients.yaml': 'clients:\n  - { name: Warned One }\n',
+    });
+    const unused = expect.objectContaining({ severity: 'warning', code: 'unused_keyword', file: expect.stringContaining('test.yaml'), line: 2 });
+    for (const command of ['plan', 'drift']) {
+      const res = await json([command, warned, '--env', 'test']);
+      expect(res.doc.diagnostics, command).toEqual([unused]);
+    }
+    const md = await tenantctl(['plan', warned, '--env', 'test', '--output', 'markdown'], { env });
+    expect(md.stdout).toMatch(/> \*\*Warning:\*\* `[^`]*test\.yaml:2:3` \[unused_keyword\] keyword 'LEFTOVER' is not used/);
+    const applied = await json(['apply', warned, '--env', 'test', '--auto-approve']);
+    expect(applied.code).toBe(0);
+    expect(applied.doc.diagnostics).toEqual([unused]);
+    // Without warnings the documents stay as they were.
+    expect((await json(['plan', dir, '--env', 'test'])).doc).not.toHaveProperty('diagnostics');
+  });
+});
+
