@@ -200,5 +200,6 @@ function report(result: Exported, options: ExportOptions, out: Out) {
     out.print(
       `\nThese environment variables hold secrets; plan, drift and updates run without them, an apply that creates these objects (another tenant) needs them:\n  ${secrets.join('\n  ')}\n`,
     );
-  out.print(`\nNext: tenantctl plan ${options.out} --env ${options.env} --detailed-exitcode   (expect no changes)\n`);
+  const against = options.emulator ? ' --emulator' : '';
+  out.print(`\nNext: tenantctl plan ${options.out} --env ${options.env}${against} --detailed-exitcode   (expect no changes)\n`);
 }

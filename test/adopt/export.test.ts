@@ -212,5 +212,15 @@ describe('tenantctl export', () => {
     const some = await tenantctl(['export', '--out', dir, '--env', 'staging', '--kinds', 'connections,organizations'], { env });
     expect(some.code, some.stdout + some.stderr).toBe(0);
   });
+
+  it('prints a next step that runs against the same tenant, the embedded emulator too', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'tenantctl-export-'));
+    const res = await tenantctl(['export', '--out', 'ex', '--env', 'dev', '--emulator'], { cwd });
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    const next = /Next: tenantctl (.*?) {3}\(expect no changes\)/.exec(res.stdout)?.[1];
+    expect(next).toBe('plan ex --env dev --emulator --detailed-exitcode');
+    const planned = await tenantctl(next!.split(' '), { cwd });
+    expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+  });
 });
 
