@@ -1,3 +1,4 @@
+import type { DiagnosticJson as Diagnostic } from '../commands/load.js';
 import type { Style } from '../render/style.js';
 import type { TenantRun } from './run.js';
 
@@ -7,16 +8,6 @@ interface Summary {
   add: number;
   change: number;
   destroy: number;
-}
-/** A manifest problem as a tenant's `--output json` run gives it (src/commands/load.ts). */
-interface Diagnostic {
-  severity: string;
-  code: string;
-  message: string;
-  file: string | null;
-  line: number | null;
-  column: number | null;
-  resource: string | null;
 }
 interface ApplyResult {
   applied: string[];

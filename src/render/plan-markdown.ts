@@ -1,3 +1,4 @@
+import type { DiagnosticJson } from '../commands/load.js';
 import type { Plan } from '../plan/types.js';
 import { fieldLines } from './field-lines.js';
 import { countsLine, driftLine, firstPerKind, NOT_IN_MANIFESTS, notInManifests, summaryLine, UNDECLARED_PER_KIND } from './plan-text.js';
@@ -22,20 +23,10 @@ function codeLine(line: string): string {
 /** Values are user data: `<script>` in a description must not become markup in a PR comment. */
 const escapeHtml = (text: string) => text.replace(/&(?!nbsp;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** For pull-request comments and CI step summaries. */
-/** A manifest problem as `--output json` gives it: the place, code, resource and message. */
-export interface ManifestWarning {
-  code: string;
-  message: string;
-  file: string | null;
-  line: number | null;
-  column: number | null;
-  resource: string | null;
-}
+const placeOf = (w: DiagnosticJson) => (w.file === null ? '' : `\`${w.file}:${w.line ?? 0}:${w.column ?? 0}\` `);
 
-const placeOf = (w: ManifestWarning) => (w.file === null ? '' : `\`${w.file}:${w.line ?? 0}:${w.column ?? 0}\` `);
-
-export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan', manifestWarnings: ManifestWarning[] = []): string {
+/** For pull-request comments and CI step summaries; `manifestWarnings` as `--output json` gives them. */
+export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan', manifestWarnings: DiagnosticJson[] = []): string {
   const lines = [
     `### tenantctl ${mode}: \`${plan.tenant}\`${plan.env ? ` (env \`${plan.env}\`)` : ''}`,
     '',
