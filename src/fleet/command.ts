@@ -2,7 +2,7 @@ import { TenantctlError } from '../errors.js';
 import type { Io, Out, OutputFormat } from '../commands/io.js';
 import { type FleetTenant, loadFleet } from './file.js';
 import { runFleet } from './run.js';
-import { type FleetCommand, fleetJson, fleetText, worstCode } from './summary.js';
+import { type FleetCommand, fleetJson, fleetMarkdown, fleetText, worstCode } from './summary.js';
 
 export interface FleetOptions {
   fleet: string;
@@ -88,6 +88,7 @@ export async function fleetCommand(
     note: (text) => out.note(text),
   });
   if (options.output === 'json') out.printJson(fleetJson(command, runs));
+  else if (options.output === 'markdown') out.print(fleetMarkdown(command, runs));
   else out.print(fleetText(command, runs, out.style));
   return worstCode(runs);
 }

@@ -100,3 +100,25 @@ export function fleetText(command: FleetCommand, runs: TenantRun[], style: Style
   const verdict = `Fleet ${command}: ${runs.length} tenant(s), ${failed} failed; exit ${worstCode(runs)}`;
   return `${lines.join('\n')}\n${verdict}\n`;
 }
+
+/** A table cell: user text may hold `|`, line breaks or markup. */
+const cell = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+
+/** The combined summary for a pull-request comment or CI step summary: one row per tenant, problems below. */
+export function fleetMarkdown(command: FleetCommand, runs: TenantRun[]): string {
+  const failed = runs.filter((r) => r.code !== 0 && r.code !== 2).length;
+  const lines = [
+    `### tenantctl ${command} --fleet: ${runs.length} tenant(s), ${failed} failed (exit ${worstCode(runs)})`,
+    '',
+    '| tenant | exit | outcome |',
+    '| --- | ---: | --- |',
+    ...runs.map((r) => `| ${cell(r.name)} | ${r.code} | ${cell(outcome(command, r))} |`),
+  ];
+  for (const r of runs) {
+    const problems = diagnosticLines(r);
+    if (problems.length > 0) lines.push('', `**${cell(r.name)}**:`, '', ...problems.map((p) => `- \`${p.trim()}\``));
+  }
+  return `${lines.join('\n')}\n`;
+}
+

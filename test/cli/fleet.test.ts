@@ -91,6 +91,17 @@ describe('plan, apply and drift over a fleet', () => {
     expect(doc.tenants.map((t) => [t.name, t.code, t.drift?.drifted])).toEqual([['eu', 0, false], ['ap', 2, true]]);
   });
 
+  it('drift --output markdown gives one table for a PR comment, not the text summary', async () => {
+    const res = await fleet(['drift', '--output', 'markdown']);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('### tenantctl drift --fleet: 3 tenant(s), 1 failed (exit 1)');
+    expect(res.stdout).toContain('| tenant | exit | outcome |');
+    expect(res.stdout).toMatch(/^\| ap \| 2 \| drift: 0 to add, 1 to change, 0 to destroy \|$/m);
+    expect(res.stdout).toMatch(/^\| us \| 1 \| error: .* \|$/m);
+    expect(res.stdout).not.toContain('Fleet drift:');
+    expect(res.stdout + res.stderr).not.toContain(WRONG_SECRET);
+  });
+
   it('plan --fleet shows each tenant\'s counts and changes nothing', async () => {
     const res = await fleet(['plan', '--output', 'json'], 'good.yaml');
     expect(res.code).toBe(0);
