@@ -120,6 +120,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
   const counts: Plan['counts'] = {};
   const excluded = exclusionMatcher(desired.exclude ?? []);
   const removed = new Map<Kind, Set<string>>();
+  // A kind's notes (how its users will be written) say nothing true when --target left all its changes out.
+  const notesOf = new Map<Kind, string[]>();
   // Dependencies first, so a kind's plan can see what its dependencies will change (new clients).
   for (const kind of dependencyOrder().filter((k) => managedKinds.includes(k))) {
     const handler = handlers[kind];
@@ -159,8 +161,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
       errors: [...dups.errors, ...own.errors],
     };
     counts[kind] = countKind(kind, desired, out);
-    for (const field of ['changes', 'skipped', 'warnings', 'notes', 'errors'] as const)
-      (all[field] as unknown[]).push(...out[field]);
+    for (const field of ['changes', 'skipped', 'warnings', 'errors'] as const) (all[field] as unknown[]).push(...out[field]);
+    notesOf.set(kind, out.notes);
   }
   const targeted = opts.targets?.length
     ? applyTargets(all.changes, opts.targets)
@@ -195,7 +197,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     changes,
     skipped: [...all.skipped, ...targeted.skipped],
     warnings: all.warnings,
-    notes: all.notes,
+    notes: [...notesOf].flatMap(([kind, notes]) => (opts.targets?.length && !changes.some((c) => c.kind === kind) ? [] : notes)),
     refs,
     managedKinds,
     // What the live read covered, so a saved plan's apply re-reads exactly that.

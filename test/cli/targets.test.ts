@@ -104,4 +104,18 @@ describe('--target and per-kind counts, from the command line', () => {
     expect(again.stdout).toContain('No changes. The tenant matches the manifests.');
     expect(again.code).toBe(0);
   });
+
+  it('leaves out the notes of a kind whose changes --target left out', async () => {
+    const withUsers = await writeTenant({
+      'environments/test.yaml': 'keywords: {}\n',
+      'tenant.yaml': 'clients:\n  - { name: Solo, app_type: spa }\nusers:\n  - { email: solo@example.com, connection: Username-Password-Authentication }\n',
+    });
+    const all = await tenantctl(['plan', withUsers, '--env', 'test'], { env });
+    expect(all.stdout + all.stderr).toMatch(/users: 1 to create/);
+    const targeted = await tenantctl(['plan', withUsers, '--env', 'test', '--target', 'clients/Solo'], { env });
+    expect(targeted.code, targeted.stdout + targeted.stderr).toBe(0);
+    expect(targeted.stdout).toContain('clients/Solo');
+    expect(targeted.stdout + targeted.stderr).not.toMatch(/users: 1 to create/);
+  });
 });
+
