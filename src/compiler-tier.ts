@@ -28,13 +28,13 @@ let open = 0;
  * which an explicit `--turbofan` overrides (after one, every hot function of the plan was optimized too).
  * Windows may overlap (a fleet reads several tenants at once): TurboFan stays on until the last one closes.
  */
-function open_(): void {
+function openWindow(): void {
   if (open++ > 0) return;
   setFlagsFromString('--max-opt=3');
   setFlagsFromString('--turbofan');
 }
 
-function close(): void {
+function closeWindow(): void {
   if (--open > 0) return;
   setFlagsFromString('--max-opt=2');
   setFlagsFromString('--no-turbofan');
@@ -43,21 +43,21 @@ function close(): void {
 /** Runs `work` with the optimizing compiler on. */
 export function withOptimizingCompiler<T>(work: () => T): T {
   if (!lowered) return work();
-  open_();
+  openWindow();
   try {
     return work();
   } finally {
-    close();
+    closeWindow();
   }
 }
 
 /** The same for work that waits: whatever else runs meanwhile is compiled by TurboFan too. */
 export async function withOptimizingCompilerAsync<T>(work: () => Promise<T>): Promise<T> {
   if (!lowered) return work();
-  open_();
+  openWindow();
   try {
     return await work();
   } finally {
-    close();
+    closeWindow();
   }
 }

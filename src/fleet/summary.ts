@@ -1,4 +1,5 @@
 import type { DiagnosticJson as Diagnostic } from '../commands/load.js';
+import { cell, escapeHtml } from '../render/markdown-text.js';
 import type { Style } from '../render/style.js';
 import type { TenantRun } from './run.js';
 
@@ -101,9 +102,7 @@ export function fleetText(command: FleetCommand, runs: TenantRun[], style: Style
   return `${lines.join('\n')}\n${verdict}\n`;
 }
 
-/** A table cell: user text may hold `|`, line breaks or markup. */
-const cell = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+const tableText = (text: string) => cell(escapeHtml(text));
 
 /** The combined summary for a pull-request comment or CI step summary: one row per tenant, problems below. */
 export function fleetMarkdown(command: FleetCommand, runs: TenantRun[]): string {
@@ -113,11 +112,11 @@ export function fleetMarkdown(command: FleetCommand, runs: TenantRun[]): string 
     '',
     '| tenant | exit | outcome |',
     '| --- | ---: | --- |',
-    ...runs.map((r) => `| ${cell(r.name)} | ${r.code} | ${cell(outcome(command, r))} |`),
+    ...runs.map((r) => `| ${tableText(r.name)} | ${r.code} | ${tableText(outcome(command, r))} |`),
   ];
   for (const r of runs) {
     const problems = diagnosticLines(r);
-    if (problems.length > 0) lines.push('', `**${cell(r.name)}**:`, '', ...problems.map((p) => `- \`${p.trim()}\``));
+    if (problems.length > 0) lines.push('', `**${tableText(r.name)}**:`, '', ...problems.map((p) => `- \`${p.trim()}\``));
   }
   return `${lines.join('\n')}\n`;
 }

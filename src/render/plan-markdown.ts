@@ -1,6 +1,7 @@
 import type { DiagnosticJson } from '../commands/load.js';
 import type { Plan } from '../plan/types.js';
 import { fieldLines } from './field-lines.js';
+import { cell, escapeHtml } from './markdown-text.js';
 import { countsLine, driftLine, firstPerKind, NOT_IN_MANIFESTS, notInManifests, summaryLine, UNDECLARED_PER_KIND } from './plan-text.js';
 
 /**
@@ -8,8 +9,6 @@ import { countsLine, driftLine, firstPerKind, NOT_IN_MANIFESTS, notInManifests, 
  * the rest is counted instead (the full plan is `--output json`).
  */
 const ROWS_BUDGET = 55_000;
-
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A field line in a table cell: the field's path in code, indentation kept as non-breaking spaces. */
 function codeLine(line: string): string {
@@ -19,9 +18,6 @@ function codeLine(line: string): string {
   const body = indent === 0 && colon > 0 ? `\`${text.slice(0, colon)}\`${text.slice(colon)}` : text;
   return `${'&nbsp;'.repeat(indent * 2)}${escapeHtml(body)}`;
 }
-
-/** Values are user data: `<script>` in a description must not become markup in a PR comment. */
-const escapeHtml = (text: string) => text.replace(/&(?!nbsp;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const placeOf = (w: DiagnosticJson) => (w.file === null ? '' : `\`${w.file}:${w.line ?? 0}:${w.column ?? 0}\` `);
 
