@@ -4,61 +4,39 @@ import type { Json } from '../json.js';
 import type { Loc } from './types.js';
 import type { ItemSink } from './yaml-tree.js';
 import { MAX_DEPTH, rememberJson, type YEntry, type YNode } from './ynode.js';
+import { CORE_TAGS } from './yaml-core.js';
+import { type LinesReading, readLines } from './yaml-lines.js';
 
 /**
  * The fast reading of a manifest file, for files that turn out valid. Locating every value (yaml-tree.ts)
- * costs most of a large tenant's load; here the file is read as plain data by js-yaml (several times
- * faster) and only each list item's start is located, which plans and bulk jobs name. Every other value
- * carries its item's place: the loader reads the files again with yaml-tree.ts as soon as any problem is
- * found, so a diagnostic always points at the exact value.
+ * costs most of a large tenant's load; here the file is read as plain data, by the line reader
+ * (yaml-lines.ts) or else by js-yaml (both several times faster), and only each list item's start is
+ * located, which plans and bulk jobs name. Every other value carries its item's place: the loader reads
+ * the files again with yaml-tree.ts as soon as any problem is found, so a diagnostic always points at the
+ * exact value.
  *
- * It reads only what it reads exactly as yaml-tree.ts does, and gives up (undefined) on anything else:
- * anchors, aliases, tags and directives, explicit `?` keys and collections used as keys, tabs, a
- * `##KEYWORD##` that YAML would take for a comment (yaml-tree.ts reports those), and any text js-yaml
+ * It reads only what it reads exactly as yaml-tree.ts does, and gives up (undefined) on anything else: a
+ * `##KEYWORD##` that YAML would take for a comment (yaml-tree.ts reports those); for js-yaml also anchors,
+ * aliases, tags and directives, explicit `?` keys and collections used as keys, tabs, and any text js-yaml
  * refuses (duplicate keys, several documents, syntax errors).
  */
+const KEYWORD_COMMENT = /\s##[A-Za-z_][A-Za-z0-9_]*##/;
 const UNSUPPORTED = [
   /[&*!%\t]/,
   /(^|[\s,[{])\?(\s|$)/m,
   /[\]}]\s*:(\s|$)/,
-  /\s##[A-Za-z_][A-Za-z0-9_]*##/,
 ];
 
-/**
- * The YAML 1.2 core schema exactly as the yaml package resolves plain scalars (its core tags' tests, in
- * its order). js-yaml keeps one type per tag, so each tag tries its forms in turn.
- */
-type Form = [RegExp, (text: string) => unknown];
-/**
- * `starts`: every first character the tag's forms can begin with. js-yaml tries each tag on every plain
- * scalar, and most are names and URLs no form matches: their first character rules them out before any
- * pattern runs. An empty text goes to the patterns (every string includes '').
- */
-const scalar = (name: string, starts: string, forms: Form[]) =>
-  new Type(`tag:yaml.org,2002:${name}`, {
-    kind: 'scalar',
-    resolve: (text: string) => starts.includes(text.charAt(0)) && forms.some(([test]) => test.test(text)),
-    construct: (text: string) => forms.find(([test]) => test.test(text))?.[1](text),
-  });
-const DIGITS = '0123456789';
+/** js-yaml's schema: the core tags (yaml-core.ts) as js-yaml types, one per tag trying its forms in turn. */
 const CORE = FAILSAFE_SCHEMA.extend({
-  implicit: [
-    scalar('null', '~nN', [[/^(?:~|[Nn]ull|NULL)?$/, () => null]]),
-    scalar('bool', 'tTfF', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T']]),
-    scalar('int', `+-${DIGITS}`, [
-      [/^0o[0-7]+$/, (text) => parseInt(text.slice(2), 8)],
-      [/^[-+]?[0-9]+$/, (text) => parseInt(text, 10)],
-      [/^0x[0-9a-fA-F]+$/, (text) => parseInt(text.slice(2), 16)],
-    ]),
-    scalar('float', `+-.${DIGITS}`, [
-      [
-        /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-        (text) => (text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? -Infinity : Infinity),
-      ],
-      [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat],
-      [/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat],
-    ]),
-  ],
+  implicit: CORE_TAGS.map(
+    ({ name, starts, forms }) =>
+      new Type(`tag:yaml.org,2002:${name}`, {
+        kind: 'scalar',
+        resolve: (text: string) => starts.includes(text.charAt(0)) && forms.some(([test]) => test.test(text)),
+        construct: (text: string) => forms.find(([test]) => test.test(text))?.[1](text),
+      }),
+  ),
 });
 
 /**
@@ -67,6 +45,34 @@ const CORE = FAILSAFE_SCHEMA.extend({
  * Undefined (not an object) when the fast reading gives up.
  */
 export function parseYamlFast(file: string, text: string, sink: ItemSink): { root: YNode | undefined } | undefined {
+  if (KEYWORD_COMMENT.test(text)) return undefined;
+  const reading = readLines(file, text) ?? readJsYaml(file, text);
+  if (reading === undefined) return undefined;
+  const { data, itemLocs } = reading;
+  if (data === undefined || data === null) return { root: undefined };
+  const protoKey = text.includes('__proto__');
+  const top: Loc = { file, line: 1, col: 1 };
+  if (!isPlainObject(data)) return { root: toNode(data, top) };
+  const entries = Object.entries(data).map(([key, value]) => {
+    const locs = Array.isArray(value) ? itemLocs.get(value) : undefined;
+    if (!sink.sections.has(key) || !Array.isArray(value) || locs?.length !== value.length) {
+      return { key, keyLoc: top, value: toNode(value, top) };
+    }
+    value.forEach((item, i) => {
+      const loc = locs[i] ?? top;
+      // A `__proto__` key reads differently as plain data than as a tree (toJson's assignment): rebuild then.
+      if (protoKey) return sink.item(key, toNode(item, loc));
+      const node = lazyItem(item, loc);
+      rememberJson(node, item as Json);
+      sink.item(key, node);
+    });
+    return { key, keyLoc: top, value: { type: 'seq', items: [], loc: top } satisfies YNode };
+  });
+  return { root: { type: 'map', entries, loc: top } };
+}
+
+/** The file's data as js-yaml reads it, for what the line reader leaves alone. */
+function readJsYaml(file: string, text: string): LinesReading | undefined {
   if (UNSUPPORTED.some((pattern) => pattern.test(text))) return undefined;
   // Where each item of a top-level list starts, found as js-yaml opens and closes nodes: depth 1 is the
   // file's mapping, 2 its keys and sections, 3 a section's items (a flow item opens once more inside).
@@ -92,26 +98,7 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
   } catch {
     return undefined;
   }
-  if (data === undefined || data === null) return { root: undefined };
-  const protoKey = text.includes('__proto__');
-  const top: Loc = { file, line: 1, col: 1 };
-  if (!isPlainObject(data)) return { root: toNode(data, top) };
-  const entries = Object.entries(data).map(([key, value]) => {
-    const locs = Array.isArray(value) ? itemLocs.get(value) : undefined;
-    if (!sink.sections.has(key) || !Array.isArray(value) || locs?.length !== value.length) {
-      return { key, keyLoc: top, value: toNode(value, top) };
-    }
-    value.forEach((item, i) => {
-      const loc = locs[i] ?? top;
-      // A `__proto__` key reads differently as plain data than as a tree (toJson's assignment): rebuild then.
-      if (protoKey) return sink.item(key, toNode(item, loc));
-      const node = lazyItem(item, loc);
-      rememberJson(node, item as Json);
-      sink.item(key, node);
-    });
-    return { key, keyLoc: top, value: { type: 'seq', items: [], loc: top } satisfies YNode };
-  });
-  return { root: { type: 'map', entries, loc: top } };
+  return { data, itemLocs };
 }
 
 /**

@@ -4,30 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatDiagnostic, loadManifests } from '../../src/manifest/index.js';
 import { parseYamlFast } from '../../src/manifest/yaml-fast.js';
-import { parseYamlFile, startLoc, toJson, type YNode } from '../../src/manifest/yaml-tree.js';
-
-const SECTIONS = new Set(['clients', 'users']);
-
-/** Both readings of one file: the list items each hands over (data and start) and the rest of the tree. */
-function readings(text: string) {
-  const read = (parse: (sink: { sections: Set<string>; item: (s: string, n: YNode) => void }) => YNode | undefined) => {
-    const items: unknown[] = [];
-    const root = parse({ sections: SECTIONS, item: (section, node) => items.push([section, toJson(node), startLoc(node)]) });
-    // The located reading keeps each list's last item in the tree; the fast one hands over all of them.
-    for (const entry of root?.type === 'map' ? root.entries : []) {
-      if (SECTIONS.has(entry.key) && entry.value.type === 'seq') {
-        for (const node of entry.value.items) items.push([entry.key, toJson(node), startLoc(node)]);
-        entry.value.items = [];
-      }
-    }
-    return { items, rest: root && toJson(root) };
-  };
-  const fast = parseYamlFast('m.yaml', text, { sections: SECTIONS, item: () => undefined });
-  return {
-    fast: fast && read((sink) => parseYamlFast('m.yaml', text, sink)?.root),
-    located: read((sink) => parseYamlFile('m.yaml', text, sink).root),
-  };
-}
+import { readings, SECTIONS } from '../helpers/yaml-readings.js';
 
 describe('the fast reading of valid manifests', () => {
   it('reads values and item starts exactly as the located reading does', () => {
