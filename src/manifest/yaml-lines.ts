@@ -36,6 +36,8 @@ const PLAIN_KEY = /[A-Za-z_][A-Za-z0-9_.-]*/y;
 /** Characters that start something other than a plain scalar (or a plain scalar this reader leaves alone). */
 const NOT_PLAIN = '|>&*!%@`#,[]{}?:\'"';
 const FLOW_STOP = ',[]{}';
+/** A plain scalar inside a flow collection runs up to the next flow indicator. */
+const FLOW_PLAIN = /[^,[\]{}]*/y;
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '0': '\0' };
 /** Nesting of blocks and flows together, far below ynode.ts's MAX_DEPTH (which counts scalars too). */
 const MAX_NESTING = 30;
@@ -47,12 +49,6 @@ interface Frame {
   seq?: unknown[];
   /** Item starts, for a list under a top-level key. */
   locs?: Loc[];
-}
-
-interface Key {
-  key: string;
-  /** Index of the `:` after it. */
-  colon: number;
 }
 
 export function readLines(file: string, text: string): LinesReading | undefined {
@@ -77,6 +73,12 @@ class Reader {
   private pending: { into: Record<string, unknown>; key: string; indent: number; top: boolean } | undefined;
   private readonly itemLocs = new Map<unknown, Loc[]>();
   private lineNo = 0;
+  /**
+   * Where the last value read (flow, flowItem, quoted) or key (keyAt) ends: the index past it, or of the
+   * key's `:`. Kept here rather than returned in a pair: without the optimizing compiler (v8-flags.ts)
+   * each destructured pair walks the array iterator, which cost more than the reading itself.
+   */
+  private end = 0;
 
   constructor(private readonly file: string) {}
 
@@ -141,7 +143,7 @@ class Reader {
     // The item on the next line, or a list directly in a list: left to js-yaml.
     if (at === line.length || c === 35 /* # */ || (c === 45 && (at + 1 === line.length || line.charCodeAt(at + 1) === SPACE))) giveUp();
     const key = this.keyAt(line, at);
-    if (key) {
+    if (key !== undefined) {
       const map: Record<string, unknown> = {};
       seq.push(map);
       frame.locs?.push(this.loc(at));
@@ -153,13 +155,17 @@ class Reader {
     seq.push(this.value(line, at, undefined));
   }
 
-  /** A key at `at` followed by `:` and a space or the line's end; undefined when there is none. */
-  private keyAt(line: string, at: number): Key | undefined {
+  /**
+   * A key at `at` followed by `:` and a space or the line's end (`this.end` is the `:`); undefined when
+   * there is none.
+   */
+  private keyAt(line: string, at: number): string | undefined {
     const c = line.charCodeAt(at);
     let key: string;
     let end: number;
     if (c === 39 /* ' */ || c === 34 /* " */) {
-      [key, end] = quoted(line, at);
+      key = this.quoted(line, at);
+      end = this.end;
     } else {
       PLAIN_KEY.lastIndex = at;
       if (!PLAIN_KEY.test(line)) return undefined;
@@ -167,14 +173,16 @@ class Reader {
       key = line.slice(at, end);
     }
     if (line.charCodeAt(end) !== 58 /* : */ || (end + 1 < line.length && line.charCodeAt(end + 1) !== SPACE)) return undefined;
-    // A key YAML reads as null, a boolean or a number is written back as text by each reader its own way.
-    if (c !== 39 && c !== 34 && typeof resolvePlain(key) !== 'string') giveUp();
-    return { key, colon: end };
+    // A key YAML reads as null or a boolean is written back as text by each reader its own way. Such
+    // keys are 5 characters at most (`false`); a name-like key is never a number.
+    if (c !== 39 && c !== 34 && key.length <= 5 && typeof resolvePlain(key) !== 'string') giveUp();
+    this.end = end;
+    return key;
   }
 
-  private entry(map: Record<string, unknown>, line: string, indent: number, { key, colon }: Key, top: boolean): void {
+  private entry(map: Record<string, unknown>, line: string, indent: number, key: string, top: boolean): void {
     if (Object.hasOwn(map, key)) giveUp();
-    const at = skipSpaces(line, colon + 1);
+    const at = skipSpaces(line, this.end + 1);
     if (at === line.length || line.charCodeAt(at) === 35 /* # */) {
       this.pending = { into: map, key, indent, top };
       return;
@@ -190,59 +198,99 @@ class Reader {
   private value(line: string, at: number, locs: Loc[] | undefined): unknown {
     const c = line.charCodeAt(at);
     let value: unknown;
-    let end: number;
-    if (c === 91 /* [ */ || c === 123 /* { */) [value, end] = this.flow(line, at, this.stack.length + 1, locs);
-    else if (c === 39 || c === 34) [value, end] = quoted(line, at);
+    if (c === 91 /* [ */ || c === 123 /* { */) value = this.flow(line, at, this.stack.length + 1, locs);
+    else if (c === 39 || c === 34) value = this.quoted(line, at);
     else return plainBlock(line, at);
+    const end = this.end;
     const after = skipSpaces(line, end);
     if (after < line.length && !(after > end && line.charCodeAt(after) === 35)) giveUp();
     return value;
   }
 
-  /** A flow collection closed on this line: its value and the index past it. */
-  private flow(line: string, at: number, depth: number, locs: Loc[] | undefined): [unknown, number] {
+  /** A flow collection closed on this line (`this.end` past it). */
+  private flow(line: string, at: number, depth: number, locs: Loc[] | undefined): unknown {
     if (depth > MAX_NESTING) giveUp();
     const isSeq = line.charCodeAt(at) === 91;
     const close = isSeq ? 93 /* ] */ : 125; /* } */
     let i = skipSpaces(line, at + 1);
     const out: unknown[] | Record<string, unknown> = isSeq ? [] : {};
-    if (line.charCodeAt(i) === close) return [out, i + 1];
+    if (line.charCodeAt(i) === close) {
+      this.end = i + 1;
+      return out;
+    }
     for (;;) {
-      let value: unknown;
       if (Array.isArray(out)) {
         locs?.push(this.loc(itemStart(line, i)));
-        [value, i] = this.flowItem(line, i, depth);
-        out.push(value);
+        out.push(this.flowItem(line, i, depth));
+        i = this.end;
       } else {
-        const { key, colon } = this.keyAt(line, i) ?? giveUp();
+        const key = this.keyAt(line, i) ?? giveUp();
         if (Object.hasOwn(out, key)) giveUp();
-        i = skipSpaces(line, colon + 1);
+        i = skipSpaces(line, this.end + 1);
         const next = line.charCodeAt(i);
-        if (next === 44 /* , */ || next === close) value = null;
-        else [value, i] = this.flowItem(line, i, depth);
-        out[key] = value;
+        if (next === 44 /* , */ || next === close) {
+          out[key] = null;
+        } else {
+          out[key] = this.flowItem(line, i, depth);
+          i = this.end;
+        }
       }
       i = skipSpaces(line, i);
       const next = line.charCodeAt(i);
-      if (next === close) return [out, i + 1];
+      if (next === close) {
+        this.end = i + 1;
+        return out;
+      }
       if (next !== 44) giveUp();
       i = skipSpaces(line, i + 1);
       if (line.charCodeAt(i) === close) giveUp();
     }
   }
 
-  private flowItem(line: string, at: number, depth: number): [unknown, number] {
+  /** A value inside a flow collection (`this.end` past it). */
+  private flowItem(line: string, at: number, depth: number): unknown {
     const c = line.charCodeAt(at);
     if (c === 91 || c === 123) return this.flow(line, at, depth + 1, undefined);
-    if (c === 39 || c === 34) return quoted(line, at);
+    if (c === 39 || c === 34) return this.quoted(line, at);
     refuseStart(line, at);
-    let end = at;
-    while (end < line.length && !FLOW_STOP.includes(line.charAt(end))) {
-      // A comment inside a flow collection means it goes on over the next lines.
-      if (line.charCodeAt(end) === 35 && line.charCodeAt(end - 1) === SPACE) giveUp();
-      end++;
+    FLOW_PLAIN.lastIndex = at;
+    FLOW_PLAIN.test(line);
+    const text = line.slice(at, (this.end = FLOW_PLAIN.lastIndex));
+    // A comment inside a flow collection means it goes on over the next lines.
+    if (text.includes(' #')) giveUp();
+    return plainText(text);
+  }
+
+  /** A quoted scalar closed on this line (`this.end` past its closing quote). */
+  private quoted(line: string, at: number): string {
+    const quote = line.charAt(at);
+    let out = '';
+    let from = at + 1;
+    for (;;) {
+      const close = line.indexOf(quote, from);
+      const escape = quote === '"' ? line.indexOf('\\', from) : -1;
+      if (close < 0) giveUp();
+      if (escape >= 0 && escape < close) {
+        const code = line.charAt(escape + 1);
+        out += line.slice(from, escape);
+        if (code === 'u' && /^[0-9a-fA-F]{4}$/.test(line.slice(escape + 2, escape + 6))) {
+          out += String.fromCharCode(parseInt(line.slice(escape + 2, escape + 6), 16));
+          from = escape + 6;
+        } else {
+          out += ESCAPES[code] ?? giveUp();
+          from = escape + 2;
+        }
+        continue;
+      }
+      out += line.slice(from, close);
+      if (quote === "'" && line.charAt(close + 1) === "'") {
+        out += "'";
+        from = close + 2;
+        continue;
+      }
+      this.end = close + 1;
+      return out;
     }
-    return [plainText(line.slice(at, end)), end];
   }
 }
 
@@ -274,35 +322,4 @@ function plainText(raw: string): unknown {
   // `a: b` inside a value is a mapping YAML would refuse or read otherwise.
   if (text.includes(': ') || text.endsWith(':')) giveUp();
   return resolvePlain(text);
-}
-
-/** A quoted scalar closed on this line: its text and the index past its closing quote. */
-function quoted(line: string, at: number): [string, number] {
-  const quote = line.charAt(at);
-  let out = '';
-  let from = at + 1;
-  for (;;) {
-    const close = line.indexOf(quote, from);
-    const escape = quote === '"' ? line.indexOf('\\', from) : -1;
-    if (close < 0) giveUp();
-    if (escape >= 0 && escape < close) {
-      const code = line.charAt(escape + 1);
-      out += line.slice(from, escape);
-      if (code === 'u' && /^[0-9a-fA-F]{4}$/.test(line.slice(escape + 2, escape + 6))) {
-        out += String.fromCharCode(parseInt(line.slice(escape + 2, escape + 6), 16));
-        from = escape + 6;
-      } else {
-        out += ESCAPES[code] ?? giveUp();
-        from = escape + 2;
-      }
-      continue;
-    }
-    out += line.slice(from, close);
-    if (quote === "'" && line.charAt(close + 1) === "'") {
-      out += "'";
-      from = close + 2;
-      continue;
-    }
-    return [out, close + 1];
-  }
 }
