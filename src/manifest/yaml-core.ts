@@ -1,7 +1,8 @@
 /**
  * The YAML 1.2 core schema's plain scalars exactly as the yaml package (yaml-tree.ts, the located reading)
  * resolves them: its core tags' tests, in its order. Both fast readers use this table: js-yaml through
- * types built from it (yaml-fast.ts), and the line reader (yaml-lines.ts) directly.
+ * types built from it (yaml-fast.ts), and the line reader (yaml-lines.ts) directly, with the rules below
+ * for where a plain scalar may start and end.
  */
 export type Form = [RegExp, (text: string) => unknown];
 
@@ -64,4 +65,39 @@ export function resolvePlain(text: string): unknown {
     if (form[0].test(text)) return form[1](text);
   }
   return text;
+}
+
+/** Thrown inside the line reader (yaml-lines.ts) when the text is not in its subset; never leaves readLines. */
+export class GiveUp extends Error {}
+
+export function giveUp(): never {
+  throw new GiveUp();
+}
+
+/** Characters that start something other than a plain scalar (or one the line reader leaves to js-yaml). */
+const NOT_PLAIN = '|>&*!%@`#,[]{}?:\'"';
+const FLOW_STOP = ',[]{}';
+const SPACE = 32;
+
+/** A plain scalar may not start with an indicator; `-` only when a character other than a space or a flow indicator follows. */
+export function refuseStart(line: string, at: number): void {
+  const c = line.charAt(at);
+  if (at >= line.length || NOT_PLAIN.includes(c)) giveUp();
+  if (c === '-' && (at + 1 === line.length || ` ${FLOW_STOP}`.includes(line.charAt(at + 1)))) giveUp();
+}
+
+/** A plain scalar in a block: up to a comment or the line's end. */
+export function plainBlock(line: string, at: number): unknown {
+  refuseStart(line, at);
+  const comment = line.indexOf(' #', at);
+  return plainText(comment < 0 ? line.slice(at) : line.slice(at, comment));
+}
+
+export function plainText(raw: string): unknown {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === SPACE) end--;
+  const text = end === raw.length ? raw : raw.slice(0, end);
+  // `a: b` inside a value is a mapping YAML would refuse or read otherwise.
+  if (text.includes(': ') || text.endsWith(':')) giveUp();
+  return resolvePlain(text);
 }

@@ -1,5 +1,5 @@
 import type { Loc } from './types.js';
-import { resolvePlain } from './yaml-core.js';
+import { GiveUp, giveUp, plainBlock, plainText, refuseStart, resolvePlain } from './yaml-core.js';
 
 /**
  * The first reading of a manifest file: line by line, for the plain YAML most manifests are written in
@@ -22,20 +22,10 @@ export interface LinesReading {
   itemLocs: Map<unknown, Loc[]>;
 }
 
-/** Thrown inside the reader when the text is not in its subset; never leaves readLines. */
-class GiveUp extends Error {}
-
-function giveUp(): never {
-  throw new GiveUp();
-}
-
 /** Characters js-yaml refuses or that YAML 1.2 might read otherwise (other line breaks, lone surrogates). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const REFUSED = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 const PLAIN_KEY = /[A-Za-z_][A-Za-z0-9_.-]*/y;
-/** Characters that start something other than a plain scalar (or a plain scalar this reader leaves alone). */
-const NOT_PLAIN = '|>&*!%@`#,[]{}?:\'"';
-const FLOW_STOP = ',[]{}';
 /** A plain scalar inside a flow collection runs up to the next flow indicator. */
 const FLOW_PLAIN = /[^,[\]{}]*/y;
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '0': '\0' };
@@ -299,27 +289,4 @@ function itemStart(line: string, at: number): number {
   if (line.charCodeAt(at) !== 123 /* { */) return at;
   const key = skipSpaces(line, at + 1);
   return line.charCodeAt(key) === 125 /* } */ ? at : key;
-}
-
-/** A plain scalar may not start with an indicator; `-` only when a character other than a space or a flow indicator follows. */
-function refuseStart(line: string, at: number): void {
-  const c = line.charAt(at);
-  if (at >= line.length || NOT_PLAIN.includes(c)) giveUp();
-  if (c === '-' && (at + 1 === line.length || ` ${FLOW_STOP}`.includes(line.charAt(at + 1)))) giveUp();
-}
-
-/** A plain scalar in a block: up to a comment or the line's end. */
-function plainBlock(line: string, at: number): unknown {
-  refuseStart(line, at);
-  const comment = line.indexOf(' #', at);
-  return plainText(comment < 0 ? line.slice(at) : line.slice(at, comment));
-}
-
-function plainText(raw: string): unknown {
-  let end = raw.length;
-  while (end > 0 && raw.charCodeAt(end - 1) === SPACE) end--;
-  const text = end === raw.length ? raw : raw.slice(0, end);
-  // `a: b` inside a value is a mapping YAML would refuse or read otherwise.
-  if (text.includes(': ') || text.endsWith(':')) giveUp();
-  return resolvePlain(text);
 }
