@@ -38,7 +38,10 @@ interface Internals {
   run(payload: Payload, ctx: object): Payload | Promise<Payload>;
 }
 interface Check {
-  _zod: { def: { when?: (payload: Payload) => boolean }; check(payload: Payload): unknown };
+  _zod: {
+    def: { when?: (payload: Payload) => boolean; check?: string; minimum?: number; maximum?: number; format?: string; pattern?: RegExp };
+    check(payload: Payload): unknown;
+  };
 }
 /** One value's parse: its output, or FAIL when only zod can tell. */
 type Parser = (value: unknown) => unknown;
@@ -98,11 +101,13 @@ function parserOf(schema: z.ZodType): Parser {
 /** A scalar schema: zod's type test (its parse), then its checks. */
 function leaf(is: (value: unknown) => boolean, checks: Check[]): Parser {
   if (checks.length === 0) return (value) => (is(value) ? value : FAIL);
-  return (value) => (is(value) ? checked(value, checks) : FAIL);
+  const pass = checks.map(passOf);
+  return (value) => (is(value) ? checked(value, checks, pass) : FAIL);
 }
 
 /** zod's array parse: a new array of the elements' outputs, then the array's own checks (min, max). */
 function arrayParser(element: Parser, checks: Check[]): Parser {
+  const pass = checks.map(passOf);
   return (value) => {
     if (!Array.isArray(value)) return FAIL;
     const out = new Array<unknown>(value.length);
@@ -111,7 +116,7 @@ function arrayParser(element: Parser, checks: Check[]): Parser {
       if (parsed === FAIL) return FAIL;
       out[i] = parsed;
     }
-    return checks.length === 0 ? out : checked(out, checks);
+    return checks.length === 0 ? out : checked(out, checks, pass);
   };
 }
 
@@ -144,39 +149,101 @@ function objectParser(schema: z.ZodType): Parser {
   const checks = def.checks ?? [];
   const usable = catchall !== 'typed' && !known.has('__proto__') && fields.every((f) => f.optional || internals(shape[f.key]!).optin === undefined);
   if (!usable) return (value) => run(internals(schema), value);
+  const index = new Map(fields.map((field, i) => [field.key, i]));
+  const requiredCount = fields.filter((field) => !field.optional).length;
+  const pass = checks.map(passOf);
   return (input) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return FAIL;
     const object = input as Record<string, unknown>;
-    if (catchall === 'strict' || Object.hasOwn(object, '__proto__')) {
-      for (const key in object) if (!known.has(key)) return FAIL;
+    if (Object.hasOwn(object, '__proto__')) return run(internals(schema), input);
+    // The item's own keys, not the shape's: a client declares a handful of its hundred fields. Their
+    // values land in the shape's order, as zod's do.
+    const present: number[] = [];
+    for (const key in object) {
+      const at = index.get(key);
+      if (at === undefined) {
+        if (catchall === 'strict') return FAIL;
+        continue;
+      }
+      let i = present.length;
+      present.push(at);
+      while (i > 0 && present[i - 1]! > at) {
+        present[i] = present[i - 1]!;
+        i--;
+      }
+      present[i] = at;
     }
     const out: Record<string, unknown> = {};
+    let required = 0;
     // Indexed loops here and in checked(): without the optimizing compiler (src/v8-flags.ts) every
     // for-of step allocates its iterator result, and these run for every field of every item.
-    for (let i = 0; i < fields.length; i++) {
-      const field = fields[i]!;
-      if (!(field.key in object)) {
-        if (field.optional) continue;
-        return FAIL;
-      }
+    for (let i = 0; i < present.length; i++) {
+      const field = fields[present[i]!]!;
       const value = object[field.key];
       if (value === undefined) return FAIL;
       const parsed = field.parse(value);
       if (parsed === FAIL) return FAIL;
       out[field.key] = parsed;
+      if (!field.optional) required++;
     }
-    return checks.length === 0 ? out : checked(out, checks);
+    if (required !== requiredCount) return FAIL;
+    return checks.length === 0 ? out : checked(out, checks, pass);
   };
 }
 
+/** A check's verdict without running it, for values it certainly passes; false means: run it. */
+type Pass = (value: unknown) => boolean;
+const NEVER: Pass = () => false;
+const lengthOf = (value: unknown) => (typeof value === 'string' || Array.isArray(value) ? value.length : -1);
+
+/**
+ * Most checks are length bounds and patterns, and the values pass them: answered here from zod's own
+ * rules (checks.js) without the payload and issue list each run builds. Strings are bounded in code
+ * points, one or two UTF-16 units each: a string within the maximum in units is within it in code
+ * points, and at least the minimum in units (at least twice it, when the minimum is above 1) reaches it.
+ * Any other value, and every other check, runs as zod runs it.
+ */
+function passOf(check: Check): Pass {
+  const def = check._zod.def;
+  switch (def.check) {
+    case 'max_length': {
+      const max = def.maximum!;
+      return (value) => {
+        const units = lengthOf(value);
+        return units >= 0 && units <= max;
+      };
+    }
+    case 'min_length': {
+      const min = def.minimum!;
+      return (value) => {
+        const units = lengthOf(value);
+        return units >= min && (min <= 1 || Array.isArray(value) || units >= 2 * min);
+      };
+    }
+    case 'string_format': {
+      const pattern = def.pattern;
+      if (pattern === undefined || (def.format !== 'regex' && def.format !== 'email')) return NEVER;
+      return (value) => {
+        pattern.lastIndex = 0;
+        return typeof value === 'string' && pattern.test(value);
+      };
+    }
+    default:
+      return NEVER;
+  }
+}
+
 /** A schema's own checks (bounds, patterns, refine, superRefine), run as zod's runChecks runs them on an issue-free value. */
-function checked(value: unknown, checks: Check[]): unknown {
-  const payload: Payload = { value, issues: [] };
+function checked(value: unknown, checks: Check[], pass: Pass[]): unknown {
+  let payload: Payload | undefined;
   for (let i = 0; i < checks.length; i++) {
+    // A check that may change the value (an overwrite) has run already when a payload exists.
+    if (pass[i]!(payload === undefined ? value : payload.value)) continue;
+    payload ??= { value, issues: [] };
     const check = checks[i]!;
     const when = check._zod.def.when;
     if (when && !when(payload)) continue;
     if (check._zod.check(payload) instanceof Promise || payload.issues.length > 0) return FAIL;
   }
-  return payload.value;
+  return payload === undefined ? value : payload.value;
 }

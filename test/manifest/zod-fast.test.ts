@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { VARIANTS } from '../../src/kinds/fields/index.js';
 import { handlerFor } from '../../src/kinds/index.js';
 import { KINDS } from '../../src/kinds/types.js';
@@ -209,5 +209,14 @@ describe('the fast road of validation', () => {
     expect(fastParse(users, { ...item, email: 'user1' })).toBeUndefined();
     expect(fastParse(users, { ...item, given_name: 'x'.repeat(151) })).toBeUndefined();
     expect(fastParse(users, { ...item, emial: 'a@b.co' })).toBeUndefined();
+  });
+
+  it('measures strings in code points, as zod does, at both bounds', () => {
+    // One emoji is two UTF-16 units and one code point.
+    const schema = z.object({ name: z.string().min(2).max(3) });
+    for (const name of ['\u{1F600}', '\u{1F600}\u{1F600}', '\u{1F600}\u{1F600}a', 'ab', 'abcd', 'a\u{1F600}']) {
+      const zod = schema.safeParse({ name });
+      expect(fastParse(schema, { name })?.data, name).toEqual(zod.success ? zod.data : undefined);
+    }
   });
 });
