@@ -145,25 +145,28 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded, fast: bo
  * checked without them; they come back as stand-ins (unset-secret.ts), sensitive like any secret, so a
  * change that sends one is refused at apply. A secret keyword anywhere else is needed to plan (its field is
  * compared): as before, the item is dropped and the unset variable reported where it is used.
+ *
+ * An unset secret in a secret field is never why an item is dropped: when something else drops it (another
+ * unset variable, a bad value), that is the one report. Naming the secret too as "cannot be used" sent
+ * people to set a variable that neither validate nor plan needs.
  */
 function withUnsetSecrets(item: CheckedItem, unset: UnsetField[]): Diag[] {
   const secret = (handlerFor(item.kind).secretFields ?? []).map((field) => field.split('.'));
   const isSecretField = (path: (string | number)[]) =>
     secret.some((steps) => steps.length === path.length && steps.every((step, i) => step === String(path[i]) || (step === '*' && typeof path[i] === 'number')));
   const body = item.body;
-  const deferrable = unset.every((u) => isSecretField(u.path));
-  const placed = body === undefined || !deferrable ? [] : unset.filter((u) => setIn(body, u.path, () => unsetSecret(u.env), { create: true }));
+  const elsewhere = unset.filter((u) => !isSecretField(u.path));
+  const deferrable = body !== undefined && elsewhere.length === 0;
+  const placed = deferrable ? unset.filter((u) => setIn(body, u.path, () => unsetSecret(u.env), { create: true })) : [];
   if (placed.length < unset.length) item.body = undefined;
   else for (const u of placed) item.sensitive.push({ path: u.path, env: u.env });
-  return unset
-    .filter((u) => !placed.includes(u))
-    .map((u) =>
-      error('unset_env', `keyword '${u.keyword}' cannot be used: environment variable ${u.env} is not set`, {
-        loc: u.loc,
-        address: item.address,
-        hint: `Set ${u.env} in the environment that runs tenantctl.`,
-      }),
-    );
+  return (deferrable ? unset.filter((u) => !placed.includes(u)) : elsewhere).map((u) =>
+    error('unset_env', `keyword '${u.keyword}' cannot be used: environment variable ${u.env} is not set`, {
+      loc: u.loc,
+      address: item.address,
+      hint: `Set ${u.env} in the environment that runs tenantctl.`,
+    }),
+  );
 }
 
 /** One file's additions, kept apart until the file is known to parse. */

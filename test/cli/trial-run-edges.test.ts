@@ -27,3 +27,37 @@ describe('plan --target users/...', () => {
     expect(plan.notes.join('\n')).not.toContain('4 to create');
   });
 });
+
+describe('an item with an unset secret and another problem', () => {
+  const envFile = 'keywords:\n  WEB_SECRET: { env: EDGE_WEB_SECRET }\n  DESC: { env: EDGE_WEB_DESC }\n';
+  const client = (extra: string) =>
+    `clients:\n  - name: Web\n    app_type: ${extra}\n    client_secret: "@@WEB_SECRET@@"\n`;
+  const errorsOf = (stdout: string) =>
+    (JSON.parse(stdout).diagnostics as { severity: string; message: string; line: number }[]).filter((d) => d.severity === 'error');
+
+  it('names only the variable the item needs, once, where it is used', async () => {
+    const dir = await writeTenant({
+      'environments/dev.yaml': envFile,
+      'clients.yaml': `${client('non_interactive')}    description: "@@DESC@@"\n`,
+    });
+    const res = await tenantctl(['validate', dir, '--env', 'dev', '--output', 'json']);
+    expect(res.code).toBe(1);
+    const errors = errorsOf(res.stdout);
+    expect(errors.map((e) => [e.line, e.message])).toEqual([
+      [5, "keyword 'DESC' cannot be used: environment variable EDGE_WEB_DESC is not set"],
+    ]);
+    // The secret was never needed to validate: setting the one variable named is the whole fix.
+    const fixed = await tenantctl(['validate', dir, '--env', 'dev'], { env: { EDGE_WEB_DESC: 'a description' } });
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+  });
+
+  it('reports a bad value alone, not the unset secret beside it', async () => {
+    const dir = await writeTenant({ 'environments/dev.yaml': 'keywords:\n  WEB_SECRET: { env: EDGE_WEB_SECRET }\n', 'clients.yaml': client('bogus') });
+    const res = await tenantctl(['validate', dir, '--env', 'dev', '--output', 'json']);
+    expect(res.code).toBe(1);
+    const errors = errorsOf(res.stdout);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain("'app_type' must be one of");
+    expect(res.stdout + res.stderr).not.toContain('EDGE_WEB_SECRET');
+  });
+});
