@@ -83,13 +83,18 @@ export async function planCommand(
   if (file) await writeOrExplain(file, () => mkdir(dirname(file), { recursive: true }));
   const { plan, connection } = await makePlan(dir, options, io, out);
   await connection.close();
-  printPlan(plan, options.output, out);
+  // A JSON document is printed once the file is written: if the write fails, the error's document
+  // (program.ts) carries the plan, as apply's carries its result so far, and stdout stays one document.
+  const json = options.output === 'json';
+  if (json) out.context.plan = planDocument(plan);
+  else printPlan(plan, options.output, out);
   if (file && options.out) {
     await writeOrExplain(file, () => writeFile(file, sealPlanText(out.redact(serializePlan(plan)))));
     out.note(
       `Saved the plan to ${options.out}; apply exactly it with: tenantctl apply --plan ${options.out}\n`,
     );
   }
+  if (json) printPlan(plan, 'json', out);
   return options.detailedExitcode && plan.changes.length > 0 ? 2 : 0;
 }
 

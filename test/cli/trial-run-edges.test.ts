@@ -61,3 +61,16 @@ describe('an item with an unset secret and another problem', () => {
     expect(res.stdout + res.stderr).not.toContain('EDGE_WEB_SECRET');
   });
 });
+
+describe('plan --out FILE --output json when the file cannot be written', () => {
+  it('prints one document with the plan and the error', async () => {
+    const dir = await writeTenant({ 'clients.yaml': 'clients:\n  - { name: Saved Web, app_type: spa }\n' });
+    // A directory where the file should be: the plan is made, and only its saving fails.
+    const res = await tenantctl(['plan', dir, '--out', dir, '--output', 'json'], { env });
+    expect(res.code).toBe(1);
+    const doc = JSON.parse(res.stdout);
+    expect(doc.error).toMatchObject({ code: 'plan_out', message: expect.stringContaining(`cannot write the plan to ${dir}`) });
+    expect(doc.plan.changes.map((c: { address: string }) => c.address)).toEqual(['clients/Saved Web']);
+    expect(doc.plan.summary).toEqual({ add: 1, change: 0, destroy: 0 });
+  });
+});
