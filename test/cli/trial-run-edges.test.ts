@@ -74,3 +74,34 @@ describe('plan --out FILE --output json when the file cannot be written', () => 
     expect(doc.plan.summary).toEqual({ add: 1, change: 0, destroy: 0 });
   });
 });
+
+describe('--output markdown when the run fails', () => {
+  it('prints what failed and the manifests problems, for the PR comment, with exit code 1', async () => {
+    const dir = await writeTenant({ 'clients.yaml': 'clients:\n  - name: Md <Bad>\n    calbacks: []\n' });
+    const res = await tenantctl(['plan', dir, '--output', 'markdown'], { env });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('### tenantctl plan failed');
+    expect(res.stdout).toContain('**Error** (`invalid_manifests`): 2 error(s) in the manifests; nothing was sent to the tenant.');
+    expect(res.stdout).toMatch(/- \*\*error\*\* `[^`]*clients\.yaml:3:5` \[unknown_field\] clients\[0\]: unknown field 'calbacks'/);
+    // The name is user data: escaped, so it cannot become markup in the comment.
+    expect(res.stdout).toContain('got "Md &lt;Bad&gt;"');
+  });
+
+  it('says the tenant could not be reached', async () => {
+    const dir = await writeTenant({ 'clients.yaml': 'clients: []\n' });
+    const res = await tenantctl(['drift', dir, '--output', 'markdown'], { env: { ...env, AUTH0_DOMAIN: 'tenantctl-test.invalid' } });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('### tenantctl drift failed');
+    expect(res.stdout).toContain('**Error** (`network`)');
+    expect(res.stdout).toContain('tenantctl-test.invalid');
+  });
+
+  it('adds the failure below a plan it already printed', async () => {
+    const dir = await writeTenant({ 'clients.yaml': 'clients:\n  - { name: Md Saved, app_type: spa }\n' });
+    const res = await tenantctl(['plan', dir, '--out', dir, '--output', 'markdown'], { env });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('`clients/Md Saved`');
+    expect(res.stdout.indexOf('### tenantctl plan failed')).toBeGreaterThan(res.stdout.indexOf('`clients/Md Saved`'));
+    expect(res.stdout).toContain('**Error** (`plan_out`)');
+  });
+});
