@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { TenantctlError } from '../errors.js';
+import { makeDirectory } from '../make-dir.js';
 import { planDocument, sealPlanText, serializePlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { driftDocument } from '../render/drift-json.js';
@@ -80,7 +81,7 @@ export async function planCommand(
   const dir = needDir(dirArg, 'plan');
   const file = options.out === undefined ? undefined : resolve(io.cwd, options.out);
   // The directory is made before any work, so a plan is never computed only to be lost.
-  if (file) await writeOrExplain(file, () => mkdir(dirname(file), { recursive: true }));
+  if (file) await writeOrExplain(file, () => makeDirectory(dirname(file)));
   const { plan, connection } = await makePlan(dir, options, io, out);
   await connection.close();
   // A JSON document is printed once the file is written: if the write fails, the error's document

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, tenantctl, writeTenant } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -103,5 +105,41 @@ describe('--output markdown when the run fails', () => {
     expect(res.stdout).toContain('`clients/Md Saved`');
     expect(res.stdout.indexOf('### tenantctl plan failed')).toBeGreaterThan(res.stdout.indexOf('`clients/Md Saved`'));
     expect(res.stdout).toContain('**Error** (`plan_out`)');
+  });
+});
+
+// Node's recursive mkdir never settles under /proc: these ran until killed.
+describe.skipIf(!existsSync('/proc/self'))('an --out path whose directory cannot be made', () => {
+  const one = (text: string) => text.trim().split('\n')[0];
+
+  it('plan --out fails at once with one line naming the directory, exit 1', { timeout: 10_000 }, async () => {
+    const dir = await writeTenant({ 'clients.yaml': 'clients: []\n' });
+    const res = await tenantctl(['plan', dir, '--out', '/proc/tenantctl-x/p.json'], { env });
+    expect(res.code).toBe(1);
+    expect(one(res.stderr)).toBe(
+      'Error: cannot write the plan to /proc/tenantctl-x/p.json: cannot create the directory /proc/tenantctl-x: this file system does not take new directories there',
+    );
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('export --out and convert --out too', { timeout: 10_000 }, async () => {
+    const exported = await tenantctl(['export', '--out', '/proc/tenantctl-x/acme'], { env });
+    expect(exported.code).toBe(1);
+    expect(one(exported.stderr)).toBe('Error: --out: cannot create the directory /proc/tenantctl-x: this file system does not take new directories there');
+    const source = await writeTenant({ 'tenant.yaml': 'clients: []\n' });
+    const converted = await tenantctl(['convert', 'deploy-cli', join(source, 'tenant.yaml'), '--out', '/proc/tenantctl-x/acme']);
+    expect(converted.code).toBe(1);
+    expect(one(converted.stderr)).toBe('Error: --out: cannot create the directory /proc/tenantctl-x: this file system does not take new directories there');
+  });
+});
+
+describe('an --out path through a file', () => {
+  it('says which part is a file', async () => {
+    const dir = await writeTenant({ 'clients.yaml': 'clients: []\n', 'notes.txt': 'a file\n' });
+    const res = await tenantctl(['plan', dir, '--out', join(dir, 'notes.txt', 'sub', 'p.json'), '--output', 'json'], { env });
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout).error.message).toBe(
+      `cannot write the plan to ${join(dir, 'notes.txt', 'sub', 'p.json')}: cannot create the directory ${join(dir, 'notes.txt', 'sub')}: ${join(dir, 'notes.txt')} is a file, not a directory`,
+    );
   });
 });
