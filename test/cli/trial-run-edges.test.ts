@@ -64,6 +64,19 @@ describe('an item with an unset secret and another problem', () => {
   });
 });
 
+describe('a secret keyword whose variable is unset, in a field that is compared', () => {
+  it('is one report where it is used, not also the field it left missing', async () => {
+    const dir = await writeTenant({
+      'environments/dev.yaml': 'keywords:\n  KEY_PEM: { env: EDGE_KEY_PEM }\n',
+      'clients.yaml': 'clients:\n  - name: Signed\n    app_type: non_interactive\n    credentials:\n      - { credential_type: public_key, name: k1, pem: "@@KEY_PEM@@" }\n',
+    });
+    const res = await tenantctl(['validate', dir, '--env', 'dev', '--output', 'json']);
+    expect(res.code).toBe(1);
+    const errors = (JSON.parse(res.stdout).diagnostics as { severity: string; message: string }[]).filter((d) => d.severity === 'error');
+    expect(errors.map((e) => e.message)).toEqual(["keyword 'KEY_PEM' cannot be used: environment variable EDGE_KEY_PEM is not set"]);
+  });
+});
+
 describe('plan --out FILE --output json when the file cannot be written', () => {
   it('prints one document with the plan and the error', async () => {
     const dir = await writeTenant({ 'clients.yaml': 'clients:\n  - { name: Saved Web, app_type: spa }\n' });
