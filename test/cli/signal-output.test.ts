@@ -64,3 +64,25 @@ describe('apply --fleet --output json stopped by SIGINT', () => {
     expect(await lockExists(two)).toBe(false);
   }, 30_000);
 });
+
+describe('apply --output markdown stopped by SIGINT', () => {
+  it('adds a failure block below the plan it printed, for the PR comment', async () => {
+    const dir = await writeTenant({ 'tenant.yaml': 'clients:\n  - { name: Slow Md, app_type: non_interactive }\n' });
+    await one.faults([{ method: 'POST', path: '/api/v2/clients', latencyMs: 3000, probability: 1 }]);
+    const child = spawn(process.execPath, [`${process.cwd()}/dist/bin/cli.js`, 'apply', dir, '--auto-approve', '--output', 'markdown'], {
+      env: { ...process.env, AUTH0_DOMAIN: one.url, AUTH0_CLIENT_ID: one.clientId, AUTH0_CLIENT_SECRET: one.clientSecret },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    while (!(await lockExists(one))) await new Promise((r) => setTimeout(r, 20));
+    // The plan is printed just after the lock is taken and the tenant read.
+    while (!stdout.includes('`clients/Slow Md`')) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(stdout.indexOf('### tenantctl apply failed')).toBeGreaterThan(stdout.indexOf('`clients/Slow Md`'));
+    expect(stdout).toContain('**Error** (`interrupted`): SIGINT received: the apply stopped');
+    expect(await lockExists(one)).toBe(false);
+  }, 30_000);
+});
