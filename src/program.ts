@@ -8,7 +8,7 @@ import type { PlanCommandOptions } from './commands/plan.js';
 import type { UnlockOptions } from './commands/unlock.js';
 import { TenantctlError } from './errors.js';
 import { EXIT_HELP, outputOption, envOption, targetOption, fleetOption, parallelOption, emulatorOption } from './program-options.js';
-import { failJson, wantsJson } from './program-errors.js';
+import { failOutput, outputWanted } from './program-errors.js';
 import { RISKY_CHANGES } from './plan/risky-changes.js';
 
 function build(io: Io, out: Out, setCode: (code: number) => void): Command {
@@ -258,7 +258,6 @@ export async function usageProblem(argv: string[]): Promise<string | undefined> 
   }
 }
 
-/** `--output json` as given on the command line, for errors commander raises before any action runs. */
 /** Run the CLI in-process; returns the exit code. The bin wrapper is the only caller of process.exit. */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = 0;
@@ -268,32 +267,33 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const program = build(io, out, (c) => {
     code = c;
   });
-  let json = wantsJson(argv);
+  // How a failure is printed on stdout: the command line's --output, once commander has read it.
+  const failure = { format: outputWanted(argv), command: argv.find((arg) => !arg.startsWith('-')) ?? 'tenantctl' };
   program.hook('preAction', (_program, command) => {
-    json = command.opts().output === 'json';
+    Object.assign(failure, { format: command.opts().output as OutputFormat | undefined, command: command.name() });
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof Exit) {
-      if (error.reason) failJson(out, json, error.reason);
+      if (error.reason) failOutput(out, failure, error.reason);
       return error.code;
     }
     if (error instanceof CommanderError) {
-      if (error.exitCode !== 0) failJson(out, json, { code: 'usage', message: error.message.replace(/^error: /, '') });
+      if (error.exitCode !== 0) failOutput(out, failure, { code: 'usage', message: error.message.replace(/^error: /, '') });
       return error.exitCode === 0 ? 0 : 1;
     }
     if (error instanceof TenantctlError) {
       out.note(`${out.errStyle.red('Error:')} ${error.message}\n`);
       if (error.hint) out.note(`  ${error.hint}\n`);
-      failJson(out, json, error);
+      failOutput(out, failure, error);
       return 1;
     }
     out.note(
       `tenantctl hit a bug; please report it with this trace:\n${(error as Error).stack ?? String(error)}\n`,
     );
-    failJson(out, json, { code: 'bug', message: (error as Error).message ?? String(error) });
+    failOutput(out, failure, { code: 'bug', message: (error as Error).message ?? String(error) });
     return 1;
   }
 }

@@ -10,7 +10,7 @@ import { unsetSecretsSent } from '../unset-secret.js';
 import { staleReasons } from '../plan/stale.js';
 import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
 import type { Change, Live, Plan } from '../plan/types.js';
-import { failJson } from '../program-errors.js';
+import { failOutput } from '../program-errors.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
@@ -32,9 +32,9 @@ function takeLock(dir: string | undefined, options: ApplyCommandOptions, io: Io,
   const timeoutMs = parseDuration(options.lockTimeout ?? '0', '--lock-timeout');
   const command = options.plan ? `apply --plan ${options.plan}` : `apply ${dir ?? ''}${options.env === undefined ? '' : ` --env ${options.env}`}`;
   // A cancelled CI job (SIGTERM) or Ctrl-C ends the process before the run can print its document: with
-  // --output json, stdout would be empty. It gets the error and what was known by then (plan, result).
+  // --output json or markdown, stdout would lack it. It gets the error and what was known by then (plan, result).
   const onSignal = (signal: NodeJS.Signals) =>
-    failJson(out, options.output === 'json', {
+    failOutput(out, { format: options.output, command: 'apply' }, {
       code: 'interrupted',
       message: `${signal} received: the apply stopped; changes not listed as applied may or may not have been made`,
       hint: 'Run apply again: it plans from the live tenant and converges.',

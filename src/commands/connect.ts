@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type ApiClient, createApiClient } from '../api/client.js';
 import { type Endpoint, parseDomain } from '../api/domain.js';
 import { type Credentials, createTokenProvider, type RetryHook } from '../api/token.js';
 import type { RunningEmulator } from '../emulator/index.js';
 import { TenantctlError } from '../errors.js';
+import { makeDirectory } from '../make-dir.js';
 import type { Io, Out } from './io.js';
 
 export interface Connection {
@@ -53,7 +53,7 @@ export function emulatorClient(emulator: RunningEmulator): { api: ApiClient; end
 export async function connect(io: Io, out: Out, options: ConnectOptions): Promise<Connection> {
   if (options.emulator) {
     const statePath = resolve(io.cwd, '.tenantctl/emulator.json');
-    await mkdir(dirname(statePath), { recursive: true });
+    await makeDirectory(dirname(statePath));
     // Loaded only here: the emulator (its TLS and key libraries included) would cost every plan against a
     // real tenant a third of a second of start-up.
     const { startEmulator } = await import('../emulator/index.js');

@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { EXAMPLE } from '../convert/keyword-types.js';
 import { type Converted, convertSections, type Note } from '../convert/sections.js';
 import { readConfig, readDirectory, readYaml, type Sections } from '../convert/source.js';
 import { TenantctlError } from '../errors.js';
+import { makeDirectory } from '../make-dir.js';
 import { FILE_OF, renderKindFile } from '../export/files.js';
 import type { Json, JsonObject } from '../json.js';
 import { handlers, KINDS } from '../kinds/index.js';
@@ -73,7 +74,7 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
   for (const name of excluded.unmatched)
     converted.problems.push({ section: 'config', file: options.config ?? '', line: 1, message: `AUTH0_EXCLUDED_RESOURCE_SERVERS names '${name}', which is not in the files: add its identifier under exclude.resourceServers by hand` });
 
-  await mkdir(join(outDir, 'environments'), { recursive: true });
+  await makeDirectory(join(outDir, 'environments'), '--out');
   const report: Report = {
     ...converted,
     files: [],

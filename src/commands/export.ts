@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLive } from '../api/read-live.js';
 import { TenantctlError } from '../errors.js';
+import { makeDirectory } from '../make-dir.js';
 import { readExclusions, renderExclusions } from '../export/exclusions.js';
 import { type Binding, FILE_OF, renderEnvironment, renderKindFile } from '../export/files.js';
 import { type KeywordNamer, manifestItem } from '../export/manifest-form.js';
@@ -117,6 +118,8 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
   const envFile = join('environments', `${options.env}.yaml`);
   const known = await readExclusions(outDir, { env: options.env, written: kinds.map((k) => FILE_OF[k]), cwd: io.cwd });
   await refuseOverlaps(outDir, kinds, io.cwd);
+  // Made before the tenant is read, so a path that cannot be written is said at once, not after the read.
+  await makeDirectory(join(outDir, 'environments'), '--out');
   const connection = await connect(io, out, { emulator: options.emulator });
   const result: Exported = { files: [], objects: 0, skipped: [], omitted: [], excluded: 0, variables: [], neededToPlan: [] };
   try {
@@ -131,7 +134,6 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
     const ctx = kindContext(live);
     const bindings = new Map<string, Binding>();
     const keyword = keywordNamer(bindings);
-    await mkdir(outDir, { recursive: true });
     for (const kind of kinds) {
       const handler = handlers[kind];
       const items: JsonObject[] = [];
@@ -164,7 +166,6 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
       result.files.push(FILE_OF[kind]);
       result.objects += items.length;
     }
-    await mkdir(join(outDir, 'environments'), { recursive: true });
     const existing = await readFile(join(outDir, envFile), 'utf8').catch(() => undefined);
     await writeFile(join(outDir, envFile), renderEnvironment(bindings, live.domain, existing));
     result.files.push(envFile);

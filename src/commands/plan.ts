@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { TenantctlError } from '../errors.js';
+import { makeDirectory } from '../make-dir.js';
 import { planDocument, sealPlanText, serializePlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { driftDocument } from '../render/drift-json.js';
@@ -80,16 +81,21 @@ export async function planCommand(
   const dir = needDir(dirArg, 'plan');
   const file = options.out === undefined ? undefined : resolve(io.cwd, options.out);
   // The directory is made before any work, so a plan is never computed only to be lost.
-  if (file) await writeOrExplain(file, () => mkdir(dirname(file), { recursive: true }));
+  if (file) await writeOrExplain(file, () => makeDirectory(dirname(file)));
   const { plan, connection } = await makePlan(dir, options, io, out);
   await connection.close();
-  printPlan(plan, options.output, out);
+  // A JSON document is printed once the file is written: if the write fails, the error's document
+  // (program.ts) carries the plan, as apply's carries its result so far, and stdout stays one document.
+  const json = options.output === 'json';
+  if (json) out.context.plan = planDocument(plan);
+  else printPlan(plan, options.output, out);
   if (file && options.out) {
     await writeOrExplain(file, () => writeFile(file, sealPlanText(out.redact(serializePlan(plan)))));
     out.note(
       `Saved the plan to ${options.out}; apply exactly it with: tenantctl apply --plan ${options.out}\n`,
     );
   }
+  if (json) printPlan(plan, 'json', out);
   return options.detailedExitcode && plan.changes.length > 0 ? 2 : 0;
 }
 

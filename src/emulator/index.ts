@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { TenantctlError } from '../errors.js';
+import { makeDirectory } from '../make-dir.js';
 import { importKeys } from './auth.js';
 import { arm, type FaultRule, noFaults, parseFaultSpec } from './faults.js';
 import { createRateLimiter, type ResetMode } from './rate-limit.js';
@@ -159,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       state.tls = await tlsMaterial(state.tls, tlsHosts(host, tenant.domain));
       secure.setSecureContext({ key: state.tls.key, cert: state.tls.cert });
       if (certPath) {
-        await mkdir(dirname(certPath), { recursive: true });
+        await makeDirectory(dirname(certPath), '--tls-cert');
         await writeFile(certPath, state.tls.cert);
       }
     }

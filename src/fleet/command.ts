@@ -1,7 +1,8 @@
 import { TenantctlError } from '../errors.js';
 import type { Io, Out, OutputFormat } from '../commands/io.js';
+import { onStopSignal } from '../lock/connection.js';
 import { type FleetTenant, loadFleet } from './file.js';
-import { runFleet } from './run.js';
+import { runFleet, type TenantRun } from './run.js';
 import { type FleetCommand, fleetJson, fleetMarkdown, fleetText, worstCode } from './summary.js';
 
 export interface FleetOptions {
@@ -65,6 +66,20 @@ function tenantArgs(command: FleetCommand, options: FleetOptions, tenant: FleetT
   ];
 }
 
+/** The combined summary in the chosen format; with `stopped`, the signal that ended the fleet before its tenants. */
+function printSummary(command: FleetCommand, runs: TenantRun[], run: { output: OutputFormat; out: Out; stopped?: NodeJS.Signals }) {
+  const { out, stopped } = run;
+  const error = stopped && {
+    code: 'interrupted',
+    message: `${stopped} received: the fleet stopped${command === 'apply' ? "; a tenant's changes not listed as applied may or may not have been made" : ''}`,
+    hint: `Run the fleet's ${command} again${command === 'apply' ? ': each tenant plans from its live tenant and converges' : ''}.`,
+  };
+  const after = error ? `${error.message}\n` : '';
+  if (run.output === 'json') out.printJson({ ...(fleetJson(command, runs) as object), ...(error ? { error } : {}) });
+  else if (run.output === 'markdown') out.print(`${fleetMarkdown(command, runs)}${after && `\n**${after.trim()}**\n`}`);
+  else out.print(`${fleetText(command, runs, out.style)}${after}`);
+}
+
 /** `plan|apply|drift --fleet FILE`: every tenant as its own run, one combined summary, the worst code. */
 export async function fleetCommand(
   command: FleetCommand,
@@ -79,16 +94,32 @@ export async function fleetCommand(
   // Each tenant's run masks its own secrets; the fleet masks them too, for anything it repeats.
   out.setSecrets(tenants.flatMap((t) => io.env[t.clientSecretEnv] ?? []));
   out.note(out.errStyle.dim(`Running ${command} for ${tenants.length} tenant(s), ${Math.min(parallel, tenants.length)} at once...\n`));
-  const runs = await runFleet(tenants, {
-    parallel,
-    env: io.env,
-    cwd: io.cwd,
-    args: (tenant) => tenantArgs(command, options, tenant),
-    onDone: (run) => out.note(out.errStyle.dim(`  ${run.name}: exit ${run.code}\n`)),
-    note: (text) => out.note(text),
+  // Ctrl-C or a cancelled CI job ends the process before the fleet's summary: it is printed on the signal,
+  // with each tenant as far as it got (an apply's own document says `interrupted`, with its result so far).
+  let soFar: (stopped: string) => TenantRun[] = () => [];
+  let stopped: NodeJS.Signals | undefined;
+  const unlisten = onStopSignal(async (signal) => {
+    stopped = signal;
+    // Each tenant's own signal handler prints its document in this same turn (lock/connection.ts).
+    await new Promise(setImmediate);
+    printSummary(command, soFar(`stopped by ${signal}`), { output: options.output, out, stopped: signal });
   });
-  if (options.output === 'json') out.printJson(fleetJson(command, runs));
-  else if (options.output === 'markdown') out.print(fleetMarkdown(command, runs));
-  else out.print(fleetText(command, runs, out.style));
+  let runs: TenantRun[];
+  try {
+    runs = await runFleet(tenants, {
+      parallel,
+      env: io.env,
+      cwd: io.cwd,
+      args: (tenant) => tenantArgs(command, options, tenant),
+      onDone: (run) => out.note(out.errStyle.dim(`  ${run.name}: exit ${run.code}\n`)),
+      note: (text) => out.note(text),
+      soFar: (read) => (soFar = read),
+    });
+  } finally {
+    unlisten();
+  }
+  // Printed already when the signal came; the process ends by it once the locks are gone.
+  if (stopped) return 1;
+  printSummary(command, runs, { output: options.output, out });
   return worstCode(runs);
 }

@@ -53,24 +53,35 @@ function lastLine(text: string): string {
  * ten processes at once spent most of two cores starting up. A failure is the run's exit code and error
  * document, as from a process of its own.
  */
-async function runOne(tenant: FleetTenant, args: string[], env: Record<string, string>, cwd: string): Promise<TenantRun> {
-  const { run } = await import('../program.js');
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-    cwd,
+async function runOne(
+  tenant: FleetTenant,
+  run: { args: string[]; env: Record<string, string>; cwd: string; captured: Captured },
+): Promise<TenantRun> {
+  const { run: tenantctl } = await import('../program.js');
+  const { captured } = run;
+  const code = await tenantctl(run.args, {
+    stdout: { write: (text: string) => (captured.stdout += text) },
+    stderr: { write: (text: string) => (captured.stderr += text) },
+    env: run.env,
+    cwd: run.cwd,
   });
-  let document: Record<string, unknown> | undefined;
-  try {
-    document = JSON.parse(stdout) as Record<string, unknown>;
-  } catch {
-    document = undefined;
-  }
-  const failure = document ? undefined : lastLine(stderr) || `ended with exit code ${code} without output`;
+  const document = documentIn(captured.stdout);
+  const failure = document ? undefined : lastLine(captured.stderr) || `ended with exit code ${code} without output`;
   return { name: tenant.name, code, document, failure };
+}
+
+/** What a tenant's run has written so far: a run a signal stops prints its document without returning. */
+interface Captured {
+  stdout: string;
+  stderr: string;
+}
+
+function documentIn(stdout: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(stdout) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 const failed = (name: string, failure: string): TenantRun => ({ name, code: 1, document: undefined, failure });
@@ -91,9 +102,25 @@ export async function runFleet(
     onDone?: (run: TenantRun) => void;
     /** Where the fleet reports a crash's trace (stderr). */
     note: (text: string) => void;
+    /**
+     * Given at the start: reads every tenant's state at any moment (a signal stops the fleet before its
+     * summary), in fleet order. A tenant still running counts as failed, with what it printed so far.
+     */
+    soFar?: (read: (stopped: string) => TenantRun[]) => void;
   },
 ): Promise<TenantRun[]> {
   const results: TenantRun[] = new Array(tenants.length);
+  const running = new Map<number, Captured>();
+  options.soFar?.((stopped) =>
+    tenants.map((tenant, i) => {
+      const done = results[i];
+      if (done) return done;
+      const captured = running.get(i);
+      if (!captured) return failed(tenant.name, `not started: ${stopped}`);
+      const document = documentIn(captured.stdout);
+      return { name: tenant.name, code: 1, document, failure: document ? undefined : `${stopped} before it printed anything` };
+    }),
+  );
   const watch = watchCrashes(options.note);
   const crashedAfter = new Map<number, () => Error | undefined>();
   let next = 0;
@@ -115,7 +142,9 @@ export async function runFleet(
           tenant.name,
           () => {
             testCrash(options.env, tenant.name);
-            return runOne(tenant, options.args(tenant), env, options.cwd);
+            const captured = { stdout: '', stderr: '' };
+            running.set(i, captured);
+            return runOne(tenant, { args: options.args(tenant), env, cwd: options.cwd, captured });
           },
           (error) => failed(tenant.name, `crashed: ${error.message}`),
         );
@@ -123,6 +152,7 @@ export async function runFleet(
         crashedAfter.set(i, () => scope.crashed);
       }
       results[i] = result;
+      running.delete(i);
       options.onDone?.(result);
     }
   };

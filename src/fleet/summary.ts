@@ -77,7 +77,9 @@ function outcome(command: FleetCommand, run: TenantRun): string {
   if (command === 'apply' && result) {
     const firstFailure = result.failed[0];
     const line = `applied ${result.applied.length}, failed ${result.failed.length}, not attempted ${result.notAttempted.length}${summary ? ` (plan: ${counts(summary)})` : ''}`;
-    return firstFailure ? `${line}; ${firstFailure.address}: ${firstFailure.error}` : line;
+    // An apply a signal stopped has a result so far and the error saying so.
+    const stopped = error ? `; ${error.message.split('\n')[0]}` : '';
+    return `${firstFailure ? `${line}; ${firstFailure.address}: ${firstFailure.error}` : line}${stopped}`;
   }
   if (error) return `error: ${error.message.split('\n')[0]}`;
   if (!summary) return 'no result';

@@ -67,6 +67,11 @@ export interface KindPlanOutput {
   skipped: Skip[];
   warnings: string[];
   notes: string[];
+  /**
+   * The notes again for a subset of `changes` (what `--target` kept), when they count changes: a note
+   * saying "4 to create via 1 import job" over a plan that creates one user misleads.
+   */
+  notesFor?(changes: Change[]): string[];
   /** Problems that make a plan impossible (e.g. two live objects with one key). */
   errors: string[];
 }

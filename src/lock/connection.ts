@@ -33,6 +33,12 @@ function listen(release: (signal: NodeJS.Signals) => Promise<unknown>): () => vo
 }
 
 /**
+ * Runs `hook` when SIGINT or SIGTERM stops the process, with the locks' removals and before the signal
+ * ends it (within the same 5 s): a fleet prints its summary so far there. Returns the way to stop listening.
+ */
+export const onStopSignal = (hook: (signal: NodeJS.Signals) => Promise<unknown>): (() => void) => listen(hook);
+
+/**
  * Take the apply lock for the life of a connection: closing the connection releases it first, so every
  * path that closes (success, refusal, error) also unlocks. Ctrl-C or a cancelled CI job (SIGINT/SIGTERM)
  * removes the lock too, within a few seconds, before the signal ends the process as it would have.

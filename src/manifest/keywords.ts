@@ -14,10 +14,12 @@ import { fromJson, plainJsonOf, type YEntry, type YNode } from './ynode.js';
 export interface Replacer {
   /**
    * The tree with keywords replaced; nodes whose replacement failed are marked broken and reported.
-   * A mapping entry whose whole value is a secret keyword with its variable unset is left out of the tree
-   * and listed in `unset` (path within the node, variable): see unset-secret.ts.
+   * A mapping entry whose whole value is a secret keyword with its variable unset, at a path `deferrable`
+   * accepts (the kind's secret fields), is left out of the tree and listed in `unset` (path within the node,
+   * variable): see unset-secret.ts. Anywhere else it is reported and broken like any unset keyword: left
+   * out, its absence made a second error (`public_key needs exactly one of pem or pem_file`).
    */
-  replace(node: YNode): { node: YNode; diagnostics: Diag[]; unset: UnsetField[] };
+  replace(node: YNode, deferrable?: (path: (string | number)[]) => boolean): { node: YNode; diagnostics: Diag[]; unset: UnsetField[] };
   /** Names of the keywords used so far, across calls. */
   used: Set<string>;
 }
@@ -48,6 +50,7 @@ export function keywordReplacer(table: KeywordTable): Replacer {
   // Problems of the current `replace` call; each call starts a fresh list so callers can attach an address.
   let diagnostics: Diag[] = [];
   let unset: UnsetField[] = [];
+  let deferrable: (path: (string | number)[]) => boolean = () => false;
   const used = new Set<string>();
   const sizes = new Map<string, number>();
   let budget = MAX_KEYWORD_VALUES;
@@ -177,7 +180,7 @@ export function keywordReplacer(table: KeywordTable): Replacer {
         const dropped = new Set<number>();
         node.entries.forEach((entry, i) => {
           const secret = unsetSecretOf(entry.value);
-          if (secret !== undefined) {
+          if (secret !== undefined && deferrable([...path, entry.key])) {
             dropped.add(i);
             unset.push({ path: [...path, entry.key], ...secret, loc: entry.value.loc });
             return;
@@ -191,9 +194,10 @@ export function keywordReplacer(table: KeywordTable): Replacer {
     }
   };
 
-  const replace = (node: YNode) => {
+  const replace = (node: YNode, secretField?: (path: (string | number)[]) => boolean) => {
     diagnostics = [];
     unset = [];
+    deferrable = secretField ?? (() => false);
     // Every keyword use is written with @@ or ##: plain data without either needs no walk of its tree.
     const data = plainJsonOf(node);
     if (data !== undefined && !mentionsKeyword(data)) return { node, diagnostics, unset };

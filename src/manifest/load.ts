@@ -140,19 +140,32 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded, fast: bo
   return quick ? 'fast' : 'located';
 }
 
+/** Whether a path within an item is one of its kind's `secretFields` (write-only, never compared). */
+const secretPaths = new Map<Kind, (path: (string | number)[]) => boolean>();
+function secretFieldTest(kind: Kind): (path: (string | number)[]) => boolean {
+  let test = secretPaths.get(kind);
+  if (test) return test;
+  const secret = (handlerFor(kind).secretFields ?? []).map((field) => field.split('.'));
+  test = (path) =>
+    secret.some((steps) => steps.length === path.length && steps.every((step, i) => step === String(path[i]) || (step === '*' && typeof path[i] === 'number')));
+  secretPaths.set(kind, test);
+  return test;
+}
+
 /**
- * Secret fields (the kind's `secretFields`: write-only, never compared) whose variables are unset were
- * checked without them; they come back as stand-ins (unset-secret.ts), sensitive like any secret, so a
- * change that sends one is refused at apply. A secret keyword anywhere else is needed to plan (its field is
- * compared): as before, the item is dropped and the unset variable reported where it is used.
+ * Secret fields whose variables are unset were checked without them; they come back as stand-ins
+ * (unset-secret.ts), sensitive like any secret, so a change that sends one is refused at apply. A secret
+ * keyword anywhere else is needed to plan (its field is compared): the replacer reports it where it is
+ * used, like any unset keyword, and the item is dropped.
+ *
+ * An unset secret in a secret field is never why an item is dropped: when something else drops it (another
+ * unset variable, a bad value), that is the one report. Naming the secret too as "cannot be used" sent
+ * people to set a variable that neither validate nor plan needs.
  */
 function withUnsetSecrets(item: CheckedItem, unset: UnsetField[]): Diag[] {
-  const secret = (handlerFor(item.kind).secretFields ?? []).map((field) => field.split('.'));
-  const isSecretField = (path: (string | number)[]) =>
-    secret.some((steps) => steps.length === path.length && steps.every((step, i) => step === String(path[i]) || (step === '*' && typeof path[i] === 'number')));
   const body = item.body;
-  const deferrable = unset.every((u) => isSecretField(u.path));
-  const placed = body === undefined || !deferrable ? [] : unset.filter((u) => setIn(body, u.path, () => unsetSecret(u.env), { create: true }));
+  if (body === undefined) return [];
+  const placed = unset.filter((u) => setIn(body, u.path, () => unsetSecret(u.env), { create: true }));
   if (placed.length < unset.length) item.body = undefined;
   else for (const u of placed) item.sensitive.push({ path: u.path, env: u.env });
   return unset
@@ -175,7 +188,7 @@ interface Collector extends Loaded {
 function checkNode(kind: Kind, node: YNode, into: Collector): void {
   const index = into.counts.get(kind) ?? 0;
   into.counts.set(kind, index + 1);
-  const replaced = into.replacer.replace(node);
+  const replaced = into.replacer.replace(node, secretFieldTest(kind));
   const pin = handlerFor(kind).singleton
     ? { node: replaced.node, diagnostics: [] }
     : takePin(replaced.node, () => `${kind}[${index}]`);

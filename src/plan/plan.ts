@@ -107,6 +107,15 @@ function countKind(kind: Kind, desired: Desired, out: KindPlanOutput): KindCount
   return { managed: (desired.kinds[kind] ?? []).length, unmanaged, skipped };
 }
 
+/** The notes of what a --target plan keeps: none for a kind it left out, recounted for a kind it cut. */
+function targetedNotes(notesOf: Map<Kind, Pick<KindPlanOutput, 'notes' | 'notesFor'>>, changes: Change[]): string[] {
+  return [...notesOf].flatMap(([kind, { notes, notesFor }]) => {
+    const kept = changes.filter((c) => c.kind === kind);
+    if (kept.length === 0) return [];
+    return notesFor ? notesFor(kept) : notes;
+  });
+}
+
 /**
  * The plan: pure and synchronous. Both sides are canonicalized by the same handler function, matched by
  * natural key, compared on declared fields only, then ordered so dependencies are created first and
@@ -120,8 +129,8 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
   const counts: Plan['counts'] = {};
   const excluded = exclusionMatcher(desired.exclude ?? []);
   const removed = new Map<Kind, Set<string>>();
-  // A kind's notes (how its users will be written) say nothing true when --target left all its changes out.
-  const notesOf = new Map<Kind, string[]>();
+  // A kind's notes (how its users will be written) count its changes: with --target, only those kept.
+  const notesOf = new Map<Kind, Pick<KindPlanOutput, 'notes' | 'notesFor'>>();
   // Dependencies first, so a kind's plan can see what its dependencies will change (new clients).
   for (const kind of dependencyOrder().filter((k) => managedKinds.includes(k))) {
     const handler = handlers[kind];
@@ -162,7 +171,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     };
     counts[kind] = countKind(kind, desired, out);
     for (const field of ['changes', 'skipped', 'warnings', 'errors'] as const) (all[field] as unknown[]).push(...out[field]);
-    notesOf.set(kind, out.notes);
+    notesOf.set(kind, out);
   }
   const targeted = opts.targets?.length
     ? applyTargets(all.changes, opts.targets)
@@ -197,7 +206,7 @@ export function plan(desired: Desired, live: Live, opts: PlanOptions = {}): Plan
     changes,
     skipped: [...all.skipped, ...targeted.skipped],
     warnings: all.warnings,
-    notes: [...notesOf].flatMap(([kind, notes]) => (opts.targets?.length && !changes.some((c) => c.kind === kind) ? [] : notes)),
+    notes: opts.targets?.length ? targetedNotes(notesOf, changes) : [...notesOf.values()].flatMap((o) => o.notes),
     refs,
     managedKinds,
     // What the live read covered, so a saved plan's apply re-reads exactly that.

@@ -91,6 +91,7 @@ export function planUsers(kindHandler: KindHandler, input: KindPlanInput): KindP
     planRoleDelta(change);
   }
   out.errors.push(...userIdErrors(input, handler));
-  out.notes.push(...pathNotes(out.changes, input.live.length, bulkThreshold()));
-  return out;
+  const notesFor = (changes: Change[]) => pathNotes(changes, input.live.length, bulkThreshold());
+  out.notes.push(...notesFor(out.changes));
+  return { ...out, notesFor };
 }
