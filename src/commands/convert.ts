@@ -117,7 +117,7 @@ function print(report: Report, options: ConvertOptions, out: Out) {
   list('Unknown fields, left out', report.unknownFields);
   list('To fix by hand', report.problems);
   if (report.fromEnvironment.length > 0) {
-    const json = new Map(report.jsonKeywords.map((k) => [k.name, k.types.map((t) => EXAMPLE[t]).join(', or ')]));
+    const json = new Map(report.jsonKeywords.map((k) => [k.name, `${k.types.map((t) => EXAMPLE[t]).join(', or ')}${k.sensitive ? ' (a secret: never printed)' : ''}`]));
     const lines = report.fromEnvironment.map((name) => (json.has(name) ? `${name}: must hold ${json.get(name)}` : name));
     out.print(`\nKeywords read from the environment (set these before planning):\n  ${lines.join('\n  ')}\n`);
   }

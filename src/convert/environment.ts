@@ -1,12 +1,26 @@
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-import type { Kind } from '../kinds/index.js';
+import { handlers, type Kind } from '../kinds/index.js';
 import { type JsonType, jsonTypesAt } from './keyword-types.js';
 
 /** A keyword bound to a variable that must hold JSON: where it stands for a list, a mapping, a number... */
 export interface JsonKeyword {
   name: string;
   types: JsonType[];
+  /** It stands for a secret field or a value holding one (a connection's `options.signing_key`). */
+  sensitive: boolean;
+}
+
+/**
+ * Whether a value at `path` of a `kind` item is, or holds, one of the kind's secret fields: a keyword there
+ * is a secret even when it stands for a mapping (the deploy tool's users keep `signing_key: @@SIGNING_KEY@@`
+ * with cert and key in one variable).
+ */
+function holdsSecret(kind: Kind, path: readonly (string | number)[]): boolean {
+  return (handlers[kind].secretFields ?? []).some((field) => {
+    const steps = field.split('.');
+    return path.length <= steps.length && path.every((step, i) => steps[i] === String(step) || (steps[i] === '*' && typeof step === 'number'));
+  });
 }
 
 /**
@@ -51,20 +65,21 @@ function pastedValue(value: Json): Json {
  * sensitive (a secret, for all tenantctl can tell), unless the field it stands for is a list, a mapping, a
  * number or a boolean: tenantctl reads a variable as text, so such a variable must hold JSON (CALLBACKS
  * holding '["https://a/cb"]', as deploy tool users keep lists) and is bound with `json: true`; such values
- * are configuration shown in plans, not secrets.
+ * are configuration shown in plans, unless they stand for a secret field or hold one (holdsSecret).
  */
 export function environmentKeywords(
   kinds: Partial<Record<Kind, JsonObject[]>>,
   mappings: Record<string, Json>,
 ): { keywords: JsonObject; fromEnvironment: string[]; json: JsonKeyword[]; mixed: string[]; unused: string[] } {
   const inText = new Set<string>();
-  const whole = new Map<string, { text: boolean; types: Set<JsonType> }>();
+  const whole = new Map<string, { text: boolean; types: Set<JsonType>; secret: boolean }>();
   const visit = (kind: Kind, value: Json, path: (string | number)[]) => {
     if (typeof value === 'string') {
       const exact = /^@@([A-Za-z0-9_]+)@@$/.exec(value);
       if (exact) {
-        const use = whole.get(exact[1] as string) ?? { text: false, types: new Set<JsonType>() };
+        const use = whole.get(exact[1] as string) ?? { text: false, types: new Set<JsonType>(), secret: false };
         whole.set(exact[1] as string, use);
+        use.secret ||= holdsSecret(kind, path);
         const types = jsonTypesAt(kind, path);
         if (types === undefined) use.text = true;
         else for (const t of types) use.types.add(t);
@@ -85,8 +100,9 @@ export function environmentKeywords(
     }
     fromEnvironment.push(name);
     if (use && use.types.size > 0 && !use.text && !inText.has(name)) {
-      keywords[name] = { env: name, json: true, sensitive: false };
-      json.push({ name, types: [...use.types].sort() });
+      // `sensitive` is left at its default (true) for a secret, written out for plain configuration.
+      keywords[name] = use.secret ? { env: name, json: true } : { env: name, json: true, sensitive: false };
+      json.push({ name, types: [...use.types].sort(), sensitive: use.secret });
       continue;
     }
     // Text in one place and a list (say) in another: no one variable fits both.

@@ -1,4 +1,5 @@
 import type { Json } from '../json.js';
+import { secretTexts } from '../redact.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import type { Loc, Place } from './types.js';
@@ -12,6 +13,8 @@ export interface Keyword {
   /** The environment variable the value comes from, for `{ env: VAR }` bindings. */
   env?: string;
   sensitive: boolean;
+  /** The variable is read as JSON (`json: true`); a plan file records this so apply parses it again. */
+  json?: boolean;
   /** Why the keyword cannot be used; its definition already carries the error. */
   unusable?: 'unset' | 'invalid';
 }
@@ -118,23 +121,18 @@ function defineKeyword(
     return undefined;
   }
   const binding = envBinding(node);
-  if (binding === 'invalid' || (binding?.json && binding.sensitive)) {
+  if (binding === 'invalid') {
     out.push(
-      binding === 'invalid'
-        ? error('invalid_keyword', `keyword '${name}': 'env' must be a variable name, and 'sensitive' and 'json' true or false`, {
-            loc,
-            hint: 'Write `{ env: VARIABLE }`, `{ env: VARIABLE, sensitive: false }` or `{ env: VARIABLE, json: true, sensitive: false }`.',
-          })
-        : error('invalid_keyword', `keyword '${name}': a value read as JSON cannot be sensitive`, {
-            loc,
-            hint: 'Add `sensitive: false`: lists, mappings, numbers and booleans are shown in plans like any value; keep secrets in text variables.',
-          }),
+      error('invalid_keyword', `keyword '${name}': 'env' must be a variable name, and 'sensitive' and 'json' true or false`, {
+        loc,
+        hint: 'Write `{ env: VARIABLE }`, `{ env: VARIABLE, sensitive: false }`, `{ env: VARIABLE, json: true }` (a secret read as JSON) or `{ env: VARIABLE, json: true, sensitive: false }`.',
+      }),
     );
     return { name, loc, value: null, sensitive: false, unusable: 'invalid' };
   }
   if (binding) {
     const text = processEnv[binding.env];
-    const value = text !== undefined && binding.json ? parseJson(name, binding.env, text, loc, out) : text;
+    const value = text !== undefined && binding.json ? parseJson({ name, env: binding.env, text, sensitive: binding.sensitive }, loc, out) : text;
     if (value === 'invalid') return { name, loc, value: null, env: binding.env, sensitive: false, unusable: 'invalid' };
     const keyword: Keyword = {
       name,
@@ -142,6 +140,7 @@ function defineKeyword(
       value: value ?? null,
       env: binding.env,
       sensitive: binding.sensitive,
+      ...(binding.json ? { json: true } : {}),
     };
     // An unset variable is reported where it is used, once per use, naming the resource: a secret field
     // can wait for the change that sends it (unset-secret.ts), any other use cannot. Reported here as well,
@@ -182,17 +181,23 @@ export function hasInline(text: string): boolean {
 
 /**
  * A variable that holds JSON (`json: true`): how the deploy tool's users keep lists and mappings in the
- * environment, e.g. CALLBACKS='["https://app.example/callback"]'. Such a value is never sensitive, so the
- * parser's message (which quotes the text) may be shown.
+ * environment, e.g. CALLBACKS='["https://app.example/callback"]'. The parser's message quotes the text, so
+ * it is shown only for a value that is not sensitive (an object of credentials can be one).
  */
-function parseJson(name: string, env: string, text: string, loc: Loc, out: Diag[]): Json | 'invalid' {
+function parseJson(
+  variable: { name: string; env: string; text: string; sensitive: boolean },
+  loc: Loc,
+  out: Diag[],
+): Json | 'invalid' {
+  const { name, env, text, sensitive } = variable;
   try {
     return JSON.parse(text) as Json;
   } catch (cause) {
+    const why = sensitive ? 'its value is not shown, as it is a secret' : (cause as Error).message;
     out.push(
-      error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is not JSON: ${(cause as Error).message}`, {
+      error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is not JSON: ${why}`, {
         loc,
-        hint: `Set ${env} to JSON, e.g. ${env}='["one","two"]' for a list, or drop \`json: true\` for a text value.`,
+        hint: `Set ${env} to JSON, e.g. ${env}='["one","two"]' for a list or ${env}='{"key":"value"}' for a mapping, or drop \`json: true\` for a text value.`,
       }),
     );
     return 'invalid';
@@ -231,13 +236,12 @@ export function unusedKeywords(table: KeywordTable, used: Set<string>): Diag[] {
   return out;
 }
 
-/** The text of every env-bound sensitive value that is set, for redaction. */
+/** The text of every env-bound sensitive value that is set, for redaction (each string inside a JSON one too). */
 export function secretsOf(table: KeywordTable): string[] {
   const out = new Set<string>();
   for (const keyword of table.keywords.values()) {
-    if (keyword.sensitive && keyword.env && typeof keyword.value === 'string' && keyword.value !== '') {
-      out.add(keyword.value);
-    }
+    if (!keyword.sensitive || !keyword.env || keyword.unusable !== undefined) continue;
+    for (const text of secretTexts(keyword.value)) if (text !== '') out.add(text);
   }
   return [...out];
 }

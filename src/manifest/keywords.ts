@@ -104,7 +104,8 @@ export function keywordReplacer(table: KeywordTable): Replacer {
         return { ...node, broken: true };
       }
       const value: YNode = { ...fromJson(keyword.value, node.loc), keyword: keyword.name };
-      return keyword.sensitive && keyword.env ? { ...value, sensitiveEnv: keyword.env } : value;
+      if (!keyword.sensitive || !keyword.env) return value;
+      return { ...value, sensitiveEnv: keyword.env, ...(keyword.json ? { sensitiveJson: true as const } : {}) };
     }
     const stray = STRAY_WHOLE.exec(text);
     if (stray) {
@@ -149,13 +150,13 @@ export function keywordReplacer(table: KeywordTable): Replacer {
   };
 
   /** A secret keyword (`@@NAME@@`, the whole value) whose variable is not set: its variable, else undefined. */
-  const unsetSecretOf = (node: YNode): { env: string; keyword: string } | undefined => {
+  const unsetSecretOf = (node: YNode): { env: string; keyword: string; json?: true } | undefined => {
     if (node.type !== 'scalar' || typeof node.value !== 'string') return undefined;
     const whole = WHOLE.exec(node.value);
     const keyword = whole ? table.keywords.get(whole[1]!) : undefined;
     if (table.none || keyword?.unusable !== 'unset' || !keyword.sensitive || !keyword.env) return undefined;
     used.add(keyword.name);
-    return { env: keyword.env, keyword: keyword.name };
+    return { env: keyword.env, keyword: keyword.name, ...(keyword.json ? { json: true as const } : {}) };
   };
 
   // A subtree without keywords comes back as the same object: most items use none, and copying every

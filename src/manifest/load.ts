@@ -154,7 +154,7 @@ function withUnsetSecrets(item: CheckedItem, unset: UnsetField[]): Diag[] {
   const deferrable = unset.every((u) => isSecretField(u.path));
   const placed = body === undefined || !deferrable ? [] : unset.filter((u) => setIn(body, u.path, () => unsetSecret(u.env), { create: true }));
   if (placed.length < unset.length) item.body = undefined;
-  else for (const u of placed) item.sensitive.push({ path: u.path, env: u.env });
+  else for (const u of placed) item.sensitive.push({ path: u.path, env: u.env, ...(u.json ? { json: true as const } : {}) });
   return unset
     .filter((u) => !placed.includes(u))
     .map((u) =>

@@ -170,6 +170,39 @@ describe('tenantctl convert deploy-cli', () => {
     expect(notJson.stderr).toMatch(/environments\/staging\.yaml:\d+:\d+ error \[invalid_env_json\] keyword 'JW_CALLBACKS' reads environment variable JW_CALLBACKS as JSON, and it is not JSON/);
   });
 
+  it('binds a keyword that stands for a mapping holding a secret as a sensitive JSON variable, never printed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    const file = join(dir, 'tenant.yaml');
+    await writeFile(
+      file,
+      [
+        'connections:',
+        '  - name: partner-saml',
+        '    strategy: samlp',
+        '    options:',
+        '      signInEndpoint: https://idp.partner.example/sso',
+        '      signing_key: @@SAML_SIGNING_KEY@@',
+        '',
+      ].join('\n'),
+    );
+    const res = await convert([file]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('SAML_SIGNING_KEY: must hold a JSON mapping, e.g. \'{"region":"eu"}\' (a secret: never printed)');
+    const keywords = await readFile(join(res.out, 'environments/staging.yaml'), 'utf8');
+    expect(keywords).toMatch(/SAML_SIGNING_KEY:\n\s+env: SAML_SIGNING_KEY\n\s+json: true\n/);
+    expect(keywords).not.toContain('sensitive: false');
+
+    const key = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-private-part';
+    const cert = 'MIIDdzCCAl-certificate-part';
+    const vars = { SAML_SIGNING_KEY: JSON.stringify({ key, cert }) };
+    const planned = await tenantctl(['plan', res.out, '--env', 'staging', '--out', join(dir, 'plan.json')], { env: { ...env, ...vars } });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('options: (sensitive)');
+    const printed = planned.stdout + planned.stderr + (await readFile(join(dir, 'plan.json'), 'utf8'));
+    expect(printed).not.toContain(key);
+    expect(printed).not.toContain(cert);
+  });
+
   it('says where a file does not parse, and what to do', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
     const file = join(dir, 'tenant.yaml');

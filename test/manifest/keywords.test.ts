@@ -145,22 +145,31 @@ describe('keyword replacement', () => {
     expect(result.desired.secrets).toEqual(['x'.repeat(300), 'tok-123']);
   });
 
-  it('reads a `json: true` variable as JSON, refuses one that is not, and refuses it sensitive', async () => {
+  it('reads a `json: true` variable as JSON, refuses one that is not, and keeps a sensitive one secret', async () => {
     const dir = await writeTenant({
       'environments/prod.yaml': [
         'keywords:',
         '  CALLBACKS: { env: T_CALLBACKS, json: true, sensitive: false }',
         '  LIFETIME: { env: T_LIFETIME, json: true, sensitive: false }',
-        '  SECRET_LIST: { env: T_SECRET_LIST, json: true }',
+        '  SECRET_META: { env: T_SECRET_META, json: true }',
         '',
       ].join('\n'),
-      'tenant.yaml': 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    jwt_configuration: { lifetime_in_seconds: "@@LIFETIME@@" }\n    web_origins: "@@SECRET_LIST@@"\n',
+      'tenant.yaml': 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    jwt_configuration: { lifetime_in_seconds: "@@LIFETIME@@" }\n    client_metadata: "@@SECRET_META@@"\n',
     });
-    const processEnv = { T_CALLBACKS: '["https://a.example/cb"]', T_LIFETIME: '3600', T_SECRET_LIST: '[]' };
-    const refused = await loadManifests(dir, { env: 'prod', processEnv });
-    expect(refused.diagnostics.map((d) => formatDiagnostic(d, dir).split('\n')[0])).toEqual([
-      "environments/prod.yaml:4:3 error [invalid_keyword] keyword 'SECRET_LIST': a value read as JSON cannot be sensitive",
-    ]);
+    const processEnv = { T_CALLBACKS: '["https://a.example/cb"]', T_LIFETIME: '3600', T_SECRET_META: '{"token":"tok-secret-123","other":"key-secret-456"}' };
+    const secret = await loadManifests(dir, { env: 'prod', processEnv });
+    expect(secret.diagnostics).toEqual([]);
+    const web = secret.desired.kinds.clients?.[0];
+    expect(web?.body.client_metadata).toEqual({ token: 'tok-secret-123', other: 'key-secret-456' });
+    expect(web?.sensitive).toEqual([{ path: ['client_metadata'], env: 'T_SECRET_META', json: true }]);
+    // Every string inside is masked on its own, wherever it is printed.
+    expect(secret.desired.secrets).toEqual(expect.arrayContaining(['tok-secret-123', 'key-secret-456', '{"token":"tok-secret-123","other":"key-secret-456"}']));
+
+    // A value the schema refuses is named by field, never shown.
+    const nested = await loadManifests(dir, { env: 'prod', processEnv: { ...processEnv, T_SECRET_META: '{"token":{"deep":"tok-secret-123"}}' } });
+    const lines = nested.diagnostics.map((d) => formatDiagnostic(d, dir)).join('\n');
+    expect(lines).toContain("'client_metadata.token'");
+    expect(lines).not.toContain('tok-secret-123');
 
     await writeFile(join(dir, 'tenant.yaml'), 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    jwt_configuration: { lifetime_in_seconds: "@@LIFETIME@@" }\n');
     await writeFile(join(dir, 'environments/prod.yaml'), 'keywords:\n  CALLBACKS: { env: T_CALLBACKS, json: true, sensitive: false }\n  LIFETIME: { env: T_LIFETIME, json: true, sensitive: false }\n');
