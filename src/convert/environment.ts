@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { handlers, type Kind } from '../kinds/index.js';
@@ -9,6 +10,8 @@ export interface JsonKeyword {
   types: JsonType[];
   /** It stands for a secret field or a value holding one (a connection's `options.signing_key`). */
   sensitive: boolean;
+  /** Its items are added to a list (`...@@KEY@@`): the deploy tool's variable held quoted items as text. */
+  splice?: true;
 }
 
 /**
@@ -58,6 +61,18 @@ function pastedValue(value: Json): Json {
 }
 
 /**
+ * The items a mapping the deploy tool pasted into a flow list gave it (markSplices): its text, as the tool
+ * pasted it (String(value): a list's items joined by commas), read as YAML between `[` and `]`. Undefined
+ * when that is not a list of values (the tool could not have read it either).
+ */
+function pastedItems(value: Json): Json[] | undefined {
+  if (isObject(value)) return undefined;
+  const doc = parseDocument(`[${typeof value === 'string' ? value : String(value)}]`);
+  const items = doc.errors.length === 0 ? (doc.toJSON() as Json) : undefined;
+  return Array.isArray(items) ? items : undefined;
+}
+
+/**
  * The keywords the converted files use, for environments/<env>.yaml: the value from the deploy tool's
  * AUTH0_KEYWORD_REPLACE_MAPPINGS when it has one, else bound to the environment variable of the same name
  * (the deploy tool read every environment variable as a keyword). A keyword used inside text (`##KEY##`)
@@ -70,15 +85,25 @@ function pastedValue(value: Json): Json {
 export function environmentKeywords(
   kinds: Partial<Record<Kind, JsonObject[]>>,
   mappings: Record<string, Json>,
-): { keywords: JsonObject; fromEnvironment: string[]; json: JsonKeyword[]; mixed: string[]; unused: string[] } {
+): { keywords: JsonObject; fromEnvironment: string[]; json: JsonKeyword[]; mixed: string[]; unused: string[]; notItems: string[] } {
   const inText = new Set<string>();
-  const whole = new Map<string, { text: boolean; types: Set<JsonType>; secret: boolean }>();
+  const whole = new Map<string, { text: boolean; types: Set<JsonType>; secret: boolean; splice: boolean }>();
+  const useOf = (name: string) => {
+    const use = whole.get(name) ?? { text: false, types: new Set<JsonType>(), secret: false, splice: false };
+    whole.set(name, use);
+    return use;
+  };
   const visit = (kind: Kind, value: Json, path: (string | number)[]) => {
     if (typeof value === 'string') {
       const exact = /^@@([A-Za-z0-9_]+)@@$/.exec(value);
-      if (exact) {
-        const use = whole.get(exact[1] as string) ?? { text: false, types: new Set<JsonType>(), secret: false };
-        whole.set(exact[1] as string, use);
+      // A splice (markSplices) adds a list's items: its variable holds a JSON list, never a secret.
+      const spliced = /^\.\.\.@@([A-Za-z0-9_]+)@@$/.exec(value);
+      if (spliced) {
+        const use = useOf(spliced[1] as string);
+        use.types.add('list');
+        use.splice = true;
+      } else if (exact) {
+        const use = useOf(exact[1] as string);
         use.secret ||= holdsSecret(kind, path);
         const types = jsonTypesAt(kind, path);
         if (types === undefined) use.text = true;
@@ -92,17 +117,21 @@ export function environmentKeywords(
   const fromEnvironment: string[] = [];
   const json: JsonKeyword[] = [];
   const mixed: string[] = [];
+  const notItems: string[] = [];
   for (const name of [...new Set([...whole.keys(), ...inText])].sort()) {
     const use = whole.get(name);
     if (name in mappings) {
-      keywords[name] = use && use.types.size > 0 && !use.text ? pastedValue(mappings[name] as Json) : (mappings[name] as Json);
+      const items = use?.splice ? pastedItems(mappings[name] as Json) : undefined;
+      if (use?.splice && items === undefined) notItems.push(name);
+      keywords[name] = items ?? (use && use.types.size > 0 && !use.text ? pastedValue(mappings[name] as Json) : (mappings[name] as Json));
       continue;
     }
     fromEnvironment.push(name);
     if (use && use.types.size > 0 && !use.text && !inText.has(name)) {
+      const secret = use.secret && !use.splice;
       // `sensitive` is left at its default (true) for a secret, written out for plain configuration.
-      keywords[name] = use.secret ? { env: name, json: true } : { env: name, json: true, sensitive: false };
-      json.push({ name, types: [...use.types].sort(), sensitive: use.secret });
+      keywords[name] = secret ? { env: name, json: true } : { env: name, json: true, sensitive: false };
+      json.push({ name, types: [...use.types].sort(), sensitive: secret, ...(use.splice ? { splice: true } : {}) });
       continue;
     }
     // Text in one place and a list (say) in another: no one variable fits both.
@@ -110,7 +139,7 @@ export function environmentKeywords(
     keywords[name] = inText.has(name) ? { env: name, sensitive: false } : { env: name };
   }
   const unused = Object.keys(mappings).filter((k) => !(k in keywords)).sort();
-  return { keywords, fromEnvironment, json, mixed, unused };
+  return { keywords, fromEnvironment, json, mixed, unused, notItems };
 }
 
 const names = (config: Record<string, Json>, key: string) =>

@@ -33,6 +33,8 @@ export const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 export const WHOLE = new RegExp(`^@@(${NAME})@@$`);
 export const INLINE = new RegExp(`##(${NAME})##`, 'g');
 export const STRAY_WHOLE = new RegExp(`@@(${NAME})@@`);
+/** A list item that adds the items of a list keyword in its place (keywords.ts). */
+export const SPLICE = new RegExp(`^\\.\\.\\.@@(${NAME})@@$`);
 const NAME_ONLY = new RegExp(`^${NAME}$`);
 
 /** Reads `keywords:` from a parsed environment file, resolving `{ env: VAR }` bindings. */

@@ -203,6 +203,50 @@ describe('tenantctl convert deploy-cli', () => {
     expect(printed).not.toContain(cert);
   });
 
+  it("adds a ##KEY## pasted into a flow list as the list's items (the deploy tool's array concatenation), in both layouts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    await writeFile(
+      join(dir, 'tenant.yaml'),
+      [
+        'clients:',
+        '  - name: Concat Web',
+        '    app_type: spa',
+        '    web_origins: [ "https://prod.example", ##GLOBAL_WEB_ORIGINS## ]',
+        '    callbacks: [ "https://prod.example/cb", ##MORE_CALLBACKS## ]',
+        // Quoted, the deploy tool pasted one string; as a whole item, @@KEY@@ is one JSON value.
+        '    allowed_logout_urls: [ "https://prod.example/bye", "https://##LOGOUT_HOST##/bye", @@ONE_LOGOUT@@ ]',
+        '',
+      ].join('\n'),
+    );
+    const mappings = { GLOBAL_WEB_ORIGINS: '"https://dev.example", "https://localhost:3000"', ONE_LOGOUT: 'https://one.example/bye' };
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ AUTH0_KEYWORD_REPLACE_MAPPINGS: mappings }));
+    const res = await convert([join(dir, 'tenant.yaml'), '--config', join(dir, 'config.json')]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`MORE_CALLBACKS: must hold a JSON list, e.g. '["one","two"]'; its items are added to a list: where the deploy tool read '"one", "two"', write '["one","two"]'`);
+    const clients = await readFile(join(res.out, 'clients.yaml'), 'utf8');
+    expect(clients).toContain('- ...@@GLOBAL_WEB_ORIGINS@@');
+    expect(clients).toContain('- ...@@MORE_CALLBACKS@@');
+    expect(clients).toContain('- https://##LOGOUT_HOST##/bye');
+    expect(await readFile(join(res.out, 'environments/staging.yaml'), 'utf8')).toMatch(/GLOBAL_WEB_ORIGINS:\n\s+- https:\/\/dev\.example\n\s+- https:\/\/localhost:3000\n/);
+
+    const vars = { MORE_CALLBACKS: '["https://dev.example/cb","https://localhost:3000/cb"]', LOGOUT_HOST: 'logout.example' };
+    await appliesAndConverges(res.out, vars);
+    const web = ((await emu.api('GET', '/api/v2/clients')).body as Record<string, unknown>[]).find((c) => c.name === 'Concat Web');
+    expect(web).toMatchObject({
+      web_origins: ['https://prod.example', 'https://dev.example', 'https://localhost:3000'],
+      callbacks: ['https://prod.example/cb', 'https://dev.example/cb', 'https://localhost:3000/cb'],
+      allowed_logout_urls: ['https://prod.example/bye', 'https://logout.example/bye', 'https://one.example/bye'],
+    });
+
+    // The directory layout: the same text in a client's JSON file.
+    const layout = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    await mkdir(join(layout, 'clients'));
+    await writeFile(join(layout, 'clients', 'Concat Dir.json'), '{\n  "name": "Concat Dir",\n  "app_type": "spa",\n  "web_origins": [ "https://prod.example", ##GLOBAL_WEB_ORIGINS## ]\n}\n');
+    const fromDir = await convert([layout, '--config', join(dir, 'config.json')]);
+    expect(fromDir.code, fromDir.stderr).toBe(0);
+    expect(await readFile(join(fromDir.out, 'clients.yaml'), 'utf8')).toContain('- ...@@GLOBAL_WEB_ORIGINS@@');
+  });
+
   it('says where a file does not parse, and what to do', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
     const file = join(dir, 'tenant.yaml');
