@@ -1,3 +1,5 @@
+import { parseJsonVariable } from './json-variable.js';
+
 /**
  * The last line of defence: any sensitive value that reaches output text is masked, whatever code path
  * put it there (an API error message that echoes a request value, mgmt-api.md §3.2, included). Every
@@ -52,9 +54,6 @@ export function secretTexts(value: unknown, raw?: string): string[] {
 /** The texts of a secret variable's value, as `secretTexts`; a `json: true` one is parsed first when it can be. */
 export function secretTextsOfVariable(raw: string, json: boolean): string[] {
   if (!json) return [raw];
-  try {
-    return secretTexts(JSON.parse(raw), raw);
-  } catch {
-    return [raw];
-  }
+  const parsed = parseJsonVariable(raw);
+  return 'value' in parsed ? secretTexts(parsed.value, raw) : [raw];
 }

@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { Json, JsonObject } from '../json.js';
+import { parseJsonVariable } from '../json-variable.js';
 import { isObject } from '../json.js';
 import { handlers, type Kind } from '../kinds/index.js';
 import { type JsonType, jsonTypesAt } from './keyword-types.js';
@@ -49,15 +50,12 @@ export function typedTextKeywords(kinds: Partial<Record<Kind, JsonObject[]>>): P
 
 /**
  * A mapping the deploy tool pasted as text where a list (say) belongs (`##KEY##`, see typedTextKeywords):
- * a string holding JSON is the value it gave there.
+ * a string holding JSON or a YAML list or mapping is the value it gave there (json-variable.ts).
  */
 function pastedValue(value: Json): Json {
   if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as Json;
-  } catch {
-    return value;
-  }
+  const parsed = parseJsonVariable(value);
+  return 'value' in parsed ? parsed.value : value;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Json } from '../json.js';
+import { jsonVariableExample, parseJsonVariable } from '../json-variable.js';
 import { secretTexts } from '../redact.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
@@ -182,9 +183,9 @@ export function hasInline(text: string): boolean {
 }
 
 /**
- * A variable that holds JSON (`json: true`): how the deploy tool's users keep lists and mappings in the
- * environment, e.g. CALLBACKS='["https://app.example/callback"]'. The parser's message quotes the text, so
- * it is shown only for a value that is not sensitive (an object of credentials can be one).
+ * A variable that holds JSON (`json: true`), or YAML (json-variable.ts): how the deploy tool's users keep
+ * lists and mappings in the environment, e.g. CALLBACKS='["https://app.example/callback"]'. The parser's
+ * message can quote the text, so it is shown only for a value that is not sensitive.
  */
 function parseJson(
   variable: { name: string; env: string; text: string; sensitive: boolean },
@@ -192,18 +193,16 @@ function parseJson(
   out: Diag[],
 ): Json | 'invalid' {
   const { name, env, text, sensitive } = variable;
-  try {
-    return JSON.parse(text) as Json;
-  } catch (cause) {
-    const why = sensitive ? 'its value is not shown, as it is a secret' : (cause as Error).message;
-    out.push(
-      error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is not JSON: ${why}`, {
-        loc,
-        hint: `Set ${env} to JSON, e.g. ${env}='["one","two"]' for a list or ${env}='{"key":"value"}' for a mapping, or drop \`json: true\` for a text value.`,
-      }),
-    );
-    return 'invalid';
-  }
+  const parsed = parseJsonVariable(text);
+  if ('value' in parsed) return parsed.value;
+  const why = sensitive ? ' (its value is not shown: it is a secret)' : `: ${parsed.error}`;
+  out.push(
+    error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is neither JSON nor a YAML list or mapping${why}`, {
+      loc,
+      hint: `Set ${env} to JSON or YAML, e.g. ${jsonVariableExample(env)}; or drop \`json: true\` for a text value.`,
+    }),
+  );
+  return 'invalid';
 }
 
 const BINDING_KEYS = new Set(['env', 'sensitive', 'json']);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TenantctlError } from '../errors.js';
 import type { Json } from '../json.js';
+import { parseJsonVariable } from '../json-variable.js';
 import { isObject, setIn } from '../json.js';
 import { KINDS } from '../kinds/types.js';
 import type { SensitiveValue } from '../manifest/types.js';
@@ -139,12 +140,10 @@ export function parsePlan(text: string, file: string, env: Record<string, string
       const value = env[s.env];
       if (!isObject(current) || value === undefined) missing.add(s.env);
       if (value === undefined || !s.json) return value ?? null;
-      try {
-        return JSON.parse(value) as Json;
-      } catch {
-        notJson.add(s.env);
-        return null;
-      }
+      const parsed = parseJsonVariable(value);
+      if ('value' in parsed) return parsed.value;
+      notJson.add(s.env);
+      return null;
     });
     return risk ? { ...filled, risk } : filled;
   });
@@ -159,8 +158,8 @@ export function parsePlan(text: string, file: string, env: Record<string, string
   }
   if (notJson.size > 0) {
     // The parser's message would quote the secret: only the variables are named.
-    throw new TenantctlError('plan_file', `the plan reads environment variable(s) ${[...notJson].join(', ')} as JSON, and they do not hold JSON; nothing was applied`, {
-      hint: 'Set them as they were when the plan was made (JSON, e.g. \'{"key":"value"}\').',
+    throw new TenantctlError('plan_file', `the plan reads environment variable(s) ${[...notJson].join(', ')} as JSON, and they hold neither JSON nor a YAML list or mapping; nothing was applied`, {
+      hint: 'Set them as they were when the plan was made (JSON or YAML, e.g. \'{"key":"value"}\' or \'key: value\').',
     });
   }
   return { ...plan, changes };

@@ -167,7 +167,7 @@ describe('tenantctl convert deploy-cli', () => {
 
     const notJson = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...vars, JW_CALLBACKS: 'https://a.example/cb' } });
     expect(notJson.code).toBe(1);
-    expect(notJson.stderr).toMatch(/environments\/staging\.yaml:\d+:\d+ error \[invalid_env_json\] keyword 'JW_CALLBACKS' reads environment variable JW_CALLBACKS as JSON, and it is not JSON/);
+    expect(notJson.stderr).toMatch(/environments\/staging\.yaml:\d+:\d+ error \[invalid_env_json\] keyword 'JW_CALLBACKS' reads environment variable JW_CALLBACKS as JSON, and it is neither JSON nor a YAML list or mapping/);
   });
 
   it('binds a keyword that stands for a mapping holding a secret as a sensitive JSON variable, never printed', async () => {
@@ -245,6 +245,30 @@ describe('tenantctl convert deploy-cli', () => {
     const fromDir = await convert([layout, '--config', join(dir, 'config.json')]);
     expect(fromDir.code, fromDir.stderr).toBe(0);
     expect(await readFile(join(fromDir.out, 'clients.yaml'), 'utf8')).toContain('- ...@@GLOBAL_WEB_ORIGINS@@');
+  });
+
+  it('reads a JSON variable written as YAML, as the deploy tool pasted it into its YAML, and says what to write otherwise', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    await writeFile(
+      join(dir, 'tenant.yaml'),
+      ['clients:', '  - name: Yaml Vars', '    app_type: spa', '    callbacks: ##YV_CALLBACKS##', '    client_metadata: ##YV_META##', ''].join('\n'),
+    );
+    const res = await convert([join(dir, 'tenant.yaml')]);
+    expect(res.code, res.stderr).toBe(0);
+    // A flow list as the deploy tool's users wrote it, and a block mapping over several lines.
+    const vars = { YV_CALLBACKS: '[https://a.example/cb, "https://b.example/cb"]', YV_META: 'region: eu\ntier: gold\n' };
+    await appliesAndConverges(res.out, vars);
+    const client = ((await emu.api('GET', '/api/v2/clients')).body as Record<string, unknown>[]).find((c) => c.name === 'Yaml Vars');
+    expect(client).toMatchObject({ callbacks: ['https://a.example/cb', 'https://b.example/cb'], client_metadata: { region: 'eu', tier: 'gold' } });
+
+    const word = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...env, ...vars, YV_CALLBACKS: 'https://a.example/cb' } });
+    expect(word.code).toBe(1);
+    expect(word.stderr).toContain("keyword 'YV_CALLBACKS' reads environment variable YV_CALLBACKS as JSON, and it is neither JSON nor a YAML list or mapping");
+    expect(word.stderr).toContain(`hint: Set YV_CALLBACKS to JSON or YAML, e.g. YV_CALLBACKS='["one","two"]' or '[one, two]' for a list`);
+    const broken = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...env, ...vars, YV_META: 'region: eu\n  tier: [gold' } });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("keyword 'YV_META' reads environment variable YV_META as JSON, and it is neither JSON nor a YAML list or mapping");
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('says where a file does not parse, and what to do', async () => {

@@ -47,7 +47,7 @@ describe('a secret keyword read as JSON (`json: true`, sensitive by default)', (
 
     const notJson = await tenantctl(['apply', '--plan', file], { env: { ...env, PARTNER_CREDS: `{"api_key": ${API_KEY}` } });
     expect(notJson.code).toBe(1);
-    expect(notJson.stderr).toContain('the plan reads environment variable(s) PARTNER_CREDS as JSON, and they do not hold JSON');
+    expect(notJson.stderr).toContain('the plan reads environment variable(s) PARTNER_CREDS as JSON, and they hold neither JSON nor a YAML list or mapping');
     expectNoSecret(notJson);
 
     const applied = await tenantctl(['apply', '--plan', file], { env });
@@ -74,11 +74,28 @@ describe('a secret keyword read as JSON (`json: true`, sensitive by default)', (
     expectNoSecret(applied);
   });
 
+  it('may be written as YAML, also over several lines, and a saved plan reads it the same way', async () => {
+    const yaml = `api_key: ${API_KEY}\nwebhook_token: ${WEBHOOK}\n`;
+    const file = join(dir, 'plan-yaml.json');
+    const vars = { ...env, PARTNER_CREDS: yaml };
+    await emu.api('DELETE', `/api/v2/clients/${((await emu.api('GET', '/api/v2/clients')).body as { name: string; client_id: string }[]).find((c) => c.name === 'Partner Bridge')?.client_id}`);
+    const planned = await tenantctl(['plan', dir, '--env', 'test', '--out', file], { env: vars });
+    expect(planned.code, planned.stderr).toBe(0);
+    expectNoSecret(planned);
+    const applied = await tenantctl(['apply', '--plan', file], { env: vars });
+    expect(applied.code, applied.stderr).toBe(0);
+    expectNoSecret(applied);
+    expect(applied.stdout + applied.stderr).not.toContain(yaml);
+    const clients = (await emu.api('GET', '/api/v2/clients')).body as { name: string; client_metadata?: unknown }[];
+    expect(clients.find((c) => c.name === 'Partner Bridge')?.client_metadata).toEqual({ api_key: API_KEY, webhook_token: WEBHOOK });
+  });
+
   it('says the variable is not JSON without quoting any of it', async () => {
-    const broken = `{"api_key": ${API_KEY}}`;
+    // Neither JSON nor YAML: the mapping is never closed.
+    const broken = `{"api_key": "${API_KEY}"`;
     const res = await tenantctl(['validate', dir, '--env', 'test'], { env: { ...env, PARTNER_CREDS: broken } });
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain("keyword 'PARTNER' reads environment variable PARTNER_CREDS as JSON, and it is not JSON");
+    expect(res.stderr).toContain("keyword 'PARTNER' reads environment variable PARTNER_CREDS as JSON, and it is neither JSON nor a YAML list or mapping (its value is not shown: it is a secret)");
     expect(res.stderr).not.toContain(API_KEY);
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });

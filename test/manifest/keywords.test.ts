@@ -179,7 +179,7 @@ describe('keyword replacement', () => {
 
     const notJson = await loadManifests(dir, { env: 'prod', processEnv: { ...processEnv, T_CALLBACKS: 'https://a.example/cb' } });
     expect(notJson.diagnostics.map((d) => formatDiagnostic(d, dir).split('\n')[0])).toEqual([
-      expect.stringMatching(/^environments\/prod\.yaml:2:3 error \[invalid_env_json\] keyword 'CALLBACKS' reads environment variable T_CALLBACKS as JSON, and it is not JSON: /),
+      expect.stringMatching(/^environments\/prod\.yaml:2:3 error \[invalid_env_json\] keyword 'CALLBACKS' reads environment variable T_CALLBACKS as JSON, and it is neither JSON nor a YAML list or mapping: /),
     ]);
   });
 
