@@ -11,6 +11,7 @@ import { staleReasons } from '../plan/stale.js';
 import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
 import type { Change, Live, Plan } from '../plan/types.js';
 import { failOutput } from '../program-errors.js';
+import { secretTextsOfVariable } from '../redact.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
@@ -149,7 +150,13 @@ export async function applyCommand(
     // A saved plan is applied exactly as written, after checking that nothing it touches moved since.
     plan = await loadSavedPlan(options.plan, io);
     // The values the plan sends come from the environment again: mask them as a manifest load would.
-    out.setSecrets(plan.changes.flatMap((c) => c.sensitive ?? []).flatMap((s) => io.env[s.env] ?? []));
+    const sensitive = plan.changes.flatMap((c) => c.sensitive ?? []);
+    out.setSecrets(
+      sensitive.flatMap((s) => {
+        const raw = io.env[s.env];
+        return raw === undefined ? [] : secretTextsOfVariable(raw, s.json === true);
+      }),
+    );
     const lock = takeLock(dir, options, io, out);
     connection = await connect(io, out, { emulator: options.emulator });
     try {

@@ -71,6 +71,8 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
   // Excluded APIs are named by name in the deploy tool; their identifiers come from the files when listed.
   const listedApis = (sections.get('resourceServers') ?? []).flatMap((s) => (s.value !== null && typeof s.value === 'object' && !Array.isArray(s.value) ? [s.value as JsonObject] : []));
   const excluded = exclusions(config, listedApis);
+  for (const name of env.notItems)
+    converted.problems.push({ section: 'config', file: options.config ?? '', line: 1, message: `AUTH0_KEYWORD_REPLACE_MAPPINGS.${name} is pasted into a list as items ('"one", "two"'), and its value does not read as items: write the list under keywords.${name} by hand` });
   for (const name of excluded.unmatched)
     converted.problems.push({ section: 'config', file: options.config ?? '', line: 1, message: `AUTH0_EXCLUDED_RESOURCE_SERVERS names '${name}', which is not in the files: add its identifier under exclude.resourceServers by hand` });
 
@@ -102,6 +104,9 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
   return 0;
 }
 
+/** The deploy tool pasted such a variable's text into a list: its items were quoted text, not JSON. */
+const SPLICED = `; its items are added to a list: where the deploy tool read '"one", "two"', write '["one","two"]'`;
+
 function print(report: Report, options: ConvertOptions, out: Out) {
   if (options.output === 'json') {
     out.printJson(report);
@@ -118,7 +123,7 @@ function print(report: Report, options: ConvertOptions, out: Out) {
   list('Unknown fields, left out', report.unknownFields);
   list('To fix by hand', report.problems);
   if (report.fromEnvironment.length > 0) {
-    const json = new Map(report.jsonKeywords.map((k) => [k.name, k.types.map((t) => EXAMPLE[t]).join(', or ')]));
+    const json = new Map(report.jsonKeywords.map((k) => [k.name, `${k.types.map((t) => EXAMPLE[t]).join(', or ')}${k.sensitive ? ' (a secret: never printed)' : ''}${k.splice ? SPLICED : ''}`]));
     const lines = report.fromEnvironment.map((name) => (json.has(name) ? `${name}: must hold ${json.get(name)}` : name));
     out.print(`\nKeywords read from the environment (set these before planning):\n  ${lines.join('\n  ')}\n`);
   }

@@ -1,12 +1,30 @@
+import { parseDocument } from 'yaml';
 import type { Json, JsonObject } from '../json.js';
+import { parseJsonVariable } from '../json-variable.js';
 import { isObject } from '../json.js';
-import type { Kind } from '../kinds/index.js';
+import { handlers, type Kind } from '../kinds/index.js';
 import { type JsonType, jsonTypesAt } from './keyword-types.js';
 
 /** A keyword bound to a variable that must hold JSON: where it stands for a list, a mapping, a number... */
 export interface JsonKeyword {
   name: string;
   types: JsonType[];
+  /** It stands for a secret field or a value holding one (a connection's `options.signing_key`). */
+  sensitive: boolean;
+  /** Its items are added to a list (`...@@KEY@@`): the deploy tool's variable held quoted items as text. */
+  splice?: true;
+}
+
+/**
+ * Whether a value at `path` of a `kind` item is, or holds, one of the kind's secret fields: a keyword there
+ * is a secret even when it stands for a mapping (the deploy tool's users keep `signing_key: @@SIGNING_KEY@@`
+ * with cert and key in one variable).
+ */
+function holdsSecret(kind: Kind, path: readonly (string | number)[]): boolean {
+  return (handlers[kind].secretFields ?? []).some((field) => {
+    const steps = field.split('.');
+    return path.length <= steps.length && path.every((step, i) => steps[i] === String(step) || (steps[i] === '*' && typeof step === 'number'));
+  });
 }
 
 /**
@@ -32,15 +50,24 @@ export function typedTextKeywords(kinds: Partial<Record<Kind, JsonObject[]>>): P
 
 /**
  * A mapping the deploy tool pasted as text where a list (say) belongs (`##KEY##`, see typedTextKeywords):
- * a string holding JSON is the value it gave there.
+ * a string holding JSON or a YAML list or mapping is the value it gave there (json-variable.ts).
  */
 function pastedValue(value: Json): Json {
   if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as Json;
-  } catch {
-    return value;
-  }
+  const parsed = parseJsonVariable(value);
+  return 'value' in parsed ? parsed.value : value;
+}
+
+/**
+ * The items a mapping the deploy tool pasted into a flow list gave it (markSplices): its text, as the tool
+ * pasted it (String(value): a list's items joined by commas), read as YAML between `[` and `]`. Undefined
+ * when that is not a list of values (the tool could not have read it either).
+ */
+function pastedItems(value: Json): Json[] | undefined {
+  if (isObject(value)) return undefined;
+  const doc = parseDocument(`[${typeof value === 'string' ? value : String(value)}]`);
+  const items = doc.errors.length === 0 ? (doc.toJSON() as Json) : undefined;
+  return Array.isArray(items) ? items : undefined;
 }
 
 /**
@@ -51,20 +78,31 @@ function pastedValue(value: Json): Json {
  * sensitive (a secret, for all tenantctl can tell), unless the field it stands for is a list, a mapping, a
  * number or a boolean: tenantctl reads a variable as text, so such a variable must hold JSON (CALLBACKS
  * holding '["https://a/cb"]', as deploy tool users keep lists) and is bound with `json: true`; such values
- * are configuration shown in plans, not secrets.
+ * are configuration shown in plans, unless they stand for a secret field or hold one (holdsSecret).
  */
 export function environmentKeywords(
   kinds: Partial<Record<Kind, JsonObject[]>>,
   mappings: Record<string, Json>,
-): { keywords: JsonObject; fromEnvironment: string[]; json: JsonKeyword[]; mixed: string[]; unused: string[] } {
+): { keywords: JsonObject; fromEnvironment: string[]; json: JsonKeyword[]; mixed: string[]; unused: string[]; notItems: string[] } {
   const inText = new Set<string>();
-  const whole = new Map<string, { text: boolean; types: Set<JsonType> }>();
+  const whole = new Map<string, { text: boolean; types: Set<JsonType>; secret: boolean; splice: boolean }>();
+  const useOf = (name: string) => {
+    const use = whole.get(name) ?? { text: false, types: new Set<JsonType>(), secret: false, splice: false };
+    whole.set(name, use);
+    return use;
+  };
   const visit = (kind: Kind, value: Json, path: (string | number)[]) => {
     if (typeof value === 'string') {
       const exact = /^@@([A-Za-z0-9_]+)@@$/.exec(value);
-      if (exact) {
-        const use = whole.get(exact[1] as string) ?? { text: false, types: new Set<JsonType>() };
-        whole.set(exact[1] as string, use);
+      // A splice (markSplices) adds a list's items: its variable holds a JSON list, never a secret.
+      const spliced = /^\.\.\.@@([A-Za-z0-9_]+)@@$/.exec(value);
+      if (spliced) {
+        const use = useOf(spliced[1] as string);
+        use.types.add('list');
+        use.splice = true;
+      } else if (exact) {
+        const use = useOf(exact[1] as string);
+        use.secret ||= holdsSecret(kind, path);
         const types = jsonTypesAt(kind, path);
         if (types === undefined) use.text = true;
         else for (const t of types) use.types.add(t);
@@ -77,16 +115,21 @@ export function environmentKeywords(
   const fromEnvironment: string[] = [];
   const json: JsonKeyword[] = [];
   const mixed: string[] = [];
+  const notItems: string[] = [];
   for (const name of [...new Set([...whole.keys(), ...inText])].sort()) {
     const use = whole.get(name);
     if (name in mappings) {
-      keywords[name] = use && use.types.size > 0 && !use.text ? pastedValue(mappings[name] as Json) : (mappings[name] as Json);
+      const items = use?.splice ? pastedItems(mappings[name] as Json) : undefined;
+      if (use?.splice && items === undefined) notItems.push(name);
+      keywords[name] = items ?? (use && use.types.size > 0 && !use.text ? pastedValue(mappings[name] as Json) : (mappings[name] as Json));
       continue;
     }
     fromEnvironment.push(name);
     if (use && use.types.size > 0 && !use.text && !inText.has(name)) {
-      keywords[name] = { env: name, json: true, sensitive: false };
-      json.push({ name, types: [...use.types].sort() });
+      const secret = use.secret && !use.splice;
+      // `sensitive` is left at its default (true) for a secret, written out for plain configuration.
+      keywords[name] = secret ? { env: name, json: true } : { env: name, json: true, sensitive: false };
+      json.push({ name, types: [...use.types].sort(), sensitive: secret, ...(use.splice ? { splice: true } : {}) });
       continue;
     }
     // Text in one place and a list (say) in another: no one variable fits both.
@@ -94,7 +137,7 @@ export function environmentKeywords(
     keywords[name] = inText.has(name) ? { env: name, sensitive: false } : { env: name };
   }
   const unused = Object.keys(mappings).filter((k) => !(k in keywords)).sort();
-  return { keywords, fromEnvironment, json, mixed, unused };
+  return { keywords, fromEnvironment, json, mixed, unused, notItems };
 }
 
 const names = (config: Record<string, Json>, key: string) =>

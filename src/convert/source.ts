@@ -3,7 +3,7 @@ import { basename, join, relative } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { TenantctlError } from '../errors.js';
 import type { Json } from '../json.js';
-import { protectKeywords, restoreKeywords } from './keywords.js';
+import { markSplices, protectKeywords, restoreKeywords } from './keywords.js';
 
 /** One value read from the deploy tool's files, with where it came from. */
 export interface Located {
@@ -42,6 +42,7 @@ function parse(text: string, file: string): { doc: ReturnType<typeof parseDocume
       hint: 'Fix the file (the deploy tool could not have read it either), then convert again.',
     });
   }
+  markSplices(doc);
   return { doc, counter };
 }
 

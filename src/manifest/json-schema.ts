@@ -6,6 +6,14 @@ import { KINDS } from '../kinds/types.js';
 import { EXTERNAL_APIS } from './external-apis.js';
 
 const KEYWORD_REF = { $ref: '#/$defs/keyword' };
+const SPLICE_REF = { $ref: '#/$defs/keywordItems' };
+
+/** `...@@NAME@@` as a list item adds the items of a list keyword (keywords.ts). */
+const SPLICE_DEF: JsonObject = {
+  description: "A list keyword from environments/<env>.yaml whose items are added in this item's place.",
+  type: 'string',
+  pattern: '^\\.\\.\\.@@[A-Za-z_][A-Za-z0-9_]*@@$',
+};
 
 /** `@@NAME@@` may stand for any value; `##NAME##` may sit inside any string. */
 const KEYWORD_DEF: JsonObject = {
@@ -22,7 +30,7 @@ const KEYWORD_DEF: JsonObject = {
  * replaced after parsing and the editor sees the file before replacement.
  */
 export function manifestJsonSchema(): JsonObject {
-  const defs: JsonObject = { keyword: KEYWORD_DEF };
+  const defs: JsonObject = { keyword: KEYWORD_DEF, keywordItems: SPLICE_DEF };
   const properties: JsonObject = {};
   for (const kind of KINDS) {
     const handler = handlers[kind];
@@ -96,7 +104,7 @@ function allowKeywords(schema: Json): Json {
       props[name] = withKeyword(allowKeywords(sub));
     out.properties = props;
   }
-  if (isObject(schema.items)) out.items = withKeyword(allowKeywords(schema.items));
+  if (isObject(schema.items)) out.items = { anyOf: [allowKeywords(schema.items), KEYWORD_REF, SPLICE_REF] };
   if (Array.isArray(schema.prefixItems))
     out.prefixItems = schema.prefixItems.map((s) => withKeyword(allowKeywords(s)));
   if (isObject(schema.additionalProperties)) {

@@ -1,4 +1,6 @@
 import type { Json } from '../json.js';
+import { jsonVariableExample, parseJsonVariable } from '../json-variable.js';
+import { secretTexts } from '../redact.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import type { Loc, Place } from './types.js';
@@ -12,6 +14,8 @@ export interface Keyword {
   /** The environment variable the value comes from, for `{ env: VAR }` bindings. */
   env?: string;
   sensitive: boolean;
+  /** The variable is read as JSON (`json: true`); a plan file records this so apply parses it again. */
+  json?: boolean;
   /** Why the keyword cannot be used; its definition already carries the error. */
   unusable?: 'unset' | 'invalid';
 }
@@ -30,6 +34,8 @@ export const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 export const WHOLE = new RegExp(`^@@(${NAME})@@$`);
 export const INLINE = new RegExp(`##(${NAME})##`, 'g');
 export const STRAY_WHOLE = new RegExp(`@@(${NAME})@@`);
+/** A list item that adds the items of a list keyword in its place (keywords.ts). */
+export const SPLICE = new RegExp(`^\\.\\.\\.@@(${NAME})@@$`);
 const NAME_ONLY = new RegExp(`^${NAME}$`);
 
 /** Reads `keywords:` from a parsed environment file, resolving `{ env: VAR }` bindings. */
@@ -118,23 +124,18 @@ function defineKeyword(
     return undefined;
   }
   const binding = envBinding(node);
-  if (binding === 'invalid' || (binding?.json && binding.sensitive)) {
+  if (binding === 'invalid') {
     out.push(
-      binding === 'invalid'
-        ? error('invalid_keyword', `keyword '${name}': 'env' must be a variable name, and 'sensitive' and 'json' true or false`, {
-            loc,
-            hint: 'Write `{ env: VARIABLE }`, `{ env: VARIABLE, sensitive: false }` or `{ env: VARIABLE, json: true, sensitive: false }`.',
-          })
-        : error('invalid_keyword', `keyword '${name}': a value read as JSON cannot be sensitive`, {
-            loc,
-            hint: 'Add `sensitive: false`: lists, mappings, numbers and booleans are shown in plans like any value; keep secrets in text variables.',
-          }),
+      error('invalid_keyword', `keyword '${name}': 'env' must be a variable name, and 'sensitive' and 'json' true or false`, {
+        loc,
+        hint: 'Write `{ env: VARIABLE }`, `{ env: VARIABLE, sensitive: false }`, `{ env: VARIABLE, json: true }` (a secret read as JSON) or `{ env: VARIABLE, json: true, sensitive: false }`.',
+      }),
     );
     return { name, loc, value: null, sensitive: false, unusable: 'invalid' };
   }
   if (binding) {
     const text = processEnv[binding.env];
-    const value = text !== undefined && binding.json ? parseJson(name, binding.env, text, loc, out) : text;
+    const value = text !== undefined && binding.json ? parseJson({ name, env: binding.env, text, sensitive: binding.sensitive }, loc, out) : text;
     if (value === 'invalid') return { name, loc, value: null, env: binding.env, sensitive: false, unusable: 'invalid' };
     const keyword: Keyword = {
       name,
@@ -142,6 +143,7 @@ function defineKeyword(
       value: value ?? null,
       env: binding.env,
       sensitive: binding.sensitive,
+      ...(binding.json ? { json: true } : {}),
     };
     // An unset variable is reported where it is used, once per use, naming the resource: a secret field
     // can wait for the change that sends it (unset-secret.ts), any other use cannot. Reported here as well,
@@ -181,22 +183,26 @@ export function hasInline(text: string): boolean {
 }
 
 /**
- * A variable that holds JSON (`json: true`): how the deploy tool's users keep lists and mappings in the
- * environment, e.g. CALLBACKS='["https://app.example/callback"]'. Such a value is never sensitive, so the
- * parser's message (which quotes the text) may be shown.
+ * A variable that holds JSON (`json: true`), or YAML (json-variable.ts): how the deploy tool's users keep
+ * lists and mappings in the environment, e.g. CALLBACKS='["https://app.example/callback"]'. The parser's
+ * message can quote the text, so it is shown only for a value that is not sensitive.
  */
-function parseJson(name: string, env: string, text: string, loc: Loc, out: Diag[]): Json | 'invalid' {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (cause) {
-    out.push(
-      error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is not JSON: ${(cause as Error).message}`, {
-        loc,
-        hint: `Set ${env} to JSON, e.g. ${env}='["one","two"]' for a list, or drop \`json: true\` for a text value.`,
-      }),
-    );
-    return 'invalid';
-  }
+function parseJson(
+  variable: { name: string; env: string; text: string; sensitive: boolean },
+  loc: Loc,
+  out: Diag[],
+): Json | 'invalid' {
+  const { name, env, text, sensitive } = variable;
+  const parsed = parseJsonVariable(text);
+  if ('value' in parsed) return parsed.value;
+  const why = sensitive ? ' (its value is not shown: it is a secret)' : `: ${parsed.error}`;
+  out.push(
+    error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is neither JSON nor a YAML list or mapping${why}`, {
+      loc,
+      hint: `Set ${env} to JSON or YAML, e.g. ${jsonVariableExample(env)}; or drop \`json: true\` for a text value.`,
+    }),
+  );
+  return 'invalid';
 }
 
 const BINDING_KEYS = new Set(['env', 'sensitive', 'json']);
@@ -231,13 +237,12 @@ export function unusedKeywords(table: KeywordTable, used: Set<string>): Diag[] {
   return out;
 }
 
-/** The text of every env-bound sensitive value that is set, for redaction. */
+/** The text of every env-bound sensitive value that is set, for redaction (each string inside a JSON one too). */
 export function secretsOf(table: KeywordTable): string[] {
   const out = new Set<string>();
   for (const keyword of table.keywords.values()) {
-    if (keyword.sensitive && keyword.env && typeof keyword.value === 'string' && keyword.value !== '') {
-      out.add(keyword.value);
-    }
+    if (!keyword.sensitive || !keyword.env || keyword.unusable !== undefined) continue;
+    for (const text of secretTexts(keyword.value)) if (text !== '') out.add(text);
   }
   return [...out];
 }

@@ -1,6 +1,6 @@
 import type { Json } from '../json.js';
 import { type Diag, error } from './diagnostics.js';
-import { hasInline, INLINE, type Keyword, type KeywordTable, STRAY_WHOLE, WHOLE } from './keyword-table.js';
+import { hasInline, INLINE, type Keyword, type KeywordTable, SPLICE, STRAY_WHOLE, WHOLE } from './keyword-table.js';
 import { didYouMean } from './suggest.js';
 import type { Loc, SensitiveValue } from './types.js';
 
@@ -87,27 +87,77 @@ export function keywordReplacer(table: KeywordTable): Replacer {
     return keyword;
   };
 
+  /** Counts a use of the keyword's value against MAX_KEYWORD_VALUES; false (reported) past the limit. */
+  const charge = (keyword: Keyword, loc: Loc): boolean => {
+    const size = sizes.get(keyword.name) ?? countValues(keyword.value);
+    sizes.set(keyword.name, size);
+    budget -= size;
+    if (budget >= 0) return true;
+    // Reported at the first use past the limit; later uses are dropped with it.
+    if (budget + size >= 0)
+      diagnostics.push(
+        error('keyword_too_large', `keyword '${keyword.name}' is used where its values add up to more than ${MAX_KEYWORD_VALUES} in all`, {
+          loc,
+          hint: 'Keyword values are copied at each use: make the value smaller or use it in fewer places.',
+        }),
+      );
+    return false;
+  };
+
+  /**
+   * `...@@NAME@@` as a list item: the items of the keyword's list, spliced in its place. The deploy tool's
+   * users add a variable's items to a list written in the file (its "array concatenation", done there by
+   * pasting text); a plain `@@NAME@@` item puts the whole value there as one item, a list inside the list.
+   */
+  const splice = (node: YNode, name: string): YNode[] => {
+    const keyword = lookup(name, node.loc);
+    if (!keyword) return [{ ...node, broken: true }];
+    if (keyword.sensitive && keyword.env) {
+      // A secret is recorded as "the value of VAR at this path": its items have no path of their own.
+      diagnostics.push(
+        error('sensitive_in_list', `keyword '${name}' holds a secret (from ${keyword.env}) and cannot be spliced into a list`, {
+          loc: node.loc,
+          hint: `Use '@@${name}@@' as the entire list, or add \`sensitive: false\` to its binding if it is not a secret.`,
+        }),
+      );
+      return [{ ...node, broken: true }];
+    }
+    if (!Array.isArray(keyword.value)) {
+      diagnostics.push(
+        error('splice_not_list', `'...@@${name}@@' adds the items of a list, and keyword '${name}' is not a list`, {
+          loc: node.loc,
+          hint: keyword.env
+            ? `Bind it as \`{ env: ${keyword.env}, json: true, sensitive: false }\` and set ${keyword.env} to a JSON list, e.g. '["one","two"]'.`
+            : `Give ${name} a list value, e.g. [one, two].`,
+        }),
+      );
+      return [{ ...node, broken: true }];
+    }
+    if (!charge(keyword, node.loc)) return [{ ...node, broken: true }];
+    return keyword.value.map((item) => ({ ...fromJson(item, node.loc), keyword: keyword.name }));
+  };
+
   const replaceString = (node: YNode & { type: 'scalar' }, text: string): YNode => {
     const whole = WHOLE.exec(text);
     if (whole) {
       const keyword = lookup(whole[1]!, node.loc);
       if (!keyword) return { ...node, broken: true };
-      const size = sizes.get(keyword.name) ?? countValues(keyword.value);
-      sizes.set(keyword.name, size);
-      budget -= size;
-      if (budget < 0) {
-        // Reported at the first use past the limit; later uses are dropped with it.
-        if (budget + size >= 0)
-          diagnostics.push(
-            error('keyword_too_large', `keyword '${keyword.name}' is used where its values add up to more than ${MAX_KEYWORD_VALUES} in all`, {
-              loc: node.loc,
-              hint: 'Keyword values are copied at each use: make the value smaller or use it in fewer places.',
-            }),
-          );
-        return { ...node, broken: true };
-      }
+      if (!charge(keyword, node.loc)) return { ...node, broken: true };
       const value: YNode = { ...fromJson(keyword.value, node.loc), keyword: keyword.name };
-      return keyword.sensitive && keyword.env ? { ...value, sensitiveEnv: keyword.env } : value;
+      if (!keyword.sensitive || !keyword.env) return value;
+      return { ...value, sensitiveEnv: keyword.env, ...(keyword.json ? { sensitiveJson: true as const } : {}) };
+    }
+    const misplaced = SPLICE.exec(text);
+    if (misplaced) {
+      // Misplaced, not unused: no second warning that the keyword is never used.
+      if (table.keywords.has(misplaced[1]!)) used.add(misplaced[1]!);
+      diagnostics.push(
+        error('splice_outside_list', `'...@@${misplaced[1]}@@' adds a list's items, and only a list item can`, {
+          loc: node.loc,
+          hint: `Write it as an item of a list (\`- "...@@${misplaced[1]}@@"\`), or '@@${misplaced[1]}@@' for the whole value.`,
+        }),
+      );
+      return { ...node, broken: true };
     }
     const stray = STRAY_WHOLE.exec(text);
     if (stray) {
@@ -152,13 +202,13 @@ export function keywordReplacer(table: KeywordTable): Replacer {
   };
 
   /** A secret keyword (`@@NAME@@`, the whole value) whose variable is not set: its variable, else undefined. */
-  const unsetSecretOf = (node: YNode): { env: string; keyword: string } | undefined => {
+  const unsetSecretOf = (node: YNode): { env: string; keyword: string; json?: true } | undefined => {
     if (node.type !== 'scalar' || typeof node.value !== 'string') return undefined;
     const whole = WHOLE.exec(node.value);
     const keyword = whole ? table.keywords.get(whole[1]!) : undefined;
     if (table.none || keyword?.unusable !== 'unset' || !keyword.sensitive || !keyword.env) return undefined;
     used.add(keyword.name);
-    return { env: keyword.env, keyword: keyword.name };
+    return { env: keyword.env, keyword: keyword.name, ...(keyword.json ? { json: true as const } : {}) };
   };
 
   // A subtree without keywords comes back as the same object: most items use none, and copying every
@@ -168,10 +218,18 @@ export function keywordReplacer(table: KeywordTable): Replacer {
       case 'scalar':
         return typeof node.value === 'string' ? replaceString(node, node.value) : node;
       case 'seq': {
+        // Built only once an item changes; a splice shifts the items after it, so paths follow the output.
         let items: YNode[] | undefined;
         node.items.forEach((item, i) => {
-          const replaced = replaceNode(item, [...path, i]);
-          if (replaced !== item) (items ??= node.items.slice())[i] = replaced;
+          const spliced = item.type === 'scalar' && typeof item.value === 'string' ? SPLICE.exec(item.value) : null;
+          if (spliced) {
+            items ??= node.items.slice(0, i);
+            items.push(...splice(item, spliced[1]!));
+            return;
+          }
+          const replaced = replaceNode(item, [...path, items?.length ?? i]);
+          if (items !== undefined) items.push(replaced);
+          else if (replaced !== item) (items = node.items.slice(0, i)).push(replaced);
         });
         return items === undefined ? node : { ...node, items };
       }

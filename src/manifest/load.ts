@@ -167,7 +167,7 @@ function withUnsetSecrets(item: CheckedItem, unset: UnsetField[]): Diag[] {
   if (body === undefined) return [];
   const placed = unset.filter((u) => setIn(body, u.path, () => unsetSecret(u.env), { create: true }));
   if (placed.length < unset.length) item.body = undefined;
-  else for (const u of placed) item.sensitive.push({ path: u.path, env: u.env });
+  else for (const u of placed) item.sensitive.push({ path: u.path, env: u.env, ...(u.json ? { json: true as const } : {}) });
   return unset
     .filter((u) => !placed.includes(u))
     .map((u) =>

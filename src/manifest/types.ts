@@ -38,6 +38,8 @@ export interface Place {
 export interface SensitiveValue {
   path: (string | number)[];
   env: string;
+  /** The variable holds JSON (a `json: true` binding): parsed again when a saved plan is applied. */
+  json?: true;
 }
 
 export interface DesiredItem {

@@ -251,7 +251,7 @@ function sensitivePaths(node: YNode): SensitiveValue[] {
   const out: SensitiveValue[] = [];
   walk(node, (n, path) => {
     if (n.sensitiveEnv === undefined) return true;
-    out.push({ path: [...path], env: n.sensitiveEnv });
+    out.push({ path: [...path], env: n.sensitiveEnv, ...(n.sensitiveJson ? { json: true as const } : {}) });
     return false;
   });
   return out;

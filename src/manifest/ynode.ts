@@ -20,6 +20,8 @@ interface YBase {
   loc: Loc;
   /** Set on the root of a value that came from an env-bound sensitive keyword: the variable's name. */
   sensitiveEnv?: string;
+  /** With sensitiveEnv: the variable is read as JSON (`json: true`), so apply parses it again. */
+  sensitiveJson?: true;
   /** Set on the root of a value that replaced `@@NAME@@`: the keyword's name. */
   keyword?: string;
   /** Keyword replacement failed here; its diagnostic is already reported, so later checks skip it. */

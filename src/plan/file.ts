@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TenantctlError } from '../errors.js';
 import type { Json } from '../json.js';
+import { parseJsonVariable } from '../json-variable.js';
 import { isObject, setIn } from '../json.js';
 import { KINDS } from '../kinds/types.js';
 import type { SensitiveValue } from '../manifest/types.js';
@@ -60,7 +61,7 @@ const changeSchema = z
     note: z.string().optional(),
     source: z.string().optional(),
     sensitive: z
-      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), env: z.string() }))
+      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), env: z.string(), json: z.literal(true).optional() }))
       .optional(),
   })
   .superRefine((c, ctx) => {
@@ -131,13 +132,18 @@ export function parsePlan(text: string, file: string, env: Record<string, string
   }
   const plan = parsed.data as unknown as Plan;
   const missing = new Set<string>();
+  const notJson = new Set<string>();
   const changes = plan.changes.map((c) => {
     const { risk: _stored, ...change } = c;
     const risk = riskOf(change);
     const filled = mapSensitive(change, (s, current) => {
       const value = env[s.env];
       if (!isObject(current) || value === undefined) missing.add(s.env);
-      return value ?? null;
+      if (value === undefined || !s.json) return value ?? null;
+      const parsed = parseJsonVariable(value);
+      if ('value' in parsed) return parsed.value;
+      notJson.add(s.env);
+      return null;
     });
     return risk ? { ...filled, risk } : filled;
   });
@@ -149,6 +155,12 @@ export function parsePlan(text: string, file: string, env: Record<string, string
         hint: 'Set them as they were when the plan was made; their values are never stored in plan files.',
       },
     );
+  }
+  if (notJson.size > 0) {
+    // The parser's message would quote the secret: only the variables are named.
+    throw new TenantctlError('plan_file', `the plan reads environment variable(s) ${[...notJson].join(', ')} as JSON, and they hold neither JSON nor a YAML list or mapping; nothing was applied`, {
+      hint: 'Set them as they were when the plan was made (JSON or YAML, e.g. \'{"key":"value"}\' or \'key: value\').',
+    });
   }
   return { ...plan, changes };
 }

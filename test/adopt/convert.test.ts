@@ -167,7 +167,108 @@ describe('tenantctl convert deploy-cli', () => {
 
     const notJson = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...vars, JW_CALLBACKS: 'https://a.example/cb' } });
     expect(notJson.code).toBe(1);
-    expect(notJson.stderr).toMatch(/environments\/staging\.yaml:\d+:\d+ error \[invalid_env_json\] keyword 'JW_CALLBACKS' reads environment variable JW_CALLBACKS as JSON, and it is not JSON/);
+    expect(notJson.stderr).toMatch(/environments\/staging\.yaml:\d+:\d+ error \[invalid_env_json\] keyword 'JW_CALLBACKS' reads environment variable JW_CALLBACKS as JSON, and it is neither JSON nor a YAML list or mapping/);
+  });
+
+  it('binds a keyword that stands for a mapping holding a secret as a sensitive JSON variable, never printed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    const file = join(dir, 'tenant.yaml');
+    await writeFile(
+      file,
+      [
+        'connections:',
+        '  - name: partner-saml',
+        '    strategy: samlp',
+        '    options:',
+        '      signInEndpoint: https://idp.partner.example/sso',
+        '      signing_key: @@SAML_SIGNING_KEY@@',
+        '',
+      ].join('\n'),
+    );
+    const res = await convert([file]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('SAML_SIGNING_KEY: must hold a JSON mapping, e.g. \'{"region":"eu"}\' (a secret: never printed)');
+    const keywords = await readFile(join(res.out, 'environments/staging.yaml'), 'utf8');
+    expect(keywords).toMatch(/SAML_SIGNING_KEY:\n\s+env: SAML_SIGNING_KEY\n\s+json: true\n/);
+    expect(keywords).not.toContain('sensitive: false');
+
+    const key = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-private-part';
+    const cert = 'MIIDdzCCAl-certificate-part';
+    const vars = { SAML_SIGNING_KEY: JSON.stringify({ key, cert }) };
+    const planned = await tenantctl(['plan', res.out, '--env', 'staging', '--out', join(dir, 'plan.json')], { env: { ...env, ...vars } });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('options: (sensitive)');
+    const printed = planned.stdout + planned.stderr + (await readFile(join(dir, 'plan.json'), 'utf8'));
+    expect(printed).not.toContain(key);
+    expect(printed).not.toContain(cert);
+  });
+
+  it("adds a ##KEY## pasted into a flow list as the list's items (the deploy tool's array concatenation), in both layouts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    await writeFile(
+      join(dir, 'tenant.yaml'),
+      [
+        'clients:',
+        '  - name: Concat Web',
+        '    app_type: spa',
+        '    web_origins: [ "https://prod.example", ##GLOBAL_WEB_ORIGINS## ]',
+        '    callbacks: [ "https://prod.example/cb", ##MORE_CALLBACKS## ]',
+        // Quoted, the deploy tool pasted one string; as a whole item, @@KEY@@ is one JSON value.
+        '    allowed_logout_urls: [ "https://prod.example/bye", "https://##LOGOUT_HOST##/bye", @@ONE_LOGOUT@@ ]',
+        '',
+      ].join('\n'),
+    );
+    const mappings = { GLOBAL_WEB_ORIGINS: '"https://dev.example", "https://localhost:3000"', ONE_LOGOUT: 'https://one.example/bye' };
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ AUTH0_KEYWORD_REPLACE_MAPPINGS: mappings }));
+    const res = await convert([join(dir, 'tenant.yaml'), '--config', join(dir, 'config.json')]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`MORE_CALLBACKS: must hold a JSON list, e.g. '["one","two"]'; its items are added to a list: where the deploy tool read '"one", "two"', write '["one","two"]'`);
+    const clients = await readFile(join(res.out, 'clients.yaml'), 'utf8');
+    expect(clients).toContain('- ...@@GLOBAL_WEB_ORIGINS@@');
+    expect(clients).toContain('- ...@@MORE_CALLBACKS@@');
+    expect(clients).toContain('- https://##LOGOUT_HOST##/bye');
+    expect(await readFile(join(res.out, 'environments/staging.yaml'), 'utf8')).toMatch(/GLOBAL_WEB_ORIGINS:\n\s+- https:\/\/dev\.example\n\s+- https:\/\/localhost:3000\n/);
+
+    const vars = { MORE_CALLBACKS: '["https://dev.example/cb","https://localhost:3000/cb"]', LOGOUT_HOST: 'logout.example' };
+    await appliesAndConverges(res.out, vars);
+    const web = ((await emu.api('GET', '/api/v2/clients')).body as Record<string, unknown>[]).find((c) => c.name === 'Concat Web');
+    expect(web).toMatchObject({
+      web_origins: ['https://prod.example', 'https://dev.example', 'https://localhost:3000'],
+      callbacks: ['https://prod.example/cb', 'https://dev.example/cb', 'https://localhost:3000/cb'],
+      allowed_logout_urls: ['https://prod.example/bye', 'https://logout.example/bye', 'https://one.example/bye'],
+    });
+
+    // The directory layout: the same text in a client's JSON file.
+    const layout = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    await mkdir(join(layout, 'clients'));
+    await writeFile(join(layout, 'clients', 'Concat Dir.json'), '{\n  "name": "Concat Dir",\n  "app_type": "spa",\n  "web_origins": [ "https://prod.example", ##GLOBAL_WEB_ORIGINS## ]\n}\n');
+    const fromDir = await convert([layout, '--config', join(dir, 'config.json')]);
+    expect(fromDir.code, fromDir.stderr).toBe(0);
+    expect(await readFile(join(fromDir.out, 'clients.yaml'), 'utf8')).toContain('- ...@@GLOBAL_WEB_ORIGINS@@');
+  });
+
+  it('reads a JSON variable written as YAML, as the deploy tool pasted it into its YAML, and says what to write otherwise', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenantctl-deploy-'));
+    await writeFile(
+      join(dir, 'tenant.yaml'),
+      ['clients:', '  - name: Yaml Vars', '    app_type: spa', '    callbacks: ##YV_CALLBACKS##', '    client_metadata: ##YV_META##', ''].join('\n'),
+    );
+    const res = await convert([join(dir, 'tenant.yaml')]);
+    expect(res.code, res.stderr).toBe(0);
+    // A flow list as the deploy tool's users wrote it, and a block mapping over several lines.
+    const vars = { YV_CALLBACKS: '[https://a.example/cb, "https://b.example/cb"]', YV_META: 'region: eu\ntier: gold\n' };
+    await appliesAndConverges(res.out, vars);
+    const client = ((await emu.api('GET', '/api/v2/clients')).body as Record<string, unknown>[]).find((c) => c.name === 'Yaml Vars');
+    expect(client).toMatchObject({ callbacks: ['https://a.example/cb', 'https://b.example/cb'], client_metadata: { region: 'eu', tier: 'gold' } });
+
+    const word = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...env, ...vars, YV_CALLBACKS: 'https://a.example/cb' } });
+    expect(word.code).toBe(1);
+    expect(word.stderr).toContain("keyword 'YV_CALLBACKS' reads environment variable YV_CALLBACKS as JSON, and it is neither JSON nor a YAML list or mapping");
+    expect(word.stderr).toContain(`hint: Set YV_CALLBACKS to JSON or YAML, e.g. YV_CALLBACKS='["one","two"]' or '[one, two]' for a list`);
+    const broken = await tenantctl(['validate', res.out, '--env', 'staging'], { env: { ...env, ...vars, YV_META: 'region: eu\n  tier: [gold' } });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("keyword 'YV_META' reads environment variable YV_META as JSON, and it is neither JSON nor a YAML list or mapping");
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('says where a file does not parse, and what to do', async () => {

@@ -101,4 +101,23 @@ describe('an API error that echoes a secret request value', () => {
       expectHidden(res.stdout + res.stderr);
     }
   });
+
+  it('is redacted when it is a string inside a secret read as JSON, applied directly or from a saved plan', async () => {
+    const inner = 'partner-s3cr3t-key';
+    const vars = { ...env, PARTNER_CREDS: JSON.stringify({ hook_token: inner, region: 'eu' }) };
+    const jsonDir = await writeTenant({
+      'environments/test.yaml': 'keywords:\n  PARTNER: { env: PARTNER_CREDS, json: true }\n',
+      'tenant.yaml': 'clients:\n  - name: Partner\n    client_metadata: "@@PARTNER@@"\n',
+    });
+    const file = join(jsonDir, 'plan.json');
+    expect((await tenantctl(['plan', jsonDir, '--env', 'test', '--out', file], { env: vars })).code).toBe(0);
+    for (const args of [['apply', jsonDir, '--env', 'test', '--auto-approve'], ['apply', '--plan', file]]) {
+      for (const output of ['text', 'json']) {
+        const res = await tenantctl([...args, '--output', output], { env: vars });
+        expect(res.code).toBe(1);
+        expect(res.stdout + res.stderr).toMatch(/No enum match for: \\?"\(sensitive\)/);
+        expect(res.stdout + res.stderr).not.toContain(inner);
+      }
+    }
+  });
 });

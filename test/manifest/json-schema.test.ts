@@ -30,13 +30,16 @@ describe('the manifest JSON Schema for editors', () => {
     });
     const fields = defs.clients!.properties as Record<string, JsonObject>;
     expect(fields.callbacks).toEqual({
-      anyOf: [{ type: 'array', items: { anyOf: [{ type: 'string' }, KEYWORD] } }, KEYWORD],
+      anyOf: [{ type: 'array', items: { anyOf: [{ type: 'string' }, KEYWORD, { $ref: '#/$defs/keywordItems' }] } }, KEYWORD],
     });
     expect(fields.app_type?.anyOf).toContainEqual(KEYWORD);
     expect(defs.keyword?.anyOf).toEqual([
       { type: 'string', pattern: '^@@[A-Za-z_][A-Za-z0-9_]*@@$' },
       { type: 'string', pattern: '##[A-Za-z_][A-Za-z0-9_]*##' },
     ]);
+    // A list item may add a list keyword's items: `...@@NAME@@`.
+    expect(defs.keywordItems?.pattern).toBe('^\\.\\.\\.@@[A-Za-z_][A-Za-z0-9_]*@@$');
+    expect(new RegExp(defs.keywordItems?.pattern as string).test('...@@DEV_ORIGINS@@')).toBe(true);
   });
 
   it('describes exclude: per list kind, and the id: that pins a duplicate to keep', () => {

@@ -145,22 +145,31 @@ describe('keyword replacement', () => {
     expect(result.desired.secrets).toEqual(['x'.repeat(300), 'tok-123']);
   });
 
-  it('reads a `json: true` variable as JSON, refuses one that is not, and refuses it sensitive', async () => {
+  it('reads a `json: true` variable as JSON, refuses one that is not, and keeps a sensitive one secret', async () => {
     const dir = await writeTenant({
       'environments/prod.yaml': [
         'keywords:',
         '  CALLBACKS: { env: T_CALLBACKS, json: true, sensitive: false }',
         '  LIFETIME: { env: T_LIFETIME, json: true, sensitive: false }',
-        '  SECRET_LIST: { env: T_SECRET_LIST, json: true }',
+        '  SECRET_META: { env: T_SECRET_META, json: true }',
         '',
       ].join('\n'),
-      'tenant.yaml': 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    jwt_configuration: { lifetime_in_seconds: "@@LIFETIME@@" }\n    web_origins: "@@SECRET_LIST@@"\n',
+      'tenant.yaml': 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    jwt_configuration: { lifetime_in_seconds: "@@LIFETIME@@" }\n    client_metadata: "@@SECRET_META@@"\n',
     });
-    const processEnv = { T_CALLBACKS: '["https://a.example/cb"]', T_LIFETIME: '3600', T_SECRET_LIST: '[]' };
-    const refused = await loadManifests(dir, { env: 'prod', processEnv });
-    expect(refused.diagnostics.map((d) => formatDiagnostic(d, dir).split('\n')[0])).toEqual([
-      "environments/prod.yaml:4:3 error [invalid_keyword] keyword 'SECRET_LIST': a value read as JSON cannot be sensitive",
-    ]);
+    const processEnv = { T_CALLBACKS: '["https://a.example/cb"]', T_LIFETIME: '3600', T_SECRET_META: '{"token":"tok-secret-123","other":"key-secret-456"}' };
+    const secret = await loadManifests(dir, { env: 'prod', processEnv });
+    expect(secret.diagnostics).toEqual([]);
+    const web = secret.desired.kinds.clients?.[0];
+    expect(web?.body.client_metadata).toEqual({ token: 'tok-secret-123', other: 'key-secret-456' });
+    expect(web?.sensitive).toEqual([{ path: ['client_metadata'], env: 'T_SECRET_META', json: true }]);
+    // Every string inside is masked on its own, wherever it is printed.
+    expect(secret.desired.secrets).toEqual(expect.arrayContaining(['tok-secret-123', 'key-secret-456', '{"token":"tok-secret-123","other":"key-secret-456"}']));
+
+    // A value the schema refuses is named by field, never shown.
+    const nested = await loadManifests(dir, { env: 'prod', processEnv: { ...processEnv, T_SECRET_META: '{"token":{"deep":"tok-secret-123"}}' } });
+    const lines = nested.diagnostics.map((d) => formatDiagnostic(d, dir)).join('\n');
+    expect(lines).toContain("'client_metadata.token'");
+    expect(lines).not.toContain('tok-secret-123');
 
     await writeFile(join(dir, 'tenant.yaml'), 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    jwt_configuration: { lifetime_in_seconds: "@@LIFETIME@@" }\n');
     await writeFile(join(dir, 'environments/prod.yaml'), 'keywords:\n  CALLBACKS: { env: T_CALLBACKS, json: true, sensitive: false }\n  LIFETIME: { env: T_LIFETIME, json: true, sensitive: false }\n');
@@ -170,7 +179,48 @@ describe('keyword replacement', () => {
 
     const notJson = await loadManifests(dir, { env: 'prod', processEnv: { ...processEnv, T_CALLBACKS: 'https://a.example/cb' } });
     expect(notJson.diagnostics.map((d) => formatDiagnostic(d, dir).split('\n')[0])).toEqual([
-      expect.stringMatching(/^environments\/prod\.yaml:2:3 error \[invalid_env_json\] keyword 'CALLBACKS' reads environment variable T_CALLBACKS as JSON, and it is not JSON: /),
+      expect.stringMatching(/^environments\/prod\.yaml:2:3 error \[invalid_env_json\] keyword 'CALLBACKS' reads environment variable T_CALLBACKS as JSON, and it is neither JSON nor a YAML list or mapping: /),
     ]);
+  });
+
+  it('splices the items of a list keyword into a list with `...@@NAME@@`, and says why when it cannot', async () => {
+    const dir = await writeTenant({
+      'environments/prod.yaml': [
+        'keywords:',
+        '  EXTRA_ORIGINS: [https://b.example, https://c.example]',
+        '  MORE_CALLBACKS: { env: T_MORE, json: true, sensitive: false }',
+        '',
+      ].join('\n'),
+      'tenant.yaml': [
+        'clients:',
+        '  - name: Web',
+        '    web_origins: [https://a.example, "...@@EXTRA_ORIGINS@@", https://d.example]',
+        '    callbacks:',
+        '      - "...@@MORE_CALLBACKS@@"',
+        '      - https://a.example/cb',
+        '',
+      ].join('\n'),
+    });
+    const ok = await loadManifests(dir, { env: 'prod', processEnv: { T_MORE: '["https://x.example/cb","https://y.example/cb"]' } });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.desired.kinds.clients?.[0]?.body).toMatchObject({
+      web_origins: ['https://a.example', 'https://b.example', 'https://c.example', 'https://d.example'],
+      callbacks: ['https://x.example/cb', 'https://y.example/cb', 'https://a.example/cb'],
+    });
+    const empty = await loadManifests(dir, { env: 'prod', processEnv: { T_MORE: '[]' } });
+    expect(empty.desired.kinds.clients?.[0]?.body.callbacks).toEqual(['https://a.example/cb']);
+
+    await writeFile(
+      join(dir, 'environments/prod.yaml'),
+      'keywords:\n  EXTRA_ORIGINS: https://b.example\n  MORE_CALLBACKS: { env: T_MORE, json: true }\n  ORIGIN: https://e.example\n',
+    );
+    await writeFile(join(dir, 'tenant.yaml'), 'clients:\n  - name: Web\n    web_origins: [https://a.example, "...@@EXTRA_ORIGINS@@"]\n    callbacks: ["...@@MORE_CALLBACKS@@"]\n    description: "...@@ORIGIN@@"\n');
+    const refused = await loadManifests(dir, { env: 'prod', processEnv: { T_MORE: '["https://x.example/cb"]' } });
+    expect(refused.diagnostics.map((d) => formatDiagnostic(d, dir).split('\n').slice(0, 2).join(' | '))).toEqual([
+      "tenant.yaml:3:38 error [splice_not_list] clients/Web: '...@@EXTRA_ORIGINS@@' adds the items of a list, and keyword 'EXTRA_ORIGINS' is not a list |   hint: Give EXTRA_ORIGINS a list value, e.g. [one, two].",
+      "tenant.yaml:4:17 error [sensitive_in_list] clients/Web: keyword 'MORE_CALLBACKS' holds a secret (from T_MORE) and cannot be spliced into a list |   hint: Use '@@MORE_CALLBACKS@@' as the entire list, or add `sensitive: false` to its binding if it is not a secret.",
+      "tenant.yaml:5:18 error [splice_outside_list] clients/Web: '...@@ORIGIN@@' adds a list's items, and only a list item can |   hint: Write it as an item of a list (`- \"...@@ORIGIN@@\"`), or '@@ORIGIN@@' for the whole value.",
+    ]);
+    expect(JSON.stringify(refused.diagnostics)).not.toContain('x.example');
   });
 });
