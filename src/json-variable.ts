@@ -1,5 +1,11 @@
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLibrary from 'yaml';
 import type { Json } from './json.js';
+
+// Required on the first variable that is not JSON: redaction loads this module on every run (--help
+// included), and the YAML library costs start-up time most runs never use.
+let yaml: typeof YamlLibrary | undefined;
+const yamlLibrary = () => (yaml ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary);
 
 /**
  * The value of a variable bound with `json: true`. JSON first; else a YAML list or mapping, flow
@@ -13,7 +19,7 @@ export function parseJsonVariable(text: string): { value: Json } | { error: stri
   try {
     return { value: JSON.parse(text) as Json };
   } catch (cause) {
-    const doc = parseDocument(text);
+    const doc = yamlLibrary().parseDocument(text);
     const problem = doc.errors[0];
     if (problem) return { error: problem.message.split('\n')[0] ?? problem.code };
     const value = doc.toJS() as Json;
