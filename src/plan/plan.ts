@@ -39,8 +39,18 @@ function resolveRefs(
   );
   const refs: Record<string, string> = {};
   // The body's references, and the ids a handler's apply needs besides them (users-import jobs).
-  const refsOf = (c: Change) => [...refsIn(c.body), ...(handlers[c.kind].idsNeeded?.(c) ?? [])];
-  const wanted = new Set(changes.flatMap(refsOf));
+  const refsOf = (c: Change) => {
+    const out = refsIn(c.body);
+    const ids = handlers[c.kind].idsNeeded?.(c);
+    if (ids) for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
+    return out;
+  };
+  // Indexed loops, no spreads: they run once per change of the plan, without the optimizing compiler.
+  const wanted = new Set<string>();
+  for (let i = 0; i < changes.length; i++) {
+    const found = refsOf(changes[i]!);
+    for (let j = 0; j < found.length; j++) wanted.add(found[j]!);
+  }
   for (const ref of wanted) {
     if (creating.has(ref)) continue;
     const [kind, ...rest] = ref.split('/');
