@@ -1,5 +1,14 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
+import type * as Https from 'node:https';
+
+/**
+ * node:https (and tls behind it) is required on the first https request: validate, --help, convert and
+ * runs against an emulator never make one, and loading it cost them ~0.01 s of start-up. A run against a
+ * real tenant pays it at its first call.
+ */
+let httpsModule: typeof Https | undefined;
+const httpsLibrary = () => (httpsModule ??= createRequire(import.meta.url)('node:https') as typeof Https);
 
 /**
  * HTTP for tenantctl on node:http/node:https. It replaced undici: loading undici cost ~0.3 s of CPU at every
@@ -31,7 +40,7 @@ class TimeoutError extends Error {
 export function createTransport(options: { connections?: number } = {}): Transport {
   const agentOptions = { keepAlive: true, maxSockets: options.connections ?? 64, scheduling: 'lifo' as const };
   const http = new HttpAgent(agentOptions);
-  const https = new HttpsAgent(agentOptions);
+  let https: Https.Agent | undefined;
 
   function open(url: string, init: { method: string; headers?: Record<string, string>; body?: string | Uint8Array }) {
     return new Promise<IncomingMessage>((resolve, reject) => {
@@ -39,7 +48,9 @@ export function createTransport(options: { connections?: number } = {}): Transpo
       const secure = target.protocol === 'https:';
       const headers: Record<string, string | number> = { ...init.headers };
       if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
-      const req = (secure ? httpsRequest : httpRequest)(target, { method: init.method, headers, agent: secure ? https : http });
+      const req = secure
+        ? httpsLibrary().request(target, { method: init.method, headers, agent: (https ??= new (httpsLibrary().Agent)(agentOptions)) })
+        : httpRequest(target, { method: init.method, headers, agent: http });
       req.setTimeout(IDLE_MS, () => req.destroy(new TimeoutError(`no answer in ${IDLE_MS / 1000} s`)));
       req.once('error', reject);
       req.once('response', (res) => {
@@ -62,7 +73,7 @@ export function createTransport(options: { connections?: number } = {}): Transpo
     stream: (url) => open(url, { method: 'GET' }),
     close() {
       http.destroy();
-      https.destroy();
+      https?.destroy();
     },
   };
 }
