@@ -1,9 +1,9 @@
 import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
 import { withOptimizingCompiler } from '../compiler-tier.js';
-import type { Json } from '../json.js';
+import type { JsonObject } from '../json.js';
 import type { Loc } from './types.js';
 import type { ItemSink } from './yaml-tree.js';
-import { MAX_DEPTH, rememberJson, type YEntry, type YNode } from './ynode.js';
+import { MAX_DEPTH, PlainMap, type YNode } from './ynode.js';
 import { CORE_TAGS } from './yaml-core.js';
 import { type LinesReading, readLines } from './yaml-lines.js';
 
@@ -62,9 +62,7 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
       const loc = locs[i] ?? top;
       // A `__proto__` key reads differently as plain data than as a tree (toJson's assignment): rebuild then.
       if (protoKey) return sink.item(key, toNode(item, loc));
-      const node = lazyItem(item, loc);
-      rememberJson(node, item as Json);
-      sink.item(key, node);
+      sink.item(key, isPlainObject(item) ? new PlainMap(item as JsonObject, loc) : toNode(item, loc));
     });
     return { key, keyLoc: top, value: { type: 'seq', items: [], loc: top } satisfies YNode };
   });
@@ -122,23 +120,6 @@ function startOf(file: string, text: string, start: Pick<State, 'position' | 'li
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * An item's tree, its entries built on first look: a plain item (ynode.ts) of a valid tenant is checked
- * from its plain data, and building tens of thousands of trees nobody reads cost a tenth of the load.
- */
-function lazyItem(value: unknown, loc: Loc): YNode {
-  if (!isPlainObject(value)) return toNode(value, loc);
-  let entries: YEntry[] | undefined;
-  return {
-    type: 'map',
-    loc,
-    get entries() {
-      entries ??= Object.entries(value).map(([key, v]) => ({ key, keyLoc: loc, value: toNode(v, loc) }));
-      return entries;
-    },
-  };
-}
 
 /** Plain data as a tree whose every node sits at `loc`. */
 function toNode(value: unknown, loc: Loc): YNode {

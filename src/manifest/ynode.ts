@@ -56,14 +56,25 @@ export function fromJson(value: Json, loc: Loc): YNode {
 }
 
 /**
- * The plain data a tree was built from, where the reader had it (yaml-fast.ts's items): toJson then hands
- * it back instead of building it again. Keyword replacement keeps unchanged trees as the same objects, so
- * only an item a keyword changed is rebuilt. Callers never change what toJson returns.
+ * An item the fast reader read as plain data (yaml-fast.ts): its entries are built on first look, and
+ * toJson hands the data back instead of building it again. Keyword replacement keeps unchanged trees as
+ * the same objects, so only an item a keyword changed is rebuilt; a copy (`{ ...node }`) is an ordinary
+ * tree. Callers never change what toJson returns.
+ *
+ * A class, not an object literal with a getter and a weak table beside it: a literal's getter is a new
+ * closure per item, and a large tenant's ~10,000 entries in a WeakMap cost ~0.03 s of a plan's CPU.
  */
-const plain = new WeakMap<YNode, Json>();
-
-export function rememberJson(node: YNode, value: Json): void {
-  plain.set(node, value);
+export class PlainMap implements YMap {
+  readonly type = 'map';
+  private built: YEntry[] | undefined;
+  constructor(
+    readonly plain: JsonObject,
+    readonly loc: Loc,
+  ) {}
+  get entries(): YEntry[] {
+    this.built ??= Object.entries(this.plain).map(([key, v]) => ({ key, keyLoc: this.loc, value: fromJson(v, this.loc) }));
+    return this.built;
+  }
 }
 
 /**
@@ -71,17 +82,16 @@ export function rememberJson(node: YNode, value: Json): void {
  * keyword, holds a secret or is broken, and every value sits at the item's place.
  */
 export function isPlainTree(node: YNode): boolean {
-  return plain.has(node);
+  return node instanceof PlainMap;
 }
 
-/** The tree's plain data when the reader kept it (see rememberJson), else undefined. */
+/** The tree's plain data when the reader kept it (see PlainMap), else undefined. */
 export function plainJsonOf(node: YNode): Json | undefined {
-  return plain.get(node);
+  return node instanceof PlainMap ? node.plain : undefined;
 }
 
 export function toJson(node: YNode): Json {
-  const known = plain.get(node);
-  if (known !== undefined) return known;
+  if (node instanceof PlainMap) return node.plain;
   switch (node.type) {
     case 'scalar':
       return node.value;
@@ -179,6 +189,6 @@ export function walk(node: YNode, visit: (node: YNode, path: readonly (string | 
 /** Location of a node as users think of it: a mapping starts at its first key. */
 export function startLoc(node: YNode): Loc {
   // A plain tree's values all sit at its own place (and its entries may not be built yet).
-  if (plain.has(node)) return node.loc;
+  if (node instanceof PlainMap) return node.loc;
   return node.type === 'map' && node.entries[0] ? node.entries[0].keyLoc : node.loc;
 }
