@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
@@ -84,7 +85,7 @@ async function jsonFiles(dir: string): Promise<string[]> {
 export async function readDirectory(dir: string, cwd: string): Promise<Sections> {
   const sections: Sections = new Map();
   const show = (path: string) => relative(cwd, path) || path;
-  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => byText(a.name, b.name))) {
     const path = join(dir, entry.name);
     if (entry.isFile() && entry.name === 'tenant.json') sections.set('tenant', [await readJson(path, show(path))]);
     else if (entry.isDirectory() && entry.name === 'database-connections') {

@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 
@@ -35,17 +36,11 @@ export function pick(body: JsonObject, fields: readonly string[]): JsonObject {
   return out;
 }
 
-let collator: Intl.Collator['compare'] | undefined;
-/**
- * `a.localeCompare(b)` as one collator: the same order, without a collator made per comparison. Made on
- * first use: creating it costs tens of milliseconds at start-up, and validate never sorts.
- */
-export const byLocale = (a: string, b: string) => (collator ??= new Intl.Collator().compare)(a, b);
 
 /** A sorted copy of an array of strings: for fields whose order the API does not give meaning to. */
 export function sortedStrings(value: Json | undefined): Json | undefined {
   if (!Array.isArray(value)) return value;
-  return [...value].sort((a, b) => byLocale(String(a), String(b)));
+  return [...value].sort((a, b) => byText(String(a), String(b)));
 }
 
 /** Sort set-like string arrays in place on a copy. */

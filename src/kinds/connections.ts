@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { z } from 'zod';
 import type { Api } from '../api/types.js';
 import type { Json, JsonObject } from '../json.js';
@@ -111,7 +112,7 @@ const itemSchema = itemSchemaOf(connectionsCatalog, {
 
 function sortedClients(value: Json | undefined): Json | undefined {
   if (!Array.isArray(value)) return value;
-  return [...value].sort((a, b) => clientKey(a).localeCompare(clientKey(b)));
+  return [...value].sort((a, b) => byText(clientKey(a), clientKey(b)));
 }
 
 /** Sets `path` in `to` from `from` where `to` has no value there (nested objects are copied, not shared). */

@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
@@ -55,7 +56,7 @@ export function canonicalJwks(keys: Json | undefined): JsonObject[] {
   return keys
     .filter(isObject)
     .map((k) => JSON.parse(stableStringify(k)) as JsonObject)
-    .sort((a, b) => stableStringify(a).localeCompare(stableStringify(b)));
+    .sort((a, b) => byText(stableStringify(a), stableStringify(b)));
 }
 
 /** How a key reads in a plan: its kid and type, never its material. */

@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { z } from 'zod';
 import type { Api } from '../api/types.js';
 import type { Json, JsonObject } from '../json.js';
@@ -53,7 +54,7 @@ function options(entry: JsonObject): JsonObject {
   return Object.fromEntries(OPTIONS.map((k) => [k, entry[k] ?? DEFAULTS[k] ?? null]));
 }
 
-const byRef = (a: Json, b: Json) => str(isRef(a) ? a.$ref : '').localeCompare(str(isRef(b) ? b.$ref : ''));
+const byRef = (a: Json, b: Json) => byText(str(isRef(a) ? a.$ref : ''), str(isRef(b) ? b.$ref : ''));
 
 /** Manifest lists -> the API-side maps, with connections and roles as `{ $ref }`s resolved at apply. */
 export function wiringToApi(item: JsonObject, out: JsonObject): void {

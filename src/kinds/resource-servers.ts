@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { z } from 'zod';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
@@ -34,7 +35,7 @@ function canonicalScopes(scopes: unknown): JsonObject[] | undefined {
       if (s.description !== undefined && s.description !== '') out.description = s.description;
       return out;
     })
-    .sort((a, b) => str(a.value).localeCompare(str(b.value)));
+    .sort((a, b) => byText(str(a.value), str(b.value)));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { z } from 'zod';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
@@ -33,7 +34,7 @@ export function permissionPairs(value: Json | undefined): Permission[] {
       : [{ resource_server_identifier: str(entry.resource_server_identifier), permission_name: str(entry.permission_name) }];
     for (const p of list) seen.set(permissionKey(p), p);
   }
-  return [...seen.values()].sort((a, b) => permissionKey(a).localeCompare(permissionKey(b)));
+  return [...seen.values()].sort((a, b) => byText(permissionKey(a), permissionKey(b)));
 }
 
 export const permissionKey = (p: Permission): string => `${p.resource_server_identifier} ${p.permission_name}`;

@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { z } from 'zod';
 import type { JsonObject } from '../json.js';
 import { isObject } from '../json.js';
@@ -50,7 +51,7 @@ const COMPARED = ['connection', ...USER_FIELDS] as const;
 /** Roles compare as a set of references, so a role declared or created in the same plan resolves at apply. */
 const roleRefs = (names: unknown) =>
   (Array.isArray(names) ? names.map(String) : [])
-    .sort((a, b) => a.localeCompare(b))
+    .sort(byText)
     .map((name) => refTo('roles', name));
 
 const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;

@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -200,7 +201,7 @@ export async function unreadFiles(dir: string, referenced: Set<string>): Promise
   const diagnostics: Diag[] = [];
   const walk = async (at: string, depth: number): Promise<void> => {
     const entries = await readdir(at, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of entries.sort((a, b) => byText(a.name, b.name))) {
       const path = resolve(at, entry.name);
       const shown = relative(resolve(dir), path).split(sep).join('/');
       if (entry.isDirectory()) {

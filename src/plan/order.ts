@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { handlers, KINDS } from '../kinds/index.js';
 import type { Kind } from '../kinds/types.js';
 import type { Change } from './types.js';
@@ -35,7 +36,7 @@ export function sortChanges(changes: Change[]): Change[] {
     const byPhase = a.phase - b.phase;
     if (byPhase !== 0) return byPhase;
     if (a.sequential) return a.index - b.index;
-    return a.change.address.localeCompare(b.change.address);
+    return byText(a.change.address, b.change.address);
   });
   return keyed.map((k) => k.change);
 }

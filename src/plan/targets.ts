@@ -1,3 +1,4 @@
+import { byText } from '../text-order.js';
 import { TenantctlError } from '../errors.js';
 import { handlers, KINDS } from '../kinds/index.js';
 import type { Kind } from '../kinds/types.js';
@@ -27,7 +28,7 @@ function nearest(word: string, candidates: Iterable<string>): string[] {
   return [...candidates]
     .map((c) => ({ c, d: levenshtein(word.toLowerCase(), c.toLowerCase()) }))
     .filter(({ d }) => d <= limit)
-    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .sort((a, b) => a.d - b.d || byText(a.c, b.c))
     .slice(0, 3)
     .map(({ c }) => c);
 }

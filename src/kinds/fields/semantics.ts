@@ -1,6 +1,6 @@
+import { byText } from '../../text-order.js';
 import type { Json, JsonObject } from '../../json.js';
 import { isObject, stableStringify } from '../../json.js';
-import { byLocale } from '../common.js';
 
 /**
  * What the spec cannot say about a kind's fields, applied the same way to both sides of a comparison.
@@ -52,7 +52,7 @@ function sortedSet(value: Json): Json {
   // Each element's text once, not twice per comparison (sets of hundreds of client names).
   return value
     .map((item) => ({ item, text: stableStringify(item) }))
-    .sort((a, b) => byLocale(a.text, b.text))
+    .sort((a, b) => byText(a.text, b.text))
     .map(({ item }) => item);
 }
 

@@ -1,3 +1,4 @@
+import { byText } from '../../text-order.js';
 import { stableStringify } from '../../json.js';
 import type { Field, VariantCatalog } from './field.js';
 
@@ -24,7 +25,7 @@ export function unionShape(shapes: Field[]): Field {
     }
   }
   const properties: Record<string, Field> = {};
-  for (const [name, distinct] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, distinct] of [...seen].sort(([a], [b]) => byText(a, b))) {
     const list = [...distinct.values()];
     properties[name] = list.length === 1 ? list[0]! : { type: 'any', oneOf: list };
   }

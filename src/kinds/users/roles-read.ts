@@ -1,3 +1,4 @@
+import { byText } from '../../text-order.js';
 import type { Api } from '../../api/types.js';
 import type { JsonObject } from '../../json.js';
 import { str } from '../common.js';
@@ -43,6 +44,6 @@ export async function withLiveRoles(api: Api, users: JsonObject[]): Promise<Json
     );
   }
   // Set in place: the users are this read's own objects (there may be tens of thousands).
-  for (const user of users) user.roles = (byUser.get(str(user.user_id)) ?? []).sort((a, b) => a.localeCompare(b));
+  for (const user of users) user.roles = (byUser.get(str(user.user_id)) ?? []).sort(byText);
   return users;
 }
