@@ -9,7 +9,7 @@ export interface UnsetField extends SensitiveValue {
   keyword: string;
   loc: Loc;
 }
-import { fromJson, plainJsonOf, type YEntry, type YNode } from './ynode.js';
+import { fromJson, isKeywordFree, plainJsonOf, type YEntry, type YNode } from './ynode.js';
 
 export interface Replacer {
   /**
@@ -257,6 +257,7 @@ export function keywordReplacer(table: KeywordTable): Replacer {
     unset = [];
     deferrable = secretField ?? (() => false);
     // Every keyword use is written with @@ or ##: plain data without either needs no walk of its tree.
+    if (isKeywordFree(node)) return { node, diagnostics, unset };
     const data = plainJsonOf(node);
     if (data !== undefined && !mentionsKeyword(data)) return { node, diagnostics, unset };
     return { node: replaceNode(node, []), diagnostics, unset };

@@ -51,6 +51,7 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
   const { data, itemLocs } = reading;
   if (data === undefined || data === null) return { root: undefined };
   const protoKey = text.includes('__proto__');
+  const keywordFree = !text.includes('@@') && !text.includes('##');
   const top: Loc = { file, line: 1, col: 1 };
   if (!isPlainObject(data)) return { root: toNode(data, top) };
   const entries = Object.entries(data).map(([key, value]) => {
@@ -62,7 +63,7 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
       const loc = locs[i] ?? top;
       // A `__proto__` key reads differently as plain data than as a tree (toJson's assignment): rebuild then.
       if (protoKey) return sink.item(key, toNode(item, loc));
-      sink.item(key, isPlainObject(item) ? new PlainMap(item as JsonObject, loc) : toNode(item, loc));
+      sink.item(key, isPlainObject(item) ? new PlainMap(item as JsonObject, loc, keywordFree) : toNode(item, loc));
     });
     return { key, keyLoc: top, value: { type: 'seq', items: [], loc: top } satisfies YNode };
   });

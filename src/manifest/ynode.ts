@@ -70,6 +70,8 @@ export class PlainMap implements YMap {
   constructor(
     readonly plain: JsonObject,
     readonly loc: Loc,
+    /** Its file holds no `@@` or `##` at all: keyword replacement has nothing to look for in it. */
+    readonly keywordFree = false,
   ) {}
   get entries(): YEntry[] {
     this.built ??= Object.entries(this.plain).map(([key, v]) => ({ key, keyLoc: this.loc, value: fromJson(v, this.loc) }));
@@ -83,6 +85,11 @@ export class PlainMap implements YMap {
  */
 export function isPlainTree(node: YNode): boolean {
   return node instanceof PlainMap;
+}
+
+/** Whether the tree is plain data from a file without any keyword marker (see PlainMap). */
+export function isKeywordFree(node: YNode): boolean {
+  return node instanceof PlainMap && node.keywordFree;
 }
 
 /** The tree's plain data when the reader kept it (see PlainMap), else undefined. */
