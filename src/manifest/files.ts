@@ -6,7 +6,7 @@ import { isObject, type Json } from '../json.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { type KeywordTable, keywordTable } from './keyword-table.js';
 import { didYouMean } from './suggest.js';
-import { parseYamlFast } from './yaml-fast.js';
+import { readYamlFast } from './yaml-fast.js';
 import type { ItemSink } from './yaml-tree.js';
 import type { YNode } from './ynode.js';
 
@@ -165,7 +165,7 @@ async function parseFile(
     diagnostics.push(error('read_error', `cannot read {at}: ${(cause as Error).message}`, { at: { file } }));
     return { root: 'failed' };
   }
-  const quick = fast ? parseYamlFast(file, text, { sections: new Set(), item: () => undefined }) : undefined;
+  const quick = fast ? await readYamlFast(file, text, { sections: new Set(), item: () => undefined }) : undefined;
   // A `tenant:` binding's place is printed by a refused plan, not only in diagnostics: read it located.
   const bindsTenant = quick?.root?.type === 'map' && quick.root.entries.some((e) => e.key === 'tenant');
   if (quick && !bindsTenant) return { root: quick.root, readFast: true };

@@ -11,7 +11,7 @@ import { takePin } from './pin.js';
 import { didYouMean } from './suggest.js';
 import type { Desired, Exclusion, LoadResult, Loc } from './types.js';
 import { type CheckedItem, checkItem } from './validate.js';
-import { parseYamlFast } from './yaml-fast.js';
+import { readYamlFast } from './yaml-fast.js';
 import { locate, type YNode } from './ynode.js';
 import { unsetSecret } from '../unset-secret.js';
 import { setIn } from '../json.js';
@@ -127,7 +127,7 @@ async function loadFile(file: string, replacer: Replacer, into: Loaded, fast: bo
     replacer,
   };
   const sink = { sections: LIST_SECTIONS, item: (section: string, node: YNode) => checkNode(section as Kind, node, local) };
-  const quick = fast ? parseYamlFast(file, text, sink) : undefined;
+  const quick = fast ? await readYamlFast(file, text, sink) : undefined;
   const parsed = quick ? { ...quick, failed: false, diagnostics: [] } : await parseLocated(file, text, sink);
   // Appended one by one: spreading tens of thousands of items as arguments can overflow the stack.
   for (const d of parsed.diagnostics) into.diagnostics.push(d);

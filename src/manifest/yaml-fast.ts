@@ -1,10 +1,7 @@
-import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
-import { withOptimizingCompiler } from '../compiler-tier.js';
 import type { JsonObject } from '../json.js';
 import type { Loc } from './types.js';
 import type { ItemSink } from './yaml-tree.js';
-import { MAX_DEPTH, PlainMap, type YNode } from './ynode.js';
-import { CORE_TAGS } from './yaml-core.js';
+import { PlainMap, type YNode } from './ynode.js';
 import { type LinesReading, readLines } from './yaml-lines.js';
 
 /**
@@ -16,37 +13,46 @@ import { type LinesReading, readLines } from './yaml-lines.js';
  * exact value.
  *
  * It reads only what it reads exactly as yaml-tree.ts does, and gives up (undefined) on anything else: a
- * `##KEYWORD##` that YAML would take for a comment (yaml-tree.ts reports those); for js-yaml also anchors,
- * aliases, tags and directives, explicit `?` keys and collections used as keys, tabs, and any text js-yaml
- * refuses (duplicate keys, several documents, syntax errors).
+ * `##KEYWORD##` that YAML would take for a comment (yaml-tree.ts reports those), and what both the line
+ * reader and js-yaml (yaml-js.ts) leave alone.
  */
 const KEYWORD_COMMENT = /\s##[A-Za-z_][A-Za-z0-9_]*##/;
-const UNSUPPORTED = [
-  /[&*!%\t]/,
-  /(^|[\s,[{])\?(\s|$)/m,
-  /[\]}]\s*:(\s|$)/,
-];
-
-/** js-yaml's schema: the core tags (yaml-core.ts) as js-yaml types, one per tag trying its forms in turn. */
-const CORE = FAILSAFE_SCHEMA.extend({
-  implicit: CORE_TAGS.map(
-    ({ name, starts, forms }) =>
-      new Type(`tag:yaml.org,2002:${name}`, {
-        kind: 'scalar',
-        resolve: (text: string) => starts.includes(text.charAt(0)) && forms.some(([test]) => test.test(text)),
-        construct: (text: string) => forms.find(([test]) => test.test(text))?.[1](text),
-      }),
-  ),
-});
-
 /**
  * The file as a tree, undefined for an empty file; items of `sink.sections` lists go to the sink one by
  * one (their section stays in the tree as an empty list), so a large file's tree is never built whole.
  * Undefined (not an object) when the fast reading gives up.
  */
-export function parseYamlFast(file: string, text: string, sink: ItemSink): { root: YNode | undefined } | undefined {
+export async function readYamlFast(file: string, text: string, sink: ItemSink): Promise<FastReading | undefined> {
   if (KEYWORD_COMMENT.test(text)) return undefined;
-  const reading = readLines(file, text) ?? readJsYaml(file, text);
+  const lines = readLines(file, text);
+  if (lines === undefined) await loadJsYaml();
+  return fromReading(file, text, sink, lines ?? jsYaml!(file, text));
+}
+
+type FastReading = { root: YNode | undefined };
+type JsYamlReader = (file: string, text: string) => LinesReading | undefined;
+let jsYaml: JsYamlReader | undefined;
+
+/**
+ * js-yaml's reading sits in a module of its own (yaml-js.ts), loaded for the first file the line reader
+ * leaves alone: its ~100 kB cost the start-up of every run whose manifests the line reader reads whole.
+ */
+export async function loadJsYaml(): Promise<void> {
+  jsYaml ??= (await import('./yaml-js.js')).readJsYaml;
+}
+
+/** readYamlFast for callers that cannot wait (tests): js-yaml must be loaded first (loadJsYaml). */
+export function parseYamlFast(file: string, text: string, sink: ItemSink): FastReading | undefined {
+  if (KEYWORD_COMMENT.test(text)) return undefined;
+  const reading = readLines(file, text) ?? (jsYaml ?? notLoaded)(file, text);
+  return fromReading(file, text, sink, reading);
+}
+
+const notLoaded: JsYamlReader = () => {
+  throw new Error('parseYamlFast needs js-yaml: await loadJsYaml() first');
+};
+
+function fromReading(file: string, text: string, sink: ItemSink, reading: LinesReading | undefined): FastReading | undefined {
   if (reading === undefined) return undefined;
   const { data, itemLocs } = reading;
   if (data === undefined || data === null) return { root: undefined };
@@ -68,55 +74,6 @@ export function parseYamlFast(file: string, text: string, sink: ItemSink): { roo
     return { key, keyLoc: top, value: { type: 'seq', items: [], loc: top } satisfies YNode };
   });
   return { root: { type: 'map', entries, loc: top } };
-}
-
-/** The file's data as js-yaml reads it, for what the line reader leaves alone. */
-function readJsYaml(file: string, text: string): LinesReading | undefined {
-  if (UNSUPPORTED.some((pattern) => pattern.test(text))) return undefined;
-  // Where each item of a top-level list starts, found as js-yaml opens and closes nodes: depth 1 is the
-  // file's mapping, 2 its keys and sections, 3 a section's items (a flow item opens once more inside).
-  const itemLocs = new Map<unknown, Loc[]>();
-  let depth = 0;
-  let items: Loc[] = [];
-  let itemStart: Pick<State, 'position' | 'line' | 'lineStart'> = { position: 0, line: 0, lineStart: 0 };
-  const listener = (event: 'open' | 'close', state: State) => {
-    if (event === 'open') {
-      depth += 1;
-      if (depth === 2) items = [];
-      else if (depth === 3) itemStart = { position: state.position, line: state.line, lineStart: state.lineStart };
-      return;
-    }
-    if (depth === 3) items.push(startOf(file, text, itemStart, isPlainObject(state.result)));
-    if (depth === 2 && Array.isArray(state.result)) itemLocs.set(state.result, items);
-    depth -= 1;
-  };
-  let data: unknown;
-  try {
-    // maxDepth counts every value, scalars included: deeper files are left to yaml-tree.ts to report.
-    data = withOptimizingCompiler(() => load(text, { schema: CORE, listener, maxDepth: MAX_DEPTH } as Parameters<typeof load>[1]));
-  } catch {
-    return undefined;
-  }
-  return { data, itemLocs };
-}
-
-/**
- * Where an item starting at `offset` begins as yaml-tree.ts's startLoc says: its first character, or for
- * a mapping its first key (past a flow mapping's `{`). Spaces, line breaks and comments are skipped.
- */
-function startOf(file: string, text: string, start: Pick<State, 'position' | 'line' | 'lineStart'>, mapping: boolean): Loc {
-  const skip = (at: number) => {
-    for (;;) {
-      while (at < text.length && /\s/.test(text.charAt(at))) at++;
-      if (text[at] !== '#') return at;
-      while (at < text.length && text[at] !== '\n') at++;
-    }
-  };
-  let at = skip(start.position);
-  if (mapping && text[at] === '{') at = skip(at + 1);
-  let { line, lineStart } = start;
-  for (let i = text.indexOf('\n', lineStart); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) [line, lineStart] = [line + 1, i + 1];
-  return { file, line: line + 1, col: at - lineStart + 1 };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

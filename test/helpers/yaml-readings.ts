@@ -1,5 +1,8 @@
-import { parseYamlFast } from '../../src/manifest/yaml-fast.js';
+import { loadJsYaml, parseYamlFast } from '../../src/manifest/yaml-fast.js';
 import { parseYamlFile, startLoc, toJson, type YNode } from '../../src/manifest/yaml-tree.js';
+
+// The readings below run synchronously, js-yaml's included (the loader loads it as a file needs it).
+await loadJsYaml();
 
 export const SECTIONS = new Set(['clients', 'users']);
 
