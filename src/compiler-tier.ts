@@ -2,11 +2,12 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * Which of V8's compilers a run may use. A run starts without the optimizing compiler (TurboFan): most of
- * its code runs once or a few times, and compiling it costs more CPU than it saves (v8-flags.ts). The YAML
- * reader is the exception: its few small functions run once per character or value, millions of times on a
+ * its code runs once or a few times, and compiling it costs more CPU than it saves (v8-flags.ts). js-yaml
+ * is the exception: its few small functions run once per character or value, millions of times on a
  * large tenant, and TurboFan halves their CPU (js-yaml alone on the 8,335-object bench tenant: 0.53 s
  * baseline-only, 0.26 s optimized, compiling included). So it is switched on while js-yaml reads a file and
- * off again after; the code it optimized keeps running optimized. A wider window (the item checks and zod
+ * off again after; the code it optimized keeps running optimized. (Most files never get there: the line
+ * reader, yaml-lines.ts, reads them first, in ~0.12 s for that tenant without TurboFan.) A wider window (the item checks and zod
  * too) cost more than it saved: plan of that tenant 1.47 s against 1.24 s with js-yaml alone. The located
  * reading of files with problems (the yaml library, whose tree costs about four times js-yaml's reading) is
  * the other window: one typo in the bench's users file, 2.8 s of CPU with it and 3.2 s without.
