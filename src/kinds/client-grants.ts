@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject } from '../json.js';
-import { isRef, pick, refTo, str } from './common.js';
+import { isRef, pick, refTo, str, builtOnce } from './common.js';
 import { clientGrantsCatalog } from './fields/clientGrants.js';
 import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
 import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
@@ -15,14 +15,16 @@ const spec: ItemSchemaSpec = {
 };
 
 /** A grant is for one client, or the default for every third-party client (`default_for`), never both (a 400). */
-const itemSchema = itemSchemaOf(clientGrantsCatalog, spec).superRefine((item, ctx) => {
-  if ((item.client === undefined) === (item.default_for === undefined))
-    ctx.addIssue({
-      code: 'custom',
-      path: ['client'],
-      message: 'name the client, or set default_for for a grant every third-party client gets (not both)',
-    });
-});
+const itemSchema = builtOnce(() =>
+  itemSchemaOf(clientGrantsCatalog, spec).superRefine((item, ctx) => {
+    if ((item.client === undefined) === (item.default_for === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['client'],
+        message: 'name the client, or set default_for for a grant every third-party client gets (not both)',
+      });
+  }),
+);
 
 const semantics: FieldSemantics = { sets: ['scope', 'authorization_details_types'] };
 
@@ -46,7 +48,9 @@ function clientName(live: JsonObject, ctx: KindContext): string | undefined {
 export const clientGrants: KindHandler = {
   kind: 'clientGrants',
   label: 'client grant',
-  itemSchema,
+  get itemSchema() {
+    return itemSchema();
+  },
   fields: { catalog: clientGrantsCatalog, spec, semantics },
   keyOf(item) {
     const holder = item.client ?? (item.default_for === undefined ? '(no client)' : defaultFor(item.default_for));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Json } from '../json.js';
 import { isObject } from '../json.js';
-import { pick, str } from './common.js';
+import { pick, str, builtOnce } from './common.js';
 import { clientsCatalog } from './fields/clients.js';
 import { canonicalFields, type FieldSemantics, withLiveDefaults } from './fields/semantics.js';
 import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
@@ -67,17 +67,19 @@ const FIELDS = managedFields(clientsCatalog, spec);
 // The global client ("All Applications") is left out of the list altogether, as deploy-cli does.
 const rest = restCollection({ path: '/clients', key: 'clients', idField: 'client_id', checkpoint: true, query: { is_global: false } });
 
-const itemSchema = itemSchemaOf(clientsCatalog, spec)
-  .extend({ credentials: credentialsSchema.optional() })
-  .superRefine((item, ctx) => {
-    // "The client_authentication_methods and token_endpoint_auth_method properties are mutually exclusive."
-    if (Array.isArray(item.credentials) && item.credentials.length > 0 && item.token_endpoint_auth_method !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['token_endpoint_auth_method'],
-        message: 'cannot be set with credentials: the client authenticates with its credentials (private_key_jwt or mTLS)',
-      });
-  });
+const itemSchema = builtOnce(() =>
+  itemSchemaOf(clientsCatalog, spec)
+    .extend({ credentials: credentialsSchema.optional() })
+    .superRefine((item, ctx) => {
+      // "The client_authentication_methods and token_endpoint_auth_method properties are mutually exclusive."
+      if (Array.isArray(item.credentials) && item.credentials.length > 0 && item.token_endpoint_auth_method !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['token_endpoint_auth_method'],
+          message: 'cannot be set with credentials: the client authenticates with its credentials (private_key_jwt or mTLS)',
+        });
+    }),
+);
 
 function canonicalJwt(value: Json | undefined): Json | undefined {
   if (!isObject(value)) return value;
@@ -89,7 +91,9 @@ function canonicalJwt(value: Json | undefined): Json | undefined {
 export const clients: KindHandler = {
   kind: 'clients',
   label: 'client',
-  itemSchema,
+  get itemSchema() {
+    return itemSchema();
+  },
   fields: { catalog: clientsCatalog, spec, semantics },
   keyOf: (item) => str(item.name),
   liveKeyOf: (live) => str(live.name),

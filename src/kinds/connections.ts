@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Api } from '../api/types.js';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-import { pick, refTo, str } from './common.js';
+import { pick, refTo, str, builtOnce } from './common.js';
 import { clientKey, planConnections } from './connection-plan.js';
 import type { Field } from './fields/field.js';
 import { connectionsCatalog, connectionsVariants } from './fields/connections.js';
@@ -100,15 +100,17 @@ const anyOptionsLazy = z.lazy(() => {
   );
   return anyOptions;
 });
-const itemSchema = itemSchemaOf(connectionsCatalog, {
-  ...spec,
-  overrides: { ...spec.overrides, options: anyOptionsLazy },
-}).check((payload) => {
-  const item = payload.value as JsonObject;
-  const own = strategySchema(item.strategy);
-  if (payload.issues.length > 0 || own === undefined || item.options === undefined) return;
-  for (const issue of own.safeParse(item).error?.issues ?? []) payload.issues.push({ ...issue, input: item } as never);
-});
+const itemSchema = builtOnce(() =>
+  itemSchemaOf(connectionsCatalog, {
+    ...spec,
+    overrides: { ...spec.overrides, options: anyOptionsLazy },
+  }).check((payload) => {
+    const item = payload.value as JsonObject;
+    const own = strategySchema(item.strategy);
+    if (payload.issues.length > 0 || own === undefined || item.options === undefined) return;
+    for (const issue of own.safeParse(item).error?.issues ?? []) payload.issues.push({ ...issue, input: item } as never);
+  }),
+);
 
 function sortedClients(value: Json | undefined): Json | undefined {
   if (!Array.isArray(value)) return value;
@@ -172,8 +174,10 @@ async function withLiveSecrets(api: Api, id: string, options: JsonObject): Promi
 export const connections: KindHandler = {
   kind: 'connections',
   label: 'connection',
-  itemSchema,
-  itemSchemaFor: (raw) => strategySchema((raw as JsonObject | null)?.strategy) ?? itemSchema,
+  get itemSchema() {
+    return itemSchema();
+  },
+  itemSchemaFor: (raw) => strategySchema((raw as JsonObject | null)?.strategy) ?? itemSchema(),
   fields: { catalog: connectionsCatalog, spec, semantics, unmanagedNested: Object.fromEntries(
       Object.entries(UNMANAGED_OPTIONS).map(([key, reason]) => [`options.${key}`, reason]),
     ),

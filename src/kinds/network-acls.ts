@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-import { pick, str } from './common.js';
+import { pick, str, builtOnce } from './common.js';
 import type { Field } from './fields/field.js';
 import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
 import { networkAclsCatalog } from './fields/networkAcls.js';
@@ -73,6 +73,8 @@ const spec: ItemSchemaSpec = {
 const FIELDS = managedFields(networkAclsCatalog, spec);
 
 /** Signals of a rule's match (sorted as sets): those the catalog lists, and the curated lists. */
+const itemSchema = builtOnce(() => itemSchemaOf(networkAclsCatalog, spec));
+
 export const SIGNALS = Object.keys(matchField(ruleField.properties!.match!).properties ?? {});
 
 /** Signal values are OR-ed sets (rule-evaluation docs, §4.3): their order carries no meaning. */
@@ -97,7 +99,9 @@ function canonicalRule(r: Json | undefined): Json | undefined {
 export const networkAcls: KindHandler = {
   kind: 'networkAcls',
   label: 'network ACL',
-  itemSchema: itemSchemaOf(networkAclsCatalog, spec),
+  get itemSchema() {
+    return itemSchema();
+  },
   fields: { catalog: networkAclsCatalog, spec, semantics },
   keyOf: (item) => str(item.description),
   liveKeyOf: (live) => (typeof live.description === 'string' ? live.description : undefined),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Api } from '../api/types.js';
 import type { JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-import { pick, str } from './common.js';
+import { pick, str, builtOnce } from './common.js';
 import { syncMembers } from './org-members.js';
 import { annotateMembers, MEMBERS_LIVE, membersStaleReason } from './org-members-plan.js';
 import { defaultPlanKind } from '../plan/kind-plan.js';
@@ -62,14 +62,20 @@ function withoutWiring(body: JsonObject): JsonObject {
 }
 
 
+const itemSchema = builtOnce(() =>
+  itemSchemaOf(organizationsCatalog, spec).extend({
+    connections: connectionsSchema.optional(),
+    members: membersSchema.optional(),
+  }),
+);
+
 export const organizations: KindHandler = {
   kind: 'organizations',
   label: 'organization',
   fields: { catalog: organizationsCatalog, spec },
-  itemSchema: itemSchemaOf(organizationsCatalog, spec).extend({
-    connections: connectionsSchema.optional(),
-    members: membersSchema.optional(),
-  }),
+  get itemSchema() {
+    return itemSchema();
+  },
   keyOf: (item) => str(item.name),
   liveKeyOf: (live) => str(live.name),
   references: wiringReferences,

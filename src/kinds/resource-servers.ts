@@ -4,7 +4,7 @@ import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { LOCK_IDENTIFIER } from '../lock/record.js';
 import { identityOf } from './client-credentials.js';
-import { pick, str } from './common.js';
+import { pick, str, builtOnce } from './common.js';
 import { resourceServersCatalog } from './fields/resourceServers.js';
 import { canonicalFields, type FieldSemantics } from './fields/semantics.js';
 import { itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
@@ -60,10 +60,14 @@ function withoutThumbprint(body: JsonObject): JsonObject {
 
 const rest = restCollection({ path: '/resource-servers', key: 'resource_servers', idField: 'id' });
 
+const itemSchema = builtOnce(() => itemSchemaOf(resourceServersCatalog, spec));
+
 export const resourceServers: KindHandler = {
   kind: 'resourceServers',
   label: 'resource server',
-  itemSchema: itemSchemaOf(resourceServersCatalog, spec),
+  get itemSchema() {
+    return itemSchema();
+  },
   fields: { catalog: resourceServersCatalog, spec, semantics },
   keyOf: (item) => str(item.identifier),
   liveKeyOf: (live) => str(live.identifier),

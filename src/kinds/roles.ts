@@ -2,18 +2,20 @@ import { z } from 'zod';
 import type { Api } from '../api/types.js';
 import type { JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-import { pick, str } from './common.js';
+import { pick, str, builtOnce } from './common.js';
 import { restCollection } from './rest.js';
 import { asObjects, type Permission, permissionKey, pairsOf, permissionMap, permissionPairs, permissionPaths, permissionsSchema } from './role-permissions.js';
 import { planRoles } from './roles-plan.js';
 import type { KindHandler } from './types.js';
 
 /** OAS CreateRoleRequestContent: a name (required) and a description; permissions are a sub-resource. */
-const itemSchema = z.strictObject({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  permissions: permissionsSchema.optional(),
-});
+const itemSchema = builtOnce(() =>
+  z.strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    permissions: permissionsSchema.optional(),
+  }),
+);
 
 const rest = restCollection({ path: '/roles', key: 'roles', idField: 'id' });
 const permissionsPath = (id: string) => `/roles/${encodeURIComponent(id)}/permissions`;
@@ -44,7 +46,9 @@ async function syncPermissions(api: Api, id: string, want: Permission[]): Promis
 export const roles: KindHandler = {
   kind: 'roles',
   label: 'role',
-  itemSchema,
+  get itemSchema() {
+    return itemSchema();
+  },
   keyOf: (item) => str(item.name),
   liveKeyOf: (live) => str(live.name),
   references: (item) =>

@@ -3,7 +3,7 @@ import { TenantctlError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { canonicalJwks, customKeysSchema, readJwksFile } from './jwks.js';
-import { pick } from './common.js';
+import { pick, builtOnce } from './common.js';
 import { CUSTOM_KEYS_ID, planSigningKeys } from './signing-key-plan.js';
 import type { KindHandler } from './types.js';
 
@@ -16,11 +16,13 @@ import type { KindHandler } from './types.js';
  * Live objects are the keys of GET /keys/signing plus one object for the custom keys
  * (`{custom_signing_keys: [...]}`, GET /keys/custom-signing; its 404 means none).
  */
-const itemSchema = z.strictObject({
-  rotation: z.strictObject({ max_age_days: z.number().int().min(1).max(3650) }).optional(),
-  revoke_previous_after_days: z.number().int().min(0).max(3650).optional(),
-  custom_signing_keys: customKeysSchema.optional(),
-});
+const itemSchema = builtOnce(() =>
+  z.strictObject({
+    rotation: z.strictObject({ max_age_days: z.number().int().min(1).max(3650) }).optional(),
+    revoke_previous_after_days: z.number().int().min(0).max(3650).optional(),
+    custom_signing_keys: customKeysSchema.optional(),
+  }),
+);
 
 const KEY_FIELDS = ['kid', 'current', 'next', 'previous', 'revoked', 'current_since', 'current_until', 'revoked_at'];
 
@@ -29,7 +31,9 @@ const isCustom = (live: JsonObject): boolean => live.kid === undefined && 'custo
 export const signingKeys: KindHandler = {
   kind: 'signingKeys',
   label: 'signing-key policy',
-  itemSchema,
+  get itemSchema() {
+    return itemSchema();
+  },
   keyOf: () => 'policy',
   // Only a non-empty custom key set is "the policy's object": a saved plan that creates it is stale once it exists.
   liveKeyOf: (live) =>

@@ -1,6 +1,6 @@
 import { TenantctlError } from '../errors.js';
 import type { JsonObject } from '../json.js';
-import { pick } from './common.js';
+import { pick, builtOnce } from './common.js';
 import { tenantCatalog } from './fields/tenant.js';
 import { fieldSchema, itemSchemaOf, managedFields, type ItemSchemaSpec } from './fields/zod.js';
 import { canonicalDefaultQuota, defaultTokenQuotaSchema } from './token-quota.js';
@@ -43,16 +43,18 @@ const spec: ItemSchemaSpec = { overrides: { flags, default_token_quota: defaultT
 
 const FIELDS = managedFields(tenantCatalog, spec);
 
-const itemSchema = itemSchemaOf(tenantCatalog, spec).superRefine((item, ctx) => {
-  for (const hours of LIFETIMES) {
-    if (item[hours] !== undefined && item[`${hours}_in_minutes`] !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: [`${hours}_in_minutes`],
-        message: `declare either '${hours}' (hours) or '${hours}_in_minutes', not both`,
-      });
-  }
-});
+const itemSchema = builtOnce(() =>
+  itemSchemaOf(tenantCatalog, spec).superRefine((item, ctx) => {
+    for (const hours of LIFETIMES) {
+      if (item[hours] !== undefined && item[`${hours}_in_minutes`] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${hours}_in_minutes`],
+          message: `declare either '${hours}' (hours) or '${hours}_in_minutes', not both`,
+        });
+    }
+  }),
+);
 
 /** Live lifetimes in hours -> the minutes forms, rounded as the deploy tool does (Math.round(hours*60)). */
 function withMinutes(live: JsonObject): JsonObject {
@@ -72,7 +74,9 @@ const notPossible = (what: string) =>
 export const tenant: KindHandler = {
   kind: 'tenant',
   label: 'tenant settings',
-  itemSchema,
+  get itemSchema() {
+    return itemSchema();
+  },
   fields: { catalog: tenantCatalog, spec },
   singleton: true,
   keyOf: () => TENANT_SETTINGS_KEY,

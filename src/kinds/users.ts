@@ -2,7 +2,7 @@ import { byText } from '../text-order.js';
 import { z } from 'zod';
 import type { JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-import { pick, refTo, str } from './common.js';
+import { pick, refTo, str, builtOnce } from './common.js';
 import { usersCatalog } from './fields/users.js';
 import { itemSchemaOf, type ItemSchemaSpec } from './fields/zod.js';
 import type { KindHandler } from './types.js';
@@ -38,13 +38,15 @@ const spec: ItemSchemaSpec = {
  */
 const CREATE_ONLY = ['user_id', 'verify_email', 'verify_phone_number'];
 
-const itemSchema = itemSchemaOf(usersCatalog, spec).extend({
-  /** The user's roles by name, the exact set; left out, the user's roles are not managed. */
-  roles: z
-    .array(z.string().min(1))
-    .refine((list) => new Set(list).size === list.length, 'each role is listed once')
-    .optional(),
-});
+const itemSchema = builtOnce(() =>
+  itemSchemaOf(usersCatalog, spec).extend({
+    /** The user's roles by name, the exact set; left out, the user's roles are not managed. */
+    roles: z
+      .array(z.string().min(1))
+      .refine((list) => new Set(list).size === list.length, 'each role is listed once')
+      .optional(),
+  }),
+);
 
 const COMPARED = ['connection', ...USER_FIELDS] as const;
 
@@ -59,7 +61,9 @@ const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 export const users: KindHandler = {
   kind: 'users',
   label: 'user',
-  itemSchema,
+  get itemSchema() {
+    return itemSchema();
+  },
   fields: { catalog: usersCatalog, spec },
   keyOf: (item) => userKey(str(item.connection), str(item.email)),
   liveKeyOf: (live) =>
