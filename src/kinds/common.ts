@@ -1,3 +1,4 @@
+import { insertSorted } from '../sorted-insert.js';
 import { byText } from '../text-order.js';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
@@ -15,19 +16,13 @@ export function pick(body: JsonObject, fields: readonly string[]): JsonObject {
   }
   // A body of a few fields against a catalog of dozens (every item of a large tenant, both sides, several
   // times): look its own keys up instead, kept in the list's order as they are found (insertion sort of a
-  // few positions: no comparator sort and no iterators, which allocate on every item).
+  // few positions, sorted-insert.ts).
   const found: number[] = [];
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
     const i = fields.indexOf(key);
     if (i < 0 || body[key] === undefined) continue;
-    let j = found.length;
-    found.push(i);
-    while (j > 0 && found[j - 1]! > i) {
-      found[j] = found[j - 1]!;
-      j--;
-    }
-    found[j] = i;
+    insertSorted(found, i);
   }
   for (let k = 0; k < found.length; k++) {
     const field = fields[found[k]!]!;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { insertSorted } from '../sorted-insert.js';
 
 /**
  * A faster road through an item's zod schema for items that are valid (issue #11: zod took a quarter of
@@ -165,13 +166,7 @@ function objectParser(schema: z.ZodType): Parser {
         if (catchall === 'strict') return FAIL;
         continue;
       }
-      let i = present.length;
-      present.push(at);
-      while (i > 0 && present[i - 1]! > at) {
-        present[i] = present[i - 1]!;
-        i--;
-      }
-      present[i] = at;
+      insertSorted(present, at);
     }
     const out: Record<string, unknown> = {};
     let required = 0;
