@@ -12,6 +12,7 @@ import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
 import type { Change, Live, Plan } from '../plan/types.js';
 import { failOutput } from '../program-errors.js';
 import { secretTextsOfVariable } from '../redact.js';
+import { renderApplyMarkdown } from '../render/apply-markdown.js';
 import { renderApplyText } from '../render/plan-text.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
@@ -247,7 +248,8 @@ export async function applyCommand(
         },
         ...(warnings.length > 0 ? { diagnostics: warnings } : {}),
       });
-    } else out.print(renderApplyText(result, out.style));
+    } else if (options.output === 'markdown') out.print(renderApplyMarkdown(result));
+    else out.print(renderApplyText(result, out.style));
     return result.failed.length > 0 ? 1 : 0;
   } finally {
     await connection.close();

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TenantctlError } from '../errors.js';
 import { makeDirectory } from '../make-dir.js';
 import { planDocument, sealPlanText, serializePlan } from '../plan/file.js';
@@ -65,6 +65,13 @@ async function writeOrExplain(file: string, write: () => Promise<unknown>): Prom
   try {
     await write();
   } catch (error) {
+    // `--out plans` for an existing directory: Node's "EISDIR: illegal operation on a directory" and a
+    // hint about write access sent users looking at permissions; --out names the file itself.
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
+      throw new TenantctlError('plan_out', `cannot write the plan to ${file}: it is a directory`, {
+        hint: `--out names the plan file itself, e.g. --out ${join(file, 'plan.json')}.`,
+      });
+    }
     throw new TenantctlError('plan_out', `cannot write the plan to ${file}: ${(error as Error).message}`, {
       hint: 'Pass --out a path in a directory you can write to.',
     });

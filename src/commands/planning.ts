@@ -4,7 +4,7 @@ import { TenantctlError } from '../errors.js';
 import { shownPath } from '../manifest/format.js';
 import type { Desired } from '../manifest/types.js';
 import { plan } from '../plan/plan.js';
-import { checkTargets, knownAddresses } from '../plan/targets.js';
+import { checkTargetKinds, checkTargets, knownAddresses } from '../plan/targets.js';
 import type { Live, Plan } from '../plan/types.js';
 import { type Connection, connect } from './connect.js';
 import type { Io, Out } from './io.js';
@@ -52,6 +52,10 @@ export function checkTenantBinding(
 /** Manifests -> live tenant -> plan: the part plan, apply and drift share. Caller closes the connection. */
 export async function makePlan(dir: string, options: PlanningOptions, io: Io, out: Out): Promise<Planned> {
   const desired = await loadOrExit(resolve(io.cwd, dir), options.env, io, out);
+  if (options.target?.length) {
+    const declared = new Set(Object.values(desired.kinds).flatMap((items) => (items ?? []).map((item) => item.address)));
+    checkTargetKinds(options.target, Object.keys(desired.kinds), declared);
+  }
   const connection = await connect(io, out, { emulator: options.emulator });
   try {
     checkTenantBinding(desired.tenant, connection, { env: options.env, cwd: io.cwd });

@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { TenantctlError } from '../errors.js';
+import { didYouMean } from '../manifest/suggest.js';
 
 /** One tenant of a fleet, its directory resolved and its credential variables named. */
 export interface FleetTenant {
@@ -56,8 +57,20 @@ export async function loadFleet(file: string, cwd: string): Promise<FleetTenant[
   };
   const parsed = fleetSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    // A misspelt key (`domian_env`, `tenant:`) is the mistake to name: the key it was meant to be is then
+    // "missing" too, and zod's "Unrecognized key" neither pointed at the key nor said what was meant.
+    const issues = parsed.error.issues as z.core.$ZodIssue[];
+    const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
     const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(1);
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0]!;
+      const known = Object.keys(issue.path.length === 0 ? fleetSchema.shape : tenantSchema.shape);
+      const message = `unknown key '${key}'${didYouMean(key, known)}`;
+      const map = issue.path.length === 0 ? doc.contents : doc.getIn(issue.path as (string | number)[], true);
+      const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+      const place = isScalar(pair?.key) && pair.key.range ? at(pair.key.range[0]) : locate(issue.path);
+      throw new TenantctlError('fleet_file', `${place}: ${field || 'fleet file'}: ${message}`, { hint: HINT });
+    }
     // zod says "expected string, received undefined" of a key that is not there: say it is missing.
     const message = /received undefined$/.test(issue.message) ? 'is missing' : issue.message;
     throw new TenantctlError('fleet_file', `${locate(issue.path)}: ${field || 'fleet file'}: ${message}`, { hint: HINT });

@@ -54,7 +54,7 @@ export function parseYamlFile(file: string, text: string, sink?: ItemSink): Pars
     const make = problem.name === 'YAMLWarning' ? warning : error;
     diagnostics.push(
       make('yaml_syntax', plainYamlMessage(problem.message), {
-        loc: locOf(problem.pos[0]),
+        loc: locOf(problemStart(text, problem)),
         hint: /reserved character @/.test(problem.message)
           ? "A keyword written as a whole value must be quoted: '@@NAME@@' (YAML reserves a leading @)."
           : (YAML_HINTS[problem.code] ?? 'Fix the YAML syntax at this position.'),
@@ -65,6 +65,30 @@ export function parseYamlFile(file: string, text: string, sink?: ItemSink): Pars
   if (tooDeep !== undefined) return { root: undefined, failed: true, diagnostics };
   const root = doc?.contents ? convert(context(doc), doc.contents, 0) : undefined;
   return { root, failed: false, diagnostics: [...diagnostics, ...converted] };
+}
+
+/**
+ * Where to point for a YAML problem. The yaml package reports an unclosed quote where the scalar it
+ * swallowed ends: often the file's last line, far below the quote a user forgot to close (`b: "y` on line
+ * 2 of a 500-line file was reported at line 501). The opening quote is the last one before that end not
+ * escaped (`\"` in double quotes, `''` in single quotes): the scalar ran from it, and any closing quote
+ * would have ended it.
+ */
+function problemStart(text: string, problem: { code: string; message: string; pos: [number, number] }): number {
+  const end = problem.pos[0];
+  const quote = problem.code === 'MISSING_CHAR' ? /^Missing closing (["'])quote/.exec(problem.message)?.[1] : undefined;
+  if (quote === undefined) return end;
+  for (let at = Math.min(end, text.length) - 1; at >= 0; at--) {
+    if (text[at] !== quote) continue;
+    if (quote === "'" && text[at - 1] === "'") {
+      at--;
+      continue;
+    }
+    let backslashes = 0;
+    while (quote === '"' && text[at - 1 - backslashes] === '\\') backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+  return end;
 }
 
 /**

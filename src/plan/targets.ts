@@ -33,7 +33,8 @@ function nearest(word: string, candidates: Iterable<string>): string[] {
     .map(({ c }) => c);
 }
 
-function problemWith(target: string, managed: readonly string[], known: Set<string>): string | undefined {
+/** What is wrong with a target's kind (unknown, or not managed by the manifests), if anything. */
+function kindProblem(target: string, managed: readonly string[], known: Set<string>): string | undefined {
   const slash = target.indexOf('/');
   const kind = slash === -1 ? target : target.slice(0, slash);
   if (!(KINDS as readonly string[]).includes(kind)) {
@@ -46,6 +47,14 @@ function problemWith(target: string, managed: readonly string[], known: Set<stri
   if (!managed.includes(kind)) {
     return `'${target}': the manifests do not manage ${kind} (no \`${kind}:\` section), so nothing can match it`;
   }
+  return undefined;
+}
+
+function problemWith(target: string, managed: readonly string[], known: Set<string>): string | undefined {
+  const problem = kindProblem(target, managed, known);
+  if (problem !== undefined) return problem;
+  const slash = target.indexOf('/');
+  const kind = slash === -1 ? target : target.slice(0, slash);
   if (slash === -1 || known.has(target)) return undefined;
   const guesses = nearest(target, [...known].filter((a) => a.startsWith(`${kind}/`)));
   return `'${target}' matches no declared or live resource${guesses.length > 0 ? ` (did you mean ${guesses.join(' or ')}?)` : ''}`;
@@ -56,7 +65,19 @@ function problemWith(target: string, managed: readonly string[], known: Set<stri
  * a CI job would pass: every target must name a managed kind or an address that is declared or live.
  */
 export function checkTargets(targets: readonly string[], managed: readonly string[], known: Set<string>): void {
-  const problems = targets.flatMap((t) => problemWith(t, managed, known) ?? []);
+  throwIfAny(targets.flatMap((t) => problemWith(t, managed, known) ?? []));
+}
+
+/**
+ * The targets' kinds, checked before the tenant is read (`declared`: the manifests' addresses): a typo
+ * such as `client/Web` was reported only after reading every managed kind, minutes on a large tenant
+ * under the rate limit, though the manifests alone show it.
+ */
+export function checkTargetKinds(targets: readonly string[], managed: readonly string[], declared: Set<string>): void {
+  throwIfAny(targets.flatMap((t) => kindProblem(t, managed, declared) ?? []));
+}
+
+function throwIfAny(problems: string[]): void {
   if (problems.length === 0) return;
   throw new TenantctlError('unknown_target', `--target ${problems.join('; ')}`, {
     hint: 'Targets are a kind (clients) or kind/key as the plan prints it (clients/Orders Service).',

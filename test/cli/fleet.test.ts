@@ -125,13 +125,26 @@ describe('fleet usage errors', () => {
   it('a wrong fleet file gets one located line, no stack trace', async () => {
     const res = await fleet(['plan'], 'broken.yaml');
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/^Error: broken\.yaml:2:5: tenants\[0\]\.dir: is missing\n/);
+    // `dirr` is the mistake: named at its key with what was meant, not as `dir` missing from the item.
+    expect(res.stderr).toMatch(/^Error: broken\.yaml:3:5: tenants\[0\]: unknown key 'dirr' \(did you mean 'dir'\?\)\n/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
     const missingDir = await tenantctl(['plan', '--fleet', 'f.yaml'], {
       env,
       cwd: await writeTenant({ 'f.yaml': 'tenants:\n  - name: x\n    dir: nowhere\n' }),
     });
     expect(missingDir.stderr).toContain('f.yaml:3:10: nowhere is not a directory (relative to f.yaml)');
+  });
+
+  it('a misspelt key names the key and what was meant, at the file level too', async () => {
+    const cwd = await writeTenant({
+      'typo.yaml': 'tenants:\n  - { name: eu, dir: tenants/eu, domian_env: EU_DOMAIN }\n',
+      'top.yaml': 'tenant:\n  - { name: eu, dir: tenants/eu }\n',
+    });
+    const typo = await tenantctl(['plan', '--fleet', 'typo.yaml'], { env, cwd });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^Error: typo\.yaml:2:34: tenants\[0\]: unknown key 'domian_env' \(did you mean 'domain_env'\?\)\n/);
+    const top = await tenantctl(['plan', '--fleet', 'top.yaml'], { env, cwd });
+    expect(top.stderr).toMatch(/^Error: top\.yaml:1:1: fleet file: unknown key 'tenant' \(did you mean 'tenants'\?\)\n/);
   });
 
   it('an unset credential variable fails that tenant alone, naming the variable', async () => {

@@ -119,3 +119,21 @@ describe('--target and per-kind counts, from the command line', () => {
   });
 });
 
+
+describe('a --target whose kind is wrong', () => {
+  // The tenant is unreachable: the manifests alone show the mistake, so it is reported without reading.
+  const unreachable = () => ({ ...env, AUTH0_DOMAIN: 'tenantctl-test.invalid' });
+
+  it('is reported before the tenant is read, with the kind meant', async () => {
+    const res = await tenantctl(['plan', dir, '--env', 'test', '--target', 'client/Web'], { env: unreachable() });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("Error: --target 'client/Web': unknown kind 'client' (did you mean clients/Web?)");
+    expect(res.stderr).not.toContain('tenantctl-test.invalid');
+  });
+
+  it('names a kind the manifests do not manage before the tenant is read', async () => {
+    const res = await tenantctl(['plan', dir, '--env', 'test', '--target', 'roles'], { env: unreachable() });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("Error: --target 'roles': the manifests do not manage roles");
+  });
+});

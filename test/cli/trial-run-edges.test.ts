@@ -88,6 +88,15 @@ describe('plan --out FILE --output json when the file cannot be written', () => 
     expect(doc.plan.changes.map((c: { address: string }) => c.address)).toEqual(['clients/Saved Web']);
     expect(doc.plan.summary).toEqual({ add: 1, change: 0, destroy: 0 });
   });
+
+  it('says the path is a directory and how to name the file, not to look at write access', async () => {
+    const dir = await writeTenant({ 'clients.yaml': 'clients:\n  - { name: Saved Web, app_type: spa }\n' });
+    const res = await tenantctl(['plan', dir, '--out', dir], { env });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`Error: cannot write the plan to ${dir}: it is a directory\n`);
+    expect(res.stderr).toContain(`--out names the plan file itself, e.g. --out ${join(dir, 'plan.json')}.`);
+    expect(res.stderr).not.toContain('EISDIR');
+  });
 });
 
 describe('--output markdown when the run fails', () => {
