@@ -1,7 +1,7 @@
-import type { JsonObject } from '../json.js';
+import { isObject, type Json } from '../json.js';
 import type { Loc } from './types.js';
 import type { ItemSink } from './yaml-tree.js';
-import { PlainMap, type YNode } from './ynode.js';
+import { fromJson, PlainMap, type YNode } from './ynode.js';
 import { type LinesReading, readLines } from './yaml-lines.js';
 
 /**
@@ -59,33 +59,19 @@ function fromReading(file: string, text: string, sink: ItemSink, reading: LinesR
   const protoKey = text.includes('__proto__');
   const keywordFree = !text.includes('@@') && !text.includes('##');
   const top: Loc = { file, line: 1, col: 1 };
-  if (!isPlainObject(data)) return { root: toNode(data, top) };
+  if (!isObject(data)) return { root: fromJson(data as Json, top) };
   const entries = Object.entries(data).map(([key, value]) => {
     const locs = Array.isArray(value) ? itemLocs.get(value) : undefined;
     if (!sink.sections.has(key) || !Array.isArray(value) || locs?.length !== value.length) {
-      return { key, keyLoc: top, value: toNode(value, top) };
+      return { key, keyLoc: top, value: fromJson(value, top) };
     }
     value.forEach((item, i) => {
       const loc = locs[i] ?? top;
       // A `__proto__` key reads differently as plain data than as a tree (toJson's assignment): rebuild then.
-      if (protoKey) return sink.item(key, toNode(item, loc));
-      sink.item(key, isPlainObject(item) ? new PlainMap(item as JsonObject, loc, keywordFree) : toNode(item, loc));
+      if (protoKey) return sink.item(key, fromJson(item, loc));
+      sink.item(key, isObject(item) ? new PlainMap(item, loc, keywordFree) : fromJson(item, loc));
     });
     return { key, keyLoc: top, value: { type: 'seq', items: [], loc: top } satisfies YNode };
   });
   return { root: { type: 'map', entries, loc: top } };
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Plain data as a tree whose every node sits at `loc`. */
-function toNode(value: unknown, loc: Loc): YNode {
-  if (Array.isArray(value)) return { type: 'seq', loc, items: value.map((item) => toNode(item, loc)) };
-  if (isPlainObject(value)) {
-    const entries = Object.entries(value).map(([key, v]) => ({ key, keyLoc: loc, value: toNode(v, loc) }));
-    return { type: 'map', entries, loc };
-  }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return { type: 'scalar', value, loc };
-  return { type: 'scalar', value: null, loc };
 }

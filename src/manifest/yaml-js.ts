@@ -1,5 +1,6 @@
 import { FAILSAFE_SCHEMA, load, type State, Type } from 'js-yaml';
 import { withOptimizingCompiler } from '../compiler-tier.js';
+import { isObject } from '../json.js';
 import type { Loc } from './types.js';
 import { CORE_TAGS } from './yaml-core.js';
 import type { LinesReading } from './yaml-lines.js';
@@ -45,7 +46,7 @@ export function readJsYaml(file: string, text: string): LinesReading | undefined
       else if (depth === 3) itemStart = { position: state.position, line: state.line, lineStart: state.lineStart };
       return;
     }
-    if (depth === 3) items.push(startOf(file, text, itemStart, isPlainObject(state.result)));
+    if (depth === 3) items.push(startOf(file, text, itemStart, isObject(state.result)));
     if (depth === 2 && Array.isArray(state.result)) itemLocs.set(state.result, items);
     depth -= 1;
   };
@@ -77,6 +78,3 @@ function startOf(file: string, text: string, start: Pick<State, 'position' | 'li
   for (let i = text.indexOf('\n', lineStart); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) [line, lineStart] = [line + 1, i + 1];
   return { file, line: line + 1, col: at - lineStart + 1 };
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
