@@ -1,6 +1,6 @@
 import type { Out, OutputFormat } from './commands/io.js';
 import type { DiagnosticJson } from './commands/load.js';
-import { escapeHtml } from './render/markdown-text.js';
+import { diagnosticPlace, escapeHtml } from './render/markdown-text.js';
 
 interface Failure {
   code: string;
@@ -25,9 +25,8 @@ export function failJson(out: Out, json: boolean, error: Failure) {
 
 /** One manifest problem as a list item: severity, place, and the message and hint as text (user data escaped). */
 function diagnosticLine(d: DiagnosticJson): string {
-  const place = d.file === null ? '' : ` \`${d.file}:${d.line ?? 0}:${d.column ?? 0}\``;
   const text = `[${d.code}] ${d.resource === null ? '' : `${d.resource}: `}${d.message}${d.hint ? `. ${d.hint}` : ''}`;
-  return `- **${d.severity}**${place} ${escapeHtml(text).replace(/\s*\n\s*/g, ' ')}`;
+  return `- **${d.severity}** ${diagnosticPlace(d)}${escapeHtml(text).replace(/\s*\n\s*/g, ' ')}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DiagnosticJson } from '../commands/load.js';
 import type { Plan } from '../plan/types.js';
 import { fieldLines } from './field-lines.js';
-import { cell, escapeHtml } from './markdown-text.js';
+import { cell, diagnosticPlace, escapeHtml } from './markdown-text.js';
 import { countsLine, driftLine, firstPerKind, NOT_IN_MANIFESTS, notInManifests, summaryLine, UNDECLARED_PER_KIND } from './plan-text.js';
 
 /**
@@ -18,8 +18,6 @@ function codeLine(line: string): string {
   const body = indent === 0 && colon > 0 ? `\`${text.slice(0, colon)}\`${text.slice(colon)}` : text;
   return `${'&nbsp;'.repeat(indent * 2)}${escapeHtml(body)}`;
 }
-
-const placeOf = (w: DiagnosticJson) => (w.file === null ? '' : `\`${w.file}:${w.line ?? 0}:${w.column ?? 0}\` `);
 
 /** For pull-request comments and CI step summaries; `manifestWarnings` as `--output json` gives them. */
 export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan', manifestWarnings: DiagnosticJson[] = []): string {
@@ -61,7 +59,7 @@ export function renderPlanMarkdown(plan: Plan, mode: 'plan' | 'drift' = 'plan', 
   }
   for (const w of plan.warnings) lines.push(`> **Warning:** ${w}`, '');
   for (const w of manifestWarnings)
-    lines.push(`> **Warning:** ${placeOf(w)}[${w.code}] ${escapeHtml(`${w.resource === null ? '' : `${w.resource}: `}${w.message}`)}`, '');
+    lines.push(`> **Warning:** ${diagnosticPlace(w)}[${w.code}] ${escapeHtml(`${w.resource === null ? '' : `${w.resource}: `}${w.message}`)}`, '');
   for (const n of plan.notes) lines.push(`> ${n}`, '');
   const counts = countsLine(plan);
   if (counts) lines.push(counts, '');
