@@ -5,14 +5,23 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** JSON with object keys sorted at every level: stable text for digests and comparisons. */
+/**
+ * JSON with object keys sorted at every level: stable text for digests and comparisons. Built by
+ * concatenation in indexed loops, not map/join: it runs on every set element and digest of a plan, without
+ * the optimizing compiler (v8-flags.ts), where each callback and iterator step costs.
+ */
 export function stableStringify(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k] as Json)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + stableStringify(value[i]!);
+    return `${text}]`;
   }
-  return JSON.stringify(value);
+  const keys = Object.keys(value).sort();
+  let text = '{';
+  for (let i = 0; i < keys.length; i++)
+    text += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${stableStringify(value[keys[i]!] as Json)}`;
+  return `${text}}`;
 }
 
 /**

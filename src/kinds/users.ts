@@ -49,6 +49,9 @@ const itemSchema = builtOnce(() =>
 );
 
 const COMPARED = ['connection', ...USER_FIELDS] as const;
+/** What a create or update may send, and what both sides compare: made once, not per user. */
+const SENT = [...COMPARED, 'password', ...CREATE_ONLY];
+const CANONICAL = [...COMPARED, 'roles'];
 
 /** Roles compare as a set of references, so a role declared or created in the same plan resolves at apply. */
 const roleRefs = (names: unknown) =>
@@ -83,7 +86,7 @@ export const users: KindHandler = {
   ],
   protectedReason: () => undefined,
   toApi(item) {
-    const out = pick(item, [...COMPARED, 'password', ...CREATE_ONLY]);
+    const out = pick(item, SENT);
     if (item.roles !== undefined) out.roles = roleRefs(item.roles);
     return out;
   },
@@ -95,7 +98,7 @@ export const users: KindHandler = {
   // The password and create-only options are never read back, so never compared: no perpetual diff.
   // Auth0 stores emails in lower case (mgmt-api.md §8.1).
   canonicalize(body) {
-    const out = pick(body, [...COMPARED, 'roles']);
+    const out = pick(body, CANONICAL);
     if (typeof out.email === 'string') out.email = out.email.toLowerCase();
     return out;
   },
