@@ -179,6 +179,16 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
   }
 }
 
+/** Shown in full up to this many; a tenant of a thousand clients has a thousand secret variables. */
+const LISTED = 20;
+
+/** Names one per line, the first LISTED of a long list and where the rest are. */
+function listed(names: string[], envFile: string): string {
+  const shown = names.length > LISTED + 1 ? names.slice(0, LISTED) : names;
+  const rest = names.length - shown.length;
+  return `${shown.map((name) => `  ${name}\n`).join('')}${rest > 0 ? `  ... and ${rest} more: every one is bound in ${envFile} (--output json lists them all)\n` : ''}`;
+}
+
 function report(result: Exported, options: ExportOptions, out: Out) {
   if (options.output === 'json') {
     out.printJson({ out: options.out, env: options.env, ...result });
@@ -194,12 +204,14 @@ function report(result: Exported, options: ExportOptions, out: Out) {
     out.print('\nFields left out (tenantctl cannot declare them; they stay as they are in the tenant):\n');
     for (const o of result.omitted) out.print(`  ${o.address}: ${o.fields.join(', ')}\n`);
   }
-  const secrets = result.variables.filter((v) => !result.neededToPlan.includes(v));
+  const needed = new Set(result.neededToPlan);
+  const secrets = result.variables.filter((v) => !needed.has(v));
+  const envFile = `environments/${options.env}.yaml`;
   if (result.neededToPlan.length > 0)
-    out.print(`\nSet these environment variables before planning (the API never returns these values):\n  ${result.neededToPlan.join('\n  ')}\n`);
+    out.print(`\nSet these environment variables before planning (the API never returns these values):\n${listed(result.neededToPlan, envFile)}`);
   if (secrets.length > 0)
     out.print(
-      `\nThese environment variables hold secrets; plan, drift and updates run without them, an apply that creates these objects (another tenant) needs them:\n  ${secrets.join('\n  ')}\n`,
+      `\nThese environment variables hold secrets; plan, drift and updates run without them, an apply that creates these objects (another tenant) needs them:\n${listed(secrets, envFile)}`,
     );
   const against = options.emulator ? ' --emulator' : '';
   out.print(`\nNext: tenantctl plan ${options.out} --env ${options.env}${against} --detailed-exitcode   (expect no changes)\n`);
