@@ -1,6 +1,7 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node } from 'yaml';
 import { type Diag, error, warning } from './diagnostics.js';
 import type { Loc } from './types.js';
+import { wordYamlProblem } from './yaml-problem.js';
 import { MAX_DEPTH, streamYaml } from './yaml-stream.js';
 import type { YEntry, YNode, YScalar } from './ynode.js';
 
@@ -52,12 +53,19 @@ export function parseYamlFile(file: string, text: string, sink?: ItemSink): Pars
   if (tooDeep !== undefined) diagnostics.push(tooDeepError(locOf(tooDeep)));
   for (const problem of [...errors, ...warnings]) {
     const make = problem.name === 'YAMLWarning' ? warning : error;
+    const worded = wordYamlProblem(text, problem);
+    const loc = locOf(worded?.at ?? problemStart(text, problem));
+    const message = worded?.message ?? plainYamlMessage(problem.message);
+    // One unclosed bracket can be reported once per collection it leaves open: say it once.
+    if (diagnostics.some((d) => d.message === message && d.loc?.line === loc.line && d.loc.col === loc.col)) continue;
     diagnostics.push(
-      make('yaml_syntax', plainYamlMessage(problem.message), {
-        loc: locOf(problemStart(text, problem)),
-        hint: /reserved character @/.test(problem.message)
-          ? "A keyword written as a whole value must be quoted: '@@NAME@@' (YAML reserves a leading @)."
-          : (YAML_HINTS[problem.code] ?? 'Fix the YAML syntax at this position.'),
+      make('yaml_syntax', message, {
+        loc,
+        hint:
+          worded?.hint ??
+          (/reserved character @/.test(problem.message)
+            ? "A keyword written as a whole value must be quoted: '@@NAME@@' (YAML reserves a leading @)."
+            : (YAML_HINTS[problem.code] ?? 'Fix the YAML syntax at this position.')),
       }),
     );
   }

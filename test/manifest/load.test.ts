@@ -62,8 +62,9 @@ describe('loading a tenant directory', () => {
   it('reports a YAML syntax error at its line and column and still loads the other files', async () => {
     const result = await load('yaml-syntax');
     expect(result.lines).toEqual([
-      'broken.yaml:4:3 error [yaml_syntax] Flow sequence in block collection must be sufficiently indented and end with a ]\n' +
-        '  hint: Fix the YAML syntax at this position.',
+      // At the bracket left open, not where the next item starts (the yaml library's place).
+      'broken.yaml:3:16 error [yaml_syntax] this [ is never closed: the flow list it opens needs a ]\n' +
+        '  hint: Close it with ] (it may go on across lines indented more than its key), or write the list as a block, one item per line.',
     ]);
     expect(result.desired.kinds.resourceServers?.map((r) => r.key)).toEqual([
       'https://api.acme.example/orders',
@@ -138,10 +139,10 @@ describe('loading a tenant directory', () => {
     const result = await load('yaml-syntax');
     const [first] = result.diagnostics;
     expect(formatDiagnostic(first!, 'test')).toMatch(
-      /^fixtures\/manifests\/yaml-syntax\/broken\.yaml:4:3 error/,
+      /^fixtures\/manifests\/yaml-syntax\/broken\.yaml:3:16 error/,
     );
     expect(formatDiagnostic(first!)).toMatch(
-      /^test\/fixtures\/manifests\/yaml-syntax\/broken\.yaml:4:3 error/,
+      /^test\/fixtures\/manifests\/yaml-syntax\/broken\.yaml:3:16 error/,
     );
   });
 });
