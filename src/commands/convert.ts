@@ -1,6 +1,5 @@
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { environmentKeywords, excludedNames, exclusions, type JsonKeyword, typedTextKeywords } from '../convert/environment.js';
@@ -10,6 +9,7 @@ import { readConfig, readDirectory, readYaml, type Sections } from '../convert/s
 import { TenantctlError } from '../errors.js';
 import { makeDirectory } from '../make-dir.js';
 import { FILE_OF, renderKindFile } from '../export/files.js';
+import { SCHEMA_COPY, schemaCopyNote, type SchemaReference, schemaReference } from '../export/schema-ref.js';
 import type { Json, JsonObject } from '../json.js';
 import { handlers, KINDS } from '../kinds/index.js';
 import type { Io, Out, OutputFormat } from './io.js';
@@ -22,8 +22,6 @@ export interface ConvertOptions {
   /** Write into a directory that already holds files (those of the same names are overwritten). */
   force?: boolean;
 }
-
-const SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../../schemas/manifest.schema.json');
 
 async function readSource(path: string, io: Io): Promise<Sections> {
   const info = await stat(path).catch(() => undefined);
@@ -54,6 +52,8 @@ interface Report extends Converted {
   /** Keywords used as text in one place and as a list (or mapping...) in another. */
   mixedKeywords: string[];
   unusedMappings: string[];
+  /** The `$schema` each file's first line gives, and whether the schema was copied into the directory. */
+  schema?: SchemaReference;
 }
 
 /** The deploy tool's files -> a tenantctl tenant directory, saying what could not come along and why. */
@@ -84,12 +84,13 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
     jsonKeywords: env.json,
     mixedKeywords: env.mixed,
     unusedMappings: env.unused,
+    schema: await schemaReference(outDir),
   };
   const domain = 'the deploy tool\'s files';
   for (const kind of KINDS) {
     const items = converted.kinds[kind];
     if (!items) continue;
-    const text = renderKindFile({ kind, items, singleton: handlers[kind].singleton === true }, { outDir, schemaPath: SCHEMA, domain }).replace('Exported from', 'Converted from').replace(' by tenantctl export.', ' by tenantctl convert.');
+    const text = renderKindFile({ kind, items, singleton: handlers[kind].singleton === true }, { schema: report.schema?.reference, domain }).replace('Exported from', 'Converted from').replace(' by tenantctl export.', ' by tenantctl convert.');
     await writeFile(join(outDir, FILE_OF[kind]), text);
     report.files.push(FILE_OF[kind]);
   }
@@ -97,6 +98,7 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
     await writeFile(join(outDir, 'exclude.yaml'), `# Objects managed by hand (from the deploy tool's AUTH0_EXCLUDED_* lists): never planned.\n${stringify({ exclude: excluded.exclude })}`);
     report.files.push('exclude.yaml');
   }
+  if (report.schema?.copied) report.files.push(SCHEMA_COPY);
   const envText = `# Keywords from the deploy tool's AUTH0_KEYWORD_REPLACE_MAPPINGS; the rest are read from the environment.\n${stringify({ keywords: env.keywords as JsonObject }, { lineWidth: 0 })}`;
   await writeFile(join(outDir, 'environments', `${options.env}.yaml`), envText);
   report.files.push(`environments/${options.env}.yaml`);
@@ -114,6 +116,7 @@ function print(report: Report, options: ConvertOptions, out: Out) {
   }
   const counts = Object.entries(report.kinds).map(([k, items]) => `${items?.length ?? 0} ${k}`);
   out.print(`Converted ${counts.join(', ') || 'nothing'} into ${options.out}: ${report.files.join(', ')}\n`);
+  if (report.schema?.copied) out.print(schemaCopyNote(options.out));
   const list = (title: string, notes: Note[]) => {
     if (notes.length === 0) return;
     out.print(`\n${title} (${notes.length}):\n`);

@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { readLive } from '../api/read-live.js';
 import { TenantctlError } from '../errors.js';
 import { makeDirectory } from '../make-dir.js';
@@ -8,6 +7,7 @@ import { readExclusions, renderExclusions } from '../export/exclusions.js';
 import { type Binding, FILE_OF, renderEnvironment, renderKindFile } from '../export/files.js';
 import { type KeywordNamer, manifestItem } from '../export/manifest-form.js';
 import { refuseOverlaps } from '../export/overlaps.js';
+import { SCHEMA_COPY, schemaCopyNote, type SchemaReference, schemaReference } from '../export/schema-ref.js';
 import { withMemberConnections } from '../export/members.js';
 import { isObject, type JsonObject } from '../json.js';
 import { handlers, KINDS, type Kind } from '../kinds/index.js';
@@ -49,9 +49,6 @@ function chosenKinds(list: string | undefined): Kind[] {
   return KINDS.filter((k) => kinds.includes(k));
 }
 
-/** The schema file shipped with tenantctl, for the editor comment on each file's first line. */
-const SCHEMA = resolve(dirname(fileURLToPath(import.meta.url)), '../../schemas/manifest.schema.json');
-
 interface Exported {
   files: string[];
   objects: number;
@@ -63,6 +60,8 @@ interface Exported {
   variables: string[];
   /** The variables a plan of the export needs (the rest hold secrets, needed only to send them). */
   neededToPlan: string[];
+  /** The `$schema` each file's first line gives, and whether the schema was copied into the directory. */
+  schema?: SchemaReference;
 }
 
 /** `Orders Service` + `client_secret` -> `ORDERS_SERVICE_CLIENT_SECRET`. */
@@ -132,6 +131,7 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
     if (kinds.includes('users')) live.kinds.users = await withLiveRoles(connection.api, await exportUsers(connection.api));
     if (live.kinds.organizations) live.kinds.organizations = await withMemberConnections(connection.api, live.kinds.organizations);
     const ctx = kindContext(live);
+    result.schema = await schemaReference(outDir);
     const bindings = new Map<string, Binding>();
     const keyword = keywordNamer(bindings);
     for (const kind of kinds) {
@@ -160,12 +160,13 @@ export async function exportCommand(options: ExportOptions, io: Io, out: Out): P
       items.sort((a, b) => (handler.keyOf(a) < handler.keyOf(b) ? -1 : handler.keyOf(a) > handler.keyOf(b) ? 1 : 0));
       const text = renderKindFile(
         { kind, items, singleton: handler.singleton === true },
-        { outDir, schemaPath: SCHEMA, domain: live.domain },
+        { schema: result.schema?.reference, domain: live.domain },
       );
       await writeFile(join(outDir, FILE_OF[kind]), text + renderExclusions(outDir, FILE_OF[kind], known));
       result.files.push(FILE_OF[kind]);
       result.objects += items.length;
     }
+    if (result.schema?.copied) result.files.push(SCHEMA_COPY);
     const existing = await readFile(join(outDir, envFile), 'utf8').catch(() => undefined);
     await writeFile(join(outDir, envFile), renderEnvironment(bindings, live.domain, existing));
     result.files.push(envFile);
@@ -195,6 +196,7 @@ function report(result: Exported, options: ExportOptions, out: Out) {
     return;
   }
   out.print(`Exported ${result.objects} object(s) to ${options.out}: ${result.files.join(', ')}\n`);
+  if (result.schema?.copied) out.print(schemaCopyNote(options.out));
   if (result.excluded > 0) out.print(`Left out ${result.excluded} object(s) that exclude: lists (managed by hand).\n`);
   if (result.skipped.length > 0) {
     out.print(`\nLeft out (${result.skipped.length}):\n`);

@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
@@ -41,12 +40,15 @@ export interface KindFile {
   singleton: boolean;
 }
 
-/** The text of one exported file: the schema comment editors read, then the section. */
-export function renderKindFile(file: KindFile, options: { outDir: string; schemaPath: string; domain: string }): string {
-  const schema = relative(options.outDir, options.schemaPath).split('\\').join('/');
+/**
+ * The text of one exported file: the schema comment editors read (`schema`: the reference from
+ * schema-ref.ts; no comment without one), then the section.
+ */
+export function renderKindFile(file: KindFile, options: { schema: string | undefined; domain: string }): string {
   const section = file.singleton ? ordered(file.items[0] ?? {}) : file.items.map(ordered);
   const body = stringify({ [file.kind]: section }, { lineWidth: 0, aliasDuplicateObjects: false });
-  return `# yaml-language-server: $schema=${schema}\n# Exported from ${options.domain} by tenantctl export.\n${body}`;
+  const comment = options.schema === undefined ? '' : `# yaml-language-server: $schema=${options.schema}\n`;
+  return `${comment}# Exported from ${options.domain} by tenantctl export.\n${body}`;
 }
 
 /** One keyword the export wrote: the environment variable it reads, and whether that value is a secret. */

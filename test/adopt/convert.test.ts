@@ -50,8 +50,21 @@ describe('tenantctl convert deploy-cli', () => {
     const connections = await readFile(join(res.out, 'connections.yaml'), 'utf8');
     expect(connections).toContain('strategy: auth0');
     expect(connections).toContain('- Legacy Web');
+    // Run from outside any project holding the temp directory: the schema is copied beside the manifests,
+    // which point at the copy; validate (stderr empty, below) neither reads it nor warns about it.
+    for (const text of [grants, clients, connections]) expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=manifest.schema.json');
+    expect(await readFile(join(res.out, 'manifest.schema.json'), 'utf8')).toBe(await readFile('schemas/manifest.schema.json', 'utf8'));
+    expect(res.stdout).toContain(`Wrote ${join(res.out, 'manifest.schema.json')}, the schema editors read`);
 
     await appliesAndConverges(res.out, { ENV: 'staging' });
+  });
+
+  it('says in its JSON document where the manifests find the schema', async () => {
+    const res = await convert(['examples/deploy-cli/yaml/tenant.yaml', '--config', 'examples/deploy-cli/yaml/config.json', '--output', 'json']);
+    expect(res.code, res.stderr).toBe(0);
+    const parsed = JSON.parse(res.stdout);
+    expect(parsed.schema).toEqual({ reference: 'manifest.schema.json', copied: true });
+    expect(parsed.files).toContain('manifest.schema.json');
   });
 
   it('converts tenant.yaml with its config: mappings become keywords, excluded clients become exclude:', async () => {

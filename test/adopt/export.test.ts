@@ -1,4 +1,4 @@
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,10 +54,14 @@ describe('tenantctl export', () => {
       'client-grants.yaml', 'clients.yaml', 'connections.yaml', 'environments/staging.yaml', 'network-acls.yaml',
       'organizations.yaml', 'resource-servers.yaml', 'tenant.yaml', 'users.yaml',
     ]);
+    // This tenantctl is not installed in a project holding the temp directory: the schema is copied there,
+    // and the copy neither becomes a manifest nor draws a warning.
     for (const [name, text] of Object.entries(files)) {
-      if (!name.startsWith('environments/'))
-        expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*schemas\/manifest\.schema\.json$/);
+      if (!name.startsWith('environments/')) expect(text.split('\n')[0], name).toBe('# yaml-language-server: $schema=manifest.schema.json');
     }
+    expect(await readFile(join(dir, 'manifest.schema.json'), 'utf8')).toBe(await readFile('schemas/manifest.schema.json', 'utf8'));
+    expect(exported.stdout).toContain(`Wrote ${join(dir, 'manifest.schema.json')}, the schema editors read`);
+    expect(validated.stdout + validated.stderr).not.toContain('manifest.schema.json');
     // Grants and enabled clients name clients, never ids; the deployer and system API stay out.
     expect(files['client-grants.yaml']).toContain('client: Orders Service');
     expect(files['client-grants.yaml']).not.toContain('client_id');
@@ -155,7 +159,27 @@ describe('tenantctl export', () => {
     expect(res.code).toBe(0);
     const parsed = JSON.parse(res.stdout);
     expect(parsed.files).toContain('clients.yaml');
+    expect(parsed.files).toContain('manifest.schema.json');
+    expect(parsed.schema).toEqual({ reference: 'manifest.schema.json', copied: true });
     expect(parsed.objects).toBeGreaterThan(0);
+  });
+
+  it('points at the schema by a relative path, copying nothing, when the directory is in the same tree as it', async () => {
+    // The repository's own .tenantctl/ (ignored by git) is in tenantctl's tree, as its examples are.
+    await mkdir('.tenantctl', { recursive: true });
+    const dir = await mkdtemp(join('.tenantctl', 'export-'));
+    try {
+      const res = await tenantctl(['export', '--out', join(dir, 'acme'), '--env', 'staging', '--kinds', 'connections'], { env });
+      expect(res.code, res.stdout + res.stderr).toBe(0);
+      expect(res.stdout).not.toContain('manifest.schema.json');
+      const first = (await readFile(join(dir, 'acme', 'connections.yaml'), 'utf8')).split('\n')[0];
+      expect(first).toBe('# yaml-language-server: $schema=../../../schemas/manifest.schema.json');
+      expect(await readdir(join(dir, 'acme'))).not.toContain('manifest.schema.json');
+      const planned = await tenantctl(['plan', join(dir, 'acme'), '--env', 'staging', '--detailed-exitcode'], { env });
+      expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves out the thumbprints the server derived from a SAML certificate, and keeps the certificate', async () => {
