@@ -1,4 +1,4 @@
-import { createPrivateKey, randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { readFile } from 'node:fs/promises';
 import type { CryptoKey, KeyObject } from 'jose';
 import { TenantctlError } from '../errors.js';
@@ -53,7 +53,7 @@ async function assertionKey(keyFile: string, alg: string) {
     });
   }
   try {
-    const pkcs8 = createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem' }).toString();
+    const pkcs8 = nodeCrypto().createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem' }).toString();
     // jose only for Private Key JWT: a client secret needs none of it.
     const { importPKCS8 } = await import('jose');
     return await importPKCS8(pkcs8, alg);
@@ -74,7 +74,7 @@ async function clientAssertion(endpoint: Endpoint, clientId: string, alg: string
     .setAudience(endpoint.issuer)
     .setIssuedAt()
     .setExpirationTime('1m')
-    .setJti(randomUUID())
+    .setJti(nodeCrypto().randomUUID())
     .sign(key);
 }
 

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { readFile } from 'node:fs/promises';
 import type { Api } from '../api/types.js';
 import { TenantctlError } from '../errors.js';
@@ -20,7 +20,7 @@ async function ownKeyIdentity(api: Api): Promise<string | undefined> {
   const file = api.keyFile;
   if (!file) return undefined;
   try {
-    const pem = createPublicKey(createPrivateKey(await readFile(file, 'utf8'))).export({ type: 'spki', format: 'pem' });
+    const pem = nodeCrypto().createPublicKey(nodeCrypto().createPrivateKey(await readFile(file, 'utf8'))).export({ type: 'spki', format: 'pem' });
     return identityOf({ credential_type: 'public_key', pem: pem.toString() });
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -66,14 +67,14 @@ export const credentialsSchema = z
   });
 
 function keyOfPem(pem: string): KeyObject {
-  return createPublicKey(pem.includes('BEGIN CERTIFICATE') ? new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'pem' }) : pem);
+  return nodeCrypto().createPublicKey(pem.includes('BEGIN CERTIFICATE') ? new (nodeCrypto().X509Certificate)(pem).publicKey.export({ type: 'spki', format: 'pem' }) : pem);
 }
 
 /** RFC 7638: SHA-256 over the required members of the JWK, in lexicographic order, base64url. */
 function thumbprint(key: KeyObject): string {
   const jwk = key.export({ format: 'jwk' });
   const members = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
-  return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+  return nodeCrypto().createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
 /** What identifies the key of a declared credential, in the field the API reads it back in. */
@@ -81,7 +82,7 @@ export function identityOf(c: JsonObject): string {
   const type = str(c.credential_type) || 'public_key';
   if (type === 'cert_subject_dn') return str(c.subject_dn);
   const pem = str(c.pem);
-  if (type === 'x509_cert') return createHash('sha256').update(new X509Certificate(pem).raw).digest('base64url');
+  if (type === 'x509_cert') return nodeCrypto().createHash('sha256').update(new (nodeCrypto().X509Certificate)(pem).raw).digest('base64url');
   return thumbprint(keyOfPem(pem));
 }
 

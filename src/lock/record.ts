@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { hostname, userInfo } from 'node:os';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
@@ -50,7 +50,7 @@ export function newRecord(args: {
     command: args.command.slice(0, 200),
     started: args.now.toISOString(),
     expires: new Date(args.now.getTime() + args.ttlMs).toISOString(),
-    token: randomBytes(8).toString('hex'),
+    token: nodeCrypto().randomBytes(8).toString('hex'),
   };
 }
 

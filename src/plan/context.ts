@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import type { JsonObject } from '../json.js';
 import { isObject, stableStringify } from '../json.js';
 import type { Kind, KindContext, KindHandler } from '../kinds/types.js';
@@ -33,7 +33,7 @@ export function liveCanonical(handler: KindHandler, body: JsonObject, ctx: KindC
 }
 
 export function digest(value: JsonObject): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 16);
+  return nodeCrypto().createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 16);
 }
 
 export interface KeyedLive {

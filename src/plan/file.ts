@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { z } from 'zod';
 import { TenantctlError } from '../errors.js';
 import type { Json } from '../json.js';
@@ -28,7 +28,7 @@ export function serializePlan(plan: Plan): string {
 }
 
 /** SHA-256 of the plan document (without its checksum) as compact JSON, which JSON.parse gives back key for key. */
-const checksumOf = (document: unknown): string => createHash('sha256').update(JSON.stringify(document)).digest('hex');
+const checksumOf = (document: unknown): string => nodeCrypto().createHash('sha256').update(JSON.stringify(document)).digest('hex');
 
 /**
  * The text of a plan file: the plan's JSON with a checksum of it. A reviewer approves what `plan` showed,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../node-crypto.js';
 import type { Api } from '../../api/types.js';
 import { TenantctlError } from '../../errors.js';
 import type { JsonObject } from '../../json.js';
@@ -16,7 +16,7 @@ const JOBS_IN_FLIGHT = 2;
 export const whereDeclared = (change: Change) => change.source ?? change.address;
 
 function multipart(fields: Record<string, string>, file: string): { data: Buffer; contentType: string } {
-  const boundary = `tenantctl-${randomBytes(12).toString('hex')}`;
+  const boundary = `tenantctl-${nodeCrypto().randomBytes(12).toString('hex')}`;
   const parts = Object.entries(fields).map(
     ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
   );
