@@ -106,6 +106,18 @@ describe('users', () => {
     expect(await calls('GET /api/v2/users')).toBe(1);
   });
 
+  it('reads back an export whose lines cross the download chunks, multi-byte names included', async () => {
+    // ~120 bytes a line, mostly multi-byte: 400 lines cross gunzip's 16 KB chunks, inside a character too.
+    const items = Array.from({ length: 400 }, (_, i) => `  - { connection: ${DB}, email: zoe${i}@example.com, given_name: "Zoë Ωμέγα 🚀 ${i} ééééé" }\n`);
+    const dir = await writeTenant({ [ENV_FILE]: 'keywords: {}\n', 'users.yaml': `users:\n${items.join('')}` });
+    const applied = await apply(dir);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const again = await replan(dir);
+    expect(again.stdout).toContain('users: read 400 live users through a users-export job');
+    expect(again.stdout).toContain('No changes. The tenant matches the manifests.');
+    expect(again.code).toBe(0);
+  });
+
   it('reports per-user import errors with the manifest file and line of each failed user', async () => {
     await emu.api('POST', '/api/v2/users', { connection: DB, email: 'owner@example.com', username: 'taken', password: PASSWORD });
     const dir = await writeTenant({

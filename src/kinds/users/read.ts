@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { Api } from '../../api/types.js';
 import { TenantctlError } from '../../errors.js';
 import type { Json, JsonObject } from '../../json.js';
@@ -75,11 +76,12 @@ export async function exportUsers(api: Api): Promise<JsonObject[]> {
   const job = await waitForJob(api, id);
   if (typeof job.location !== 'string')
     throw new TenantctlError('users_export', `users-export job ${id} completed without a download location`);
-  const { createInterface } = await import('node:readline');
-  const lines = createInterface({ input: Readable.from(decompressed(await api.download(job.location))), crlfDelay: Infinity });
+  // Lines split here rather than by node:readline, whose events and per-line strings cost a replan of 5,000
+  // users ~0.03 s; a chunk's text is split at each newline and the unfinished end carried to the next.
+  const decoder = new StringDecoder('utf8');
   const users: JsonObject[] = [];
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
+  const take = (line: string) => {
+    if (line.trim() === '') return;
     let parsed: Json;
     try {
       parsed = JSON.parse(line) as Json;
@@ -87,7 +89,18 @@ export async function exportUsers(api: Api): Promise<JsonObject[]> {
       throw new TenantctlError('users_export', `users-export job ${id} returned a line that is not JSON`);
     }
     if (isObject(parsed)) users.push(compact(parsed, parsed.connection));
+  };
+  let rest = '';
+  for await (const chunk of decompressed(await api.download(job.location))) {
+    const text = rest + decoder.write(chunk);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      take(text.slice(start, end));
+      start = end + 1;
+    }
+    rest = text.slice(start);
   }
+  take(rest + decoder.end());
   return users;
 }
 
