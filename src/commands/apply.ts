@@ -188,6 +188,8 @@ export async function applyCommand(
     ({ plan, live, connection } = await makePlan(dir, { ...options, beforeRead: stop.takeLock }, io, out));
   }
   try {
+    // A signal that came as the last read answered: the signal prints what there is (apply-stop.ts).
+    if (connection.api.stopped) await new Promise<never>(() => undefined);
     const json = options.output === 'json';
     // JSON output is one document, plan and result together, printed at the end; a failure prints it with
     // the error instead (src/program.ts), so the plan is kept for that.

@@ -124,7 +124,7 @@ describe('apply stopped by SIGINT', () => {
     const doc = JSON.parse(again.stdout) as { result: { applied: string[] } };
     expect(doc.result.applied.sort()).toEqual(NAMES.filter((n) => !made.includes(n)).map((n) => `clients/${n}`).sort());
     expect(await queuedClients(emu)).toEqual([...NAMES].sort());
-  }, 60_000);
+  }, 90_000);
 
   it('--output json: one document naming the applied, the in-flight (whose answer never came) and the not started', async () => {
     // The second create hangs for 9 s, past the 5 s a stopping process waits for answers.
@@ -166,7 +166,7 @@ describe('apply stopped by SIGINT', () => {
       NAMES.filter((n) => !made.includes(n)).map((n) => `clients/${n}`).sort(),
     );
     expect(await queuedClients(emu)).toEqual([...NAMES].sort());
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('apply --fleet stopped by SIGINT', () => {
@@ -195,5 +195,5 @@ describe('apply --fleet stopped by SIGINT', () => {
       expect(output.stdout).toMatch(new RegExp(`${name}\\s+exit 1\\s+applied ${made.length}, failed 0, in flight 0, not attempted ${NAMES.length - made.length}`));
       expect((await get(emu, LOCK)).status).toBe(404);
     }
-  }, 60_000);
+  }, 90_000);
 });
