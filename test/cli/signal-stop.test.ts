@@ -82,9 +82,13 @@ async function interrupt(child: ChildProcess, exited: Promise<NodeJS.Signals | n
   return { at, tookMs: Date.now() - at };
 }
 
-/** After the signal, the tenant received no write but the lock's removal (a few ms of slack for one sent as it came). */
+/**
+ * After the signal, the tenant received no write but the lock's removal. The slack covers a write sent just
+ * before the signal was handled and this process's clock reading it late on a loaded machine; a queued
+ * write waits for a token of the 2-a-second bucket, so one sent after the signal would show.
+ */
 async function onlyLockRemovalAfter(emu: TestEmulator, signalAt: number) {
-  const late = (await writes(emu)).filter((w) => Date.parse(w.at) > signalAt + 100);
+  const late = (await writes(emu)).filter((w) => Date.parse(w.at) > signalAt + 250);
   // The lock is removed by its id (never by its identifier: another run's lock would have another id).
   expect(late.map((w) => `${w.method} ${w.path}`)).toEqual([expect.stringMatching(/^DELETE \/api\/v2\/resource-servers\/[0-9a-f]+$/)]);
 }
