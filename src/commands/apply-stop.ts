@@ -86,7 +86,8 @@ export function applyStop(run: { command: string; output: OutputFormat; lockTime
       if (result) out.context.result = resultJson(result);
       failJson(out, true, error);
     } else if (run.output === 'markdown') {
-      failMarkdown(out, 'apply', error);
+      // The result below ends with the hint's advice.
+      failMarkdown(out, 'apply', result ? { code: error.code, message: error.message } : error);
       if (result) out.print(`\n${renderApplyMarkdown(result)}`);
     } else if (result) out.print(renderApplyText(result, out.style));
   };

@@ -179,7 +179,8 @@ function renderStopped(result: ApplyResult, signal: NodeJS.Signals, style: Style
   if (inFlight.length > 0)
     lines.push('In flight when stopped (may or may not have been made):', ...capped(inFlight.map((c) => `  ? ${c.action} ${c.address}`)));
   if (result.skipped.length > 0) lines.push('Not started:', ...capped(result.skipped.map((c) => `  · ${c.action} ${c.address}`)));
-  lines.push('Run `tenantctl apply` again: it plans from the live tenant and converges.');
+  const wait = inFlight.length > 0 ? 'Changes in flight may still land: give them a minute, then run' : 'Run';
+  lines.push(`${wait} \`tenantctl apply\` again: it plans from the live tenant and converges.`);
   return `${lines.join('\n')}\n`;
 }
 
