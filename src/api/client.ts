@@ -1,13 +1,14 @@
 import PQueue from 'p-queue';
 import { currentScope } from '../run-scope.js';
-import { ApiError, TenantctlError, UncertainWriteError } from '../errors.js';
+import { TenantctlError, UncertainWriteError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
 import { backoffMs, rateLimitWaitMs, sleep } from './backoff.js';
 import type { Endpoint } from './domain.js';
 import { createTransport, header, type HttpAnswer } from './http.js';
-import { describeNetwork, forbidden, networkError, notAuth0, notAuth0Error, unauthorized } from './explain.js';
+import { apiError, describeNetwork, forbidden, networkError, notAuth0, notAuth0Error, unauthorized } from './explain.js';
 import { createPacer, endpointOf } from './pacer.js';
+import { createStopGate } from './stop-gate.js';
 import { tlsFailure } from './tls.js';
 import { sendsUnsetSecret } from '../unset-secret.js';
 import type { RetryHook, TokenProvider } from './token.js';
@@ -29,6 +30,10 @@ export interface ApiClientOptions {
 export interface ApiClient extends Api {
   /** Requests sent to /api/v2 (every attempt counts). */
   readonly requestCount: number;
+  /** Whether `stop` was called: nothing the run does from then on is its result. */
+  readonly stopped: boolean;
+  /** Ctrl-C: nothing more goes out but cleanup (stop-gate.ts); resolves once those on the wire are answered. */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +76,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const maxAttempts = options.maxAttempts ?? 5;
   const deadlineMs = options.rateLimitDeadlineMs ?? 300_000;
   let requestCount = 0;
+  const gate = createStopGate();
 
   // A fleet's tenant whose run crashed sends nothing more but its cleanup: its lock is being removed, and
   // whatever of the run is still going must not write without it.
@@ -83,7 +89,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     method: string,
     url: string,
     token: string,
-    { body, raw, endpoint, deadline, first }: { body: Json | undefined; raw: RequestOptions['raw']; endpoint: string; deadline: number; first?: boolean },
+    { body, raw, endpoint, deadline, first, onSent }: { body: Json | undefined; raw: RequestOptions['raw']; endpoint: string; deadline: number; first?: boolean | 'now'; onSent?: (() => void) | undefined },
   ): Promise<Attempt> {
     const text = raw ? raw.data : body === undefined ? undefined : JSON.stringify(body);
     // Apply refuses changes that would send an unset secret's stand-in (unset-secret.ts) before sending
@@ -91,10 +97,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (text !== undefined && sendsUnsetSecret(text))
       throw new TenantctlError('internal', `${method} ${url} not sent: its body holds the stand-in of an unset secret`);
     const ticket = await pacer.acquire(endpoint, deadline, first);
+    // Stopped while it waited for its turn: it never goes out (the lock's removal, `first`, does).
+    if (gate.stopped && !first) {
+      pacer.settle(ticket, undefined);
+      return gate.hold();
+    }
     requestCount += 1;
+    onSent?.();
     let answer: Attempt | undefined;
     try {
-      answer = await transport.send(url, {
+      answer = await gate.onWire(() => transport.send(url, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
@@ -103,7 +115,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
         },
         body: text,
-      });
+      }));
       return answer;
     } finally {
       const h = answer?.headers ?? {};
@@ -124,7 +136,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const bucketKey = endpointOf(opts.method, opts.path);
     let failures = 0;
     let refreshedToken = false;
+    // Removing the lock after a stop goes at once, unless the API refused that already (stop-gate.ts).
+    let urgent = opts.cleanup === true;
     for (;;) {
+      if (gate.stopped && !opts.cleanup) return gate.hold();
       if (scope?.crashed && !opts.cleanup)
         throw new TenantctlError('crashed', `${opts.method} /api/v2${opts.path} not sent: this tenant's run crashed (${scope.crashed.message})`);
       // Outside the network try: a token failure is already explained and must not be retried as a blip.
@@ -133,7 +148,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       try {
         // Cleanup (the lock's removal while the process is being stopped) goes ahead of an apply's queued
         // requests: behind them, on a slow bucket, it missed the few seconds a stopping process has.
-        attempt = await send(opts.method, url, token, { body: opts.body, raw: opts.raw, endpoint: bucketKey, deadline: started + deadlineMs, first: opts.cleanup === true });
+        attempt = await send(opts.method, url, token, { body: opts.body, raw: opts.raw, endpoint: bucketKey, deadline: started + deadlineMs, first: urgent && gate.stopped ? 'now' : opts.cleanup === true, onSent: opts.onSent });
       } catch (error) {
         if (error instanceof TenantctlError) throw error;
         const tls = tlsFailure(error, endpoint.baseUrl);
@@ -158,6 +173,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       // A refused request was not processed, so any method may repeat it; the pacer has learned from the
       // refusal and holds the retry until the bucket has a token again.
       if (attempt.status === 429 && Date.now() - started < deadlineMs) {
+        urgent = false;
         const waitMs = rateLimitWaitMs({
           retryAfter: header(attempt.headers, 'retry-after'),
           reset: header(attempt.headers, 'x-ratelimit-reset'),
@@ -237,6 +253,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     get requestCount() {
       return requestCount;
     },
+    get stopped() {
+      return gate.stopped;
+    },
     request: (opts) => queue.add(() => perform(opts)) as Promise<ApiResponse>,
     list,
     async download(url) {
@@ -247,6 +266,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       return res;
     },
+    stop: () => gate.stop(),
     async close() {
       await queue.onIdle();
       transport.close();
@@ -268,15 +288,4 @@ function envelope(
     return { items, next, total };
   }
   throw new TenantctlError('api_shape', `GET ${path} returned an unexpected body (no '${key}' list)`);
-}
-
-function apiError(method: string, path: string, status: number, body: Json): ApiError {
-  const message =
-    isObject(body) && typeof body.message === 'string'
-      ? body.message
-      : typeof body === 'string'
-        ? 'the answer was not JSON'
-        : 'no message';
-  const errorCode = isObject(body) && typeof body.errorCode === 'string' ? body.errorCode : undefined;
-  return new ApiError({ status, method, path, message, errorCode });
 }

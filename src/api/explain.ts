@@ -134,3 +134,15 @@ export function forbidden(args: { method: string; path: string; body: Json; toke
     hint: `Grant ${anyOne ? missing[0] : missing.join(', ')} to ${who} on the Auth0 Management API (Applications > APIs > Auth0 Management API > Machine to Machine Applications), then run again.`,
   });
 }
+
+/** A refused call as an error: the API's own message and error code when its answer has them. */
+export function apiError(method: string, path: string, status: number, body: Json): ApiError {
+  const message =
+    isObject(body) && typeof body.message === 'string'
+      ? body.message
+      : typeof body === 'string'
+        ? 'the answer was not JSON'
+        : 'no message';
+  const errorCode = isObject(body) && typeof body.errorCode === 'string' ? body.errorCode : undefined;
+  return new ApiError({ status, method, path, message, errorCode });
+}

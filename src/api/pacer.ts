@@ -27,8 +27,12 @@ export interface Pacer {
    * Resolves when `endpoint` (`METHOD /path` with ids as `*`) may be sent. Rejects when its bucket will not
    * give a token before `deadline` (epoch ms): a 5-a-day bucket is not worth waiting for.
    */
-  /** `first`: ahead of every waiting request (removing the apply lock while the process is being stopped). */
-  acquire(endpoint: string, deadline?: number, first?: boolean): Promise<Ticket>;
+  /**
+   * `first`: ahead of every waiting request (removing the apply lock while the process is being stopped).
+   * `now`: at once, whatever the buckets say: the lock's removal once a signal stopped every other request,
+   * when one still on the wire (its answer never came) would keep the model from giving a token in time.
+   */
+  acquire(endpoint: string, deadline?: number, first?: boolean | 'now'): Promise<Ticket>;
   /** The request is over: `status` undefined when no answer came. Every ticket is settled exactly once. */
   settle(ticket: Ticket, status: number | undefined, headers?: RateHeaders): void;
 }
@@ -132,6 +136,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     acquire(endpoint, deadline = Number.POSITIVE_INFINITY, first = false) {
       return new Promise<Ticket>((resolve, reject) => {
         const waiter = { endpoint, deadline, resolve, reject };
+        if (first === 'now') return grant(waiter, now());
         if (first) waiters.unshift(waiter);
         else waiters.push(waiter);
         pump();

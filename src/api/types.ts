@@ -15,6 +15,8 @@ export interface RequestOptions {
   raw?: { data: Buffer; contentType: string };
   /** Sent even after this run crashed (src/run-scope.ts): removing its apply lock. */
   cleanup?: boolean;
+  /** Called as the request goes on the wire (each attempt): apply learns which changes have started writing. */
+  onSent?: () => void;
 }
 
 export interface ApiResponse {

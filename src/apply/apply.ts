@@ -16,13 +16,41 @@ export interface ApplyHooks {
   onStart?(change: Change): void;
   onDone?(change: Change): void;
   onFail?(change: Change, error: Error): void;
+  /** A write of the change went out: a signal from here on leaves it in flight, made or not. */
+  onWrite?(change: Change): void;
 }
 
 export interface ApplyResult {
   applied: Change[];
   failed: { change: Change; error: Error }[];
-  /** Changes never started because an earlier phase failed. */
+  /** Changes never started because an earlier phase failed (or, with `stoppedBy`, because of the signal). */
   skipped: Change[];
+  /** Set when SIGINT or SIGTERM stopped the apply (commands/apply-stop.ts). */
+  stoppedBy?: NodeJS.Signals;
+  /** With `stoppedBy`: changes whose writes had gone out without all answers back; made or not. */
+  inFlight?: Change[];
+}
+
+/** The api as one change (or bulk phase) uses it: its writes tell `onWrite`, once, that it has started writing. */
+function writesTold(api: Api, onWrite: (() => void) | undefined): Api {
+  if (!onWrite) return api;
+  let told = false;
+  const onSent = () => {
+    if (!told) onWrite();
+    told = true;
+  };
+  return {
+    domain: api.domain,
+    get clientId() {
+      return api.clientId;
+    },
+    get keyFile() {
+      return api.keyFile;
+    },
+    request: (options) => api.request(options.method === 'GET' ? options : { ...options, onSent }),
+    list: (path, key, options) => api.list(path, key, options),
+    download: (url) => api.download(url),
+  };
 }
 
 /** Replace `{ $ref: 'clients/Orders' }` with the id now known for it. */
@@ -152,7 +180,7 @@ export async function apply(plan: Plan, api: Api, hooks: ApplyHooks = {}): Promi
   const one = async (change: Change) => {
     hooks.onStart?.(change);
     try {
-      await run(api, change, ids);
+      await run(writesTold(api, hooks.onWrite && (() => hooks.onWrite?.(change))), change, ids);
       done(change);
     } catch (error) {
       fail(change, error);
@@ -170,7 +198,9 @@ export async function apply(plan: Plan, api: Api, hooks: ApplyHooks = {}): Promi
         body: bodyToSend(change.body, ids),
       }));
       try {
-        const out = await handler.applyPhase(api, bodies, ids);
+        // A bulk phase's writes are not one change's: the first one leaves them all in flight.
+        const phaseApi = writesTold(api, hooks.onWrite && (() => phase.forEach((change) => hooks.onWrite?.(change))));
+        const out = await handler.applyPhase(phaseApi, bodies, ids);
         for (const change of out.applied) done(change);
         for (const { change, error } of out.failed) fail(change, error);
       } catch (error) {

@@ -3,17 +3,15 @@ import { resolve } from 'node:path';
 import { readLive } from '../api/read-live.js';
 import { apply } from '../apply/apply.js';
 import { TenantctlError } from '../errors.js';
-import { lockConnection } from '../lock/connection.js';
-import { parseDuration } from '../lock/duration.js';
 import { parsePlan, planDocument } from '../plan/file.js';
 import { unsetSecretsSent } from '../unset-secret.js';
 import { staleReasons } from '../plan/stale.js';
 import { forbiddenReason, kindsToCheck, riskOf } from '../plan/risk.js';
-import type { Change, Live, Plan } from '../plan/types.js';
-import { failOutput } from '../program-errors.js';
+import type { Live, Plan } from '../plan/types.js';
 import { secretTextsOfVariable } from '../redact.js';
 import { renderApplyMarkdown } from '../render/apply-markdown.js';
 import { renderApplyText } from '../render/plan-text.js';
+import { type ApplyStop, applyStop, resultJson } from './apply-stop.js';
 import { type Connection, connect } from './connect.js';
 import { Exit, type Io, type Out, type OutputFormat } from './io.js';
 import { type FleetFlags, manifestWarnings, printPlan, runAsFleet } from './plan.js';
@@ -30,19 +28,9 @@ export interface ApplyCommandOptions extends PlanningOptions, FleetFlags {
 }
 
 /** Two applies never write at once: the lock is taken before the live tenant is read. */
-function takeLock(dir: string | undefined, options: ApplyCommandOptions, io: Io, out: Out) {
-  const timeoutMs = parseDuration(options.lockTimeout ?? '0', '--lock-timeout');
+function stopFor(dir: string | undefined, options: ApplyCommandOptions, io: Io, out: Out): ApplyStop {
   const command = options.plan ? `apply --plan ${options.plan}` : `apply ${dir ?? ''}${options.env === undefined ? '' : ` --env ${options.env}`}`;
-  // A cancelled CI job (SIGTERM) or Ctrl-C ends the process before the run can print its document: with
-  // --output json or markdown, stdout would lack it. It gets the error and what was known by then (plan, result).
-  const onSignal = (signal: NodeJS.Signals) =>
-    failOutput(out, { format: options.output, command: 'apply' }, {
-      code: 'interrupted',
-      message: `${signal} received: the apply stopped; changes not listed as applied may or may not have been made`,
-      hint: 'Run apply again: it plans from the live tenant and converges.',
-    });
-  return (connection: Connection) =>
-    lockConnection(connection, { command, timeoutMs, env: io.env, note: (text) => out.note(out.errStyle.dim(text)), onSignal });
+  return applyStop({ command, output: options.output, lockTimeout: options.lockTimeout }, io, out);
 }
 
 /**
@@ -143,6 +131,7 @@ export async function applyCommand(
   out: Out,
 ): Promise<number> {
   if (options.fleet) return runAsFleet('apply', dir, options, io, out);
+  const stop = stopFor(dir, options, io, out);
   let plan: Plan;
   let live: Live;
   let connection: Connection;
@@ -158,7 +147,6 @@ export async function applyCommand(
         return raw === undefined ? [] : secretTextsOfVariable(raw, s.json === true);
       }),
     );
-    const lock = takeLock(dir, options, io, out);
     connection = await connect(io, out, { emulator: options.emulator });
     try {
       if (plan.boundTenant) checkTenantBinding({ domain: plan.boundTenant }, connection, { env: plan.env ?? '' });
@@ -174,7 +162,7 @@ export async function applyCommand(
       );
     }
     try {
-      await lock(connection);
+      await stop.takeLock(connection);
     } catch (error) {
       await connection.close();
       throw error;
@@ -197,9 +185,11 @@ export async function applyCommand(
     }
   } else {
     if (!dir) throw new TenantctlError('usage', 'apply needs a tenant directory, --plan FILE or --fleet FILE');
-    ({ plan, live, connection } = await makePlan(dir, { ...options, beforeRead: takeLock(dir, options, io, out) }, io, out));
+    ({ plan, live, connection } = await makePlan(dir, { ...options, beforeRead: stop.takeLock }, io, out));
   }
   try {
+    // A signal that came as the last read answered: the signal prints what there is (apply-stop.ts).
+    if (connection.api.stopped) await new Promise<never>(() => undefined);
     const json = options.output === 'json';
     // JSON output is one document, plan and result together, printed at the end; a failure prints it with
     // the error instead (src/program.ts), so the plan is kept for that.
@@ -214,40 +204,24 @@ export async function applyCommand(
     refuseUnsetSecrets(plan);
     if (!options.autoApprove && !options.plan) await confirm(io, out, plan);
     const progress = applyProgress(plan.changes.length, io, out);
-    // What a signal's JSON document reports if one stops the apply (takeLock).
-    const soFar = { applied: [] as string[], failed: [] as { address: string; error: string }[], notAttempted: plan.changes.map((c) => c.address) };
-    if (json) out.context.result = soFar;
-    const settle = (change: Change) => {
-      const at = soFar.notAttempted.indexOf(change.address);
-      if (at >= 0) soFar.notAttempted.splice(at, 1);
-    };
+    const record = stop.record(plan.changes);
     const result = await apply(plan, connection.api, {
+      onWrite: record.onWrite,
       onDone: (change) => {
-        settle(change);
-        soFar.applied.push(change.address);
+        record.onDone(change);
         progress.done(change);
       },
       onFail: (change, error) => {
-        settle(change);
-        soFar.failed.push({ address: change.address, error: error.message });
+        record.onFail(change, error);
         progress.failed(change);
       },
     });
+    // A signal came as the last answers did: it prints the result (apply-stop.ts) and ends the process.
+    if (connection.api.stopped) await new Promise<never>(() => undefined);
     progress.finish();
-    // A signal may have printed the document already (takeLock) while this run finished meanwhile.
-    if (json && out.jsonPrinted) return 1;
     if (json) {
-      const addr = (list: { address: string }[]) => list.map((c) => c.address);
       const warnings = manifestWarnings(out);
-      out.printJson({
-        plan: out.context.plan,
-        result: {
-          applied: addr(result.applied),
-          failed: result.failed.map((f) => ({ address: f.change.address, error: f.error.message })),
-          notAttempted: addr(result.skipped),
-        },
-        ...(warnings.length > 0 ? { diagnostics: warnings } : {}),
-      });
+      out.printJson({ plan: out.context.plan, result: resultJson(result), ...(warnings.length > 0 ? { diagnostics: warnings } : {}) });
     } else if (options.output === 'markdown') out.print(renderApplyMarkdown(result));
     else out.print(renderApplyText(result, out.style));
     return result.failed.length > 0 ? 1 : 0;

@@ -71,7 +71,7 @@ function printSummary(command: FleetCommand, runs: TenantRun[], run: { output: O
   const { out, stopped } = run;
   const error = stopped && {
     code: 'interrupted',
-    message: `${stopped} received: the fleet stopped${command === 'apply' ? "; a tenant's changes not listed as applied may or may not have been made" : ''}`,
+    message: `${stopped} received: the fleet stopped${command === 'apply' ? '; each tenant sent nothing more, and only changes listed as in flight may or may not have been made' : ''}`,
     hint: `Run the fleet's ${command} again${command === 'apply' ? ': each tenant plans from its live tenant and converges' : ''}.`,
   };
   const after = error ? `${error.message}\n` : '';
@@ -95,13 +95,12 @@ export async function fleetCommand(
   out.setSecrets(tenants.flatMap((t) => io.env[t.clientSecretEnv] ?? []));
   out.note(out.errStyle.dim(`Running ${command} for ${tenants.length} tenant(s), ${Math.min(parallel, tenants.length)} at once...\n`));
   // Ctrl-C or a cancelled CI job ends the process before the fleet's summary: it is printed on the signal,
-  // with each tenant as far as it got (an apply's own document says `interrupted`, with its result so far).
+  // with each tenant as far as it got (an apply's own document says `interrupted`, with its result so far:
+  // each tenant stops sending and has printed it, after the answers in flight, before this hook runs).
   let soFar: (stopped: string) => TenantRun[] = () => [];
   let stopped: NodeJS.Signals | undefined;
   const unlisten = onStopSignal(async (signal) => {
     stopped = signal;
-    // Each tenant's own signal handler prints its document in this same turn (lock/connection.ts).
-    await new Promise(setImmediate);
     printSummary(command, soFar(`stopped by ${signal}`), { output: options.output, out, stopped: signal });
   });
   let runs: TenantRun[];

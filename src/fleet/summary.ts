@@ -14,6 +14,8 @@ interface ApplyResult {
   applied: string[];
   failed: { address: string; error: string }[];
   notAttempted: string[];
+  /** Only when a signal stopped the apply: changes that may or may not have been made. */
+  inFlight?: string[];
 }
 
 /** The fleet's exit code: any failure (1) outranks changes or drift (2), which outrank none (0). */
@@ -76,7 +78,8 @@ function outcome(command: FleetCommand, run: TenantRun): string {
   const error = errorOf(run);
   if (command === 'apply' && result) {
     const firstFailure = result.failed[0];
-    const line = `applied ${result.applied.length}, failed ${result.failed.length}, not attempted ${result.notAttempted.length}${summary ? ` (plan: ${counts(summary)})` : ''}`;
+    const inFlight = result.inFlight ? `, in flight ${result.inFlight.length}` : '';
+    const line = `applied ${result.applied.length}, failed ${result.failed.length}${inFlight}, not attempted ${result.notAttempted.length}${summary ? ` (plan: ${counts(summary)})` : ''}`;
     // An apply a signal stopped has a result so far and the error saying so.
     const stopped = error ? `; ${error.message.split('\n')[0]}` : '';
     return `${firstFailure ? `${line}; ${firstFailure.address}: ${firstFailure.error}` : line}${stopped}`;

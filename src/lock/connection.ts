@@ -5,43 +5,63 @@ import { onAbandon } from '../run-scope.js';
 import { acquireLock, type HeldLock, type LockOptions } from './lock.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** How long a signal waits for each of its steps: the answers to requests on the wire, then the locks' removal. */
+const STEP_MS = 5000;
 
 /**
- * What each lock of this process does when a signal comes: start removing itself. A fleet runs several
- * tenants in one process, each holding its own lock, so one listener serves them all (no listener-leak
- * warning at --parallel 20) and the signal ends the process only once every lock has gone, or after 5 s.
+ * What one run of this process does when a signal comes. `settle` first: a run holding a lock sends nothing
+ * more, waits for the answers on the wire and says what it did; a fleet (holding none) then prints its
+ * summary of them. `release` last: the lock goes. A fleet runs several tenants in one process, each holding
+ * its own lock, so one listener serves them all (no listener-leak warning at --parallel 20).
  */
-const onStop = new Set<(signal: NodeJS.Signals) => Promise<unknown>>();
+interface OnStop {
+  holdsLock: boolean;
+  settle(signal: NodeJS.Signals): Promise<unknown>;
+  release(): Promise<unknown>;
+}
+const onStop = new Set<OnStop>();
 /** The signal that is ending this process: a fleet's tenant that would start meanwhile takes no lock. */
 let stoppedBy: NodeJS.Signals | undefined;
 
-function stopAll(signal: NodeJS.Signals) {
+const within = (work: Promise<unknown>[], ms: number) => Promise.race([Promise.allSettled(work), sleep(ms)]);
+
+async function stopAll(signal: NodeJS.Signals) {
   stoppedBy = signal;
   SIGNALS.forEach((s) => process.off(s, stopAll));
-  const releases = [...onStop].map((release) => release(signal));
+  const stops = [...onStop];
   onStop.clear();
-  void Promise.race([Promise.all(releases), sleep(5000)]).finally(() => process.kill(process.pid, signal));
+  try {
+    // Each settle waits STEP_MS at most for its answers, then prints: the margin is for printing.
+    await within(stops.filter((s) => s.holdsLock).map((s) => s.settle(signal)), STEP_MS + 1000);
+    await within(stops.filter((s) => !s.holdsLock).map((s) => s.settle(signal)), 1000);
+    await within(stops.map((s) => s.release()), STEP_MS);
+  } finally {
+    process.kill(process.pid, signal);
+  }
 }
 
-function listen(release: (signal: NodeJS.Signals) => Promise<unknown>): () => void {
+function listen(stop: OnStop): () => void {
   if (onStop.size === 0) SIGNALS.forEach((s) => process.on(s, stopAll));
-  onStop.add(release);
+  onStop.add(stop);
   return () => {
-    onStop.delete(release);
+    onStop.delete(stop);
     if (onStop.size === 0) SIGNALS.forEach((s) => process.off(s, stopAll));
   };
 }
 
 /**
- * Runs `hook` when SIGINT or SIGTERM stops the process, with the locks' removals and before the signal
- * ends it (within the same 5 s): a fleet prints its summary so far there. Returns the way to stop listening.
+ * Runs `hook` when SIGINT or SIGTERM stops the process, once every run holding a lock has said what it did,
+ * and before the locks go and the signal ends it: a fleet prints its summary there. Returns the way to stop
+ * listening.
  */
-export const onStopSignal = (hook: (signal: NodeJS.Signals) => Promise<unknown>): (() => void) => listen(hook);
+export const onStopSignal = (hook: (signal: NodeJS.Signals) => Promise<unknown>): (() => void) =>
+  listen({ holdsLock: false, settle: hook, release: () => Promise.resolve() });
 
 /**
  * Take the apply lock for the life of a connection: closing the connection releases it first, so every
  * path that closes (success, refusal, error) also unlocks. Ctrl-C or a cancelled CI job (SIGINT/SIGTERM)
- * removes the lock too, within a few seconds, before the signal ends the process as it would have.
+ * stops the connection's requests, waits for those in flight, and removes the lock too, within a few
+ * seconds, before the signal ends the process as it would have.
  */
 export async function lockConnection(connection: Connection, options: LockOptions): Promise<void> {
   // Listen before the lock is asked for: a signal that lands while the create is in flight (the lock may
@@ -51,11 +71,19 @@ export async function lockConnection(connection: Connection, options: LockOption
   let stopping = false;
   const acquiring = acquireLock(connection.api, options);
   const release = () => acquiring.then((lock) => lock.release()).catch(() => undefined);
-  const unlistenSignals = listen((signal) => {
-    stopping = true;
-    options.note(`\n${signal}: removing the apply lock before stopping; the apply may be incomplete, run it again.\n`);
-    options.onSignal?.(signal);
-    return release();
+  const unlistenSignals = listen({
+    holdsLock: true,
+    async settle(signal) {
+      stopping = true;
+      options.note(`\n${signal}: sending nothing more; removing the apply lock before stopping, once the requests in flight are answered.\n`);
+      // The answers on the wire are awaited, so the output can say which changes were made; one that never
+      // comes leaves its change listed as in flight.
+      await Promise.race([connection.api.stop(), sleep(STEP_MS)]);
+      // The code each answer resumes runs to its next request (held) before the result is read.
+      await new Promise(setImmediate);
+      options.onSignal?.(signal);
+    },
+    release,
   });
   // A fleet's tenant whose run crashed is abandoned: its lock goes as on a signal (src/fleet/crash.ts).
   const forget = onAbandon(release);

@@ -161,7 +161,31 @@ const PAST: Record<Change['action'], string> = {
   replace: 'replaced',
 };
 
+/**
+ * An apply a signal stopped: what was made, what was on the wire (the one part that may or may not have
+ * landed) and what never went out, so nobody has to diff the tenant to learn it.
+ */
+function renderStopped(result: ApplyResult, signal: NodeJS.Signals, style: Style): string {
+  const inFlight = result.inFlight ?? [];
+  const failed = result.failed.length > 0 ? `${result.failed.length} failed, ` : '';
+  const lines = [
+    style.red(
+      `Apply stopped by ${signal}: ${result.applied.length} change(s) applied, ${failed}${inFlight.length} in flight, ${result.skipped.length} not started.`,
+    ),
+  ];
+  if (result.applied.length > 0) lines.push('Applied:', ...capped(result.applied.map((c) => `  ${style.green('✓')} ${pastTense(c)}`)));
+  if (result.failed.length > 0)
+    lines.push('Failed:', ...result.failed.map(({ change, error }) => `  ${style.red('✗')} ${change.action} ${change.address}: ${error.message}`));
+  if (inFlight.length > 0)
+    lines.push('In flight when stopped (may or may not have been made):', ...capped(inFlight.map((c) => `  ? ${c.action} ${c.address}`)));
+  if (result.skipped.length > 0) lines.push('Not started:', ...capped(result.skipped.map((c) => `  · ${c.action} ${c.address}`)));
+  const wait = inFlight.length > 0 ? 'Changes in flight may still land: give them a minute, then run' : 'Run';
+  lines.push(`${wait} \`tenantctl apply\` again: it plans from the live tenant and converges.`);
+  return `${lines.join('\n')}\n`;
+}
+
 export function renderApplyText(result: ApplyResult, style: Style): string {
+  if (result.stoppedBy) return renderStopped(result, result.stoppedBy, style);
   const count = (a: Change['action'][]) => result.applied.filter((c) => a.includes(c.action)).length;
   if (result.failed.length === 0) {
     return `Apply complete: ${count(['create', 'replace'])} added, ${count(['update'])} changed, ${count(['delete', 'replace'])} destroyed.\n`;
