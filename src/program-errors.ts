@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Out, OutputFormat } from './commands/io.js';
 import type { DiagnosticJson } from './commands/load.js';
 import { diagnosticPlace, escapeHtml } from './render/markdown-text.js';
@@ -9,12 +10,38 @@ interface Failure {
 }
 
 /** The `--output` the command line asks for, read before commander has parsed it (a usage error may come first). */
-export function outputWanted(argv: string[]): OutputFormat | undefined {
+function outputAsked(argv: string[]): OutputFormat | undefined {
   for (const [i, arg] of argv.entries()) {
     const value = /^(?:--output=|-o)(json|markdown|text)$/.exec(arg)?.[1] ?? ((arg === '--output' || arg === '-o') ? argv[i + 1] : undefined);
     if (value === 'json' || value === 'markdown' || value === 'text') return value;
   }
   return undefined;
+}
+
+/**
+ * How a failure found before the command runs (a usage error) is printed on stdout, and the command's
+ * name for it: the `--output` asked for only when the command named takes that format. A format the
+ * command refuses (validate's markdown) or a command with no --output at all (emulator) gets the usage
+ * error alone, as any other usage error: not a document in the format that error is about.
+ */
+export function outputWanted(argv: string[], program: Command): { format: OutputFormat | undefined; command: string } {
+  let command = program;
+  for (const arg of argv) {
+    if (command.commands.length === 0) break;
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub) command = sub;
+  }
+  const asked = outputAsked(argv);
+  const takes = command.options.find((option) => option.long === '--output')?.argChoices ?? [];
+  const name = command === program ? (argv.find((arg) => !arg.startsWith('-')) ?? 'tenantctl') : commandPath(command);
+  return { format: asked !== undefined && takes.includes(asked) ? asked : undefined, command: name };
+}
+
+/** A subcommand as it is typed, `convert deploy-cli`, for a failure's heading. */
+export function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /** With `--output json`, stdout holds one JSON document even when the command fails: the error is it. */

@@ -8,7 +8,7 @@ import type { PlanCommandOptions } from './commands/plan.js';
 import type { UnlockOptions } from './commands/unlock.js';
 import { TenantctlError } from './errors.js';
 import { EXIT_HELP, outputOption, envOption, targetOption, fleetOption, parallelOption, emulatorOption } from './program-options.js';
-import { failOutput, outputWanted } from './program-errors.js';
+import { commandPath, failOutput, outputWanted } from './program-errors.js';
 import { RISKY_CHANGES } from './plan/risky-changes.js';
 
 function build(io: Io, out: Out, setCode: (code: number) => void): Command {
@@ -268,9 +268,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     code = c;
   });
   // How a failure is printed on stdout: the command line's --output, once commander has read it.
-  const failure = { format: outputWanted(argv), command: argv.find((arg) => !arg.startsWith('-')) ?? 'tenantctl' };
+  const failure = outputWanted(argv, program);
   program.hook('preAction', (_program, command) => {
-    Object.assign(failure, { format: command.opts().output as OutputFormat | undefined, command: command.name() });
+    Object.assign(failure, { format: command.opts().output as OutputFormat | undefined, command: commandPath(command) });
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

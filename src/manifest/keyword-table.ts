@@ -1,5 +1,5 @@
 import type { Json } from '../json.js';
-import { jsonVariableExample, parseJsonVariable } from '../json-variable.js';
+import { jsonVariableExample, parseJsonVariable, placeInVariable } from '../json-variable.js';
 import { secretTexts } from '../redact.js';
 import { type Diag, error, warning } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
@@ -195,11 +195,15 @@ function parseJson(
   const { name, env, text, sensitive } = variable;
   const parsed = parseJsonVariable(text);
   if ('value' in parsed) return parsed.value;
-  const why = sensitive ? ' (its value is not shown: it is a secret)' : `: ${parsed.error}`;
+  const place = parsed.at && `${placeInVariable(text, parsed.at)} of its value`;
+  let why: string;
+  if (!sensitive) why = place ? `${parsed.error}, at ${place}` : parsed.error;
+  else why = place ? `the problem is at ${place}, which is not shown (it is a secret)` : 'its value is not shown (it is a secret)';
+  const fix = parsed.at ? `Correct ${env} there: it must hold JSON or YAML` : `Set ${env} to JSON or YAML`;
   out.push(
-    error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is neither JSON nor a YAML list or mapping${why}`, {
+    error('invalid_env_json', `keyword '${name}' reads environment variable ${env} as JSON, and it is neither JSON nor a YAML list or mapping: ${why}`, {
       loc,
-      hint: `Set ${env} to JSON or YAML, e.g. ${jsonVariableExample(env)}; or drop \`json: true\` for a text value.`,
+      hint: `${fix}, e.g. ${jsonVariableExample(env)}; or drop \`json: true\` for a text value.`,
     }),
   );
   return 'invalid';

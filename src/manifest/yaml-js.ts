@@ -9,14 +9,16 @@ import { MAX_DEPTH } from './ynode.js';
 /**
  * js-yaml's reading of a manifest, for files the line reader (yaml-lines.ts) leaves alone: loaded only
  * then (yaml-fast.ts). It gives up (undefined) on anchors, aliases, tags and directives, explicit `?`
- * keys and collections used as keys, tabs, and any text js-yaml refuses (duplicate keys, several
- * documents, syntax errors): the located reading (yaml-tree.ts) reads or reports those.
+ * keys and collections used as keys, tabs, a comment YAML 1.2 refuses, and any text js-yaml refuses
+ * (duplicate keys, several documents, syntax errors): the located reading (yaml-tree.ts) reads or reports those.
  */
 const UNSUPPORTED = [
   /[&*!%\t]/,
   /(^|[\s,[{])\?(\s|$)/m,
   /[\]}]\s*:(\s|$)/,
 ];
+
+const HASH = 0x23;
 
 /** js-yaml's schema: the core tags (yaml-core.ts) as js-yaml types, one per tag trying its forms in turn. */
 const CORE = FAILSAFE_SCHEMA.extend({
@@ -39,7 +41,15 @@ export function readJsYaml(file: string, text: string): LinesReading | undefined
   let depth = 0;
   let items: Loc[] = [];
   let itemStart: Pick<State, 'position' | 'line' | 'lineStart'> = { position: 0, line: 0, lineStart: 0 };
+  // A `#` right after a value that ends on a quote or bracket (`[x]#`, `"x"#c`): YAML 1.2 reads a comment
+  // only after white space and refuses it there, js-yaml takes it as a comment. Seen where each value
+  // ends, at one character's cost: a pattern over the text would also catch the opening quote of
+  // `"#0059d6"`, a colour every branding section has.
+  let unseparatedComment = false;
   const listener = (event: 'open' | 'close', state: State) => {
+    if (event === 'close' && text.charCodeAt(state.position) === HASH && !/\s/.test(text.charAt(state.position - 1))) {
+      unseparatedComment = true;
+    }
     if (event === 'open') {
       depth += 1;
       if (depth === 2) items = [];
@@ -57,7 +67,7 @@ export function readJsYaml(file: string, text: string): LinesReading | undefined
   } catch {
     return undefined;
   }
-  return { data, itemLocs };
+  return unseparatedComment ? undefined : { data, itemLocs };
 }
 
 /**

@@ -95,8 +95,54 @@ describe('a secret keyword read as JSON (`json: true`, sensitive by default)', (
     const broken = `{"api_key": "${API_KEY}"`;
     const res = await tenantctl(['validate', dir, '--env', 'test'], { env: { ...env, PARTNER_CREDS: broken } });
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain("keyword 'PARTNER' reads environment variable PARTNER_CREDS as JSON, and it is neither JSON nor a YAML list or mapping (its value is not shown: it is a secret)");
+    expect(res.stderr).toContain("keyword 'PARTNER' reads environment variable PARTNER_CREDS as JSON, and it is neither JSON nor a YAML list or mapping: the problem is at column 35 of its value, which is not shown (it is a secret)");
     expect(res.stderr).not.toContain(API_KEY);
     expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a `json: true` keyword whose variable does not parse', () => {
+  let listDir: string;
+  beforeAll(async () => {
+    listDir = await writeTenant({
+      'environments/test.yaml': 'keywords:\n  CALLBACKS: { env: APP_CALLBACKS, json: true, sensitive: false }\n  PARTNER: { env: PARTNER_CREDS, json: true }\n',
+      'tenant.yaml': 'clients:\n  - name: Web\n    callbacks: "@@CALLBACKS@@"\n    client_metadata: "@@PARTNER@@"\n',
+    });
+  });
+  const validate = (vars: Record<string, string>) => tenantctl(['validate', '.', '--env', 'test'], { cwd: listDir, env: { ...env, PARTNER_CREDS: CREDS, ...vars } });
+  const firstLine = (stderr: string) => stderr.split('\n')[0] ?? '';
+
+  it('says what is wrong and where in the value, and what to do', async () => {
+    const res = await validate({ APP_CALLBACKS: '["https://a.example/cb"' });
+    expect(res.code).toBe(1);
+    expect(firstLine(res.stderr)).toBe(
+      "environments/test.yaml:2:3 error [invalid_env_json] keyword 'CALLBACKS' reads environment variable APP_CALLBACKS as JSON, and it is neither JSON nor a YAML list or mapping: flow sequence must end with a ], at column 24 of its value",
+    );
+    expect(res.stderr).toContain('hint: Correct APP_CALLBACKS there: it must hold JSON or YAML, e.g. ');
+    const lines = await validate({ APP_CALLBACKS: '- https://a.example/cb\n- [https://b.example/cb' });
+    expect(firstLine(lines.stderr)).toMatch(/mapping: flow sequence .*end with a \], at line 2, column 24 of its value$/);
+  });
+
+  it('says a single word is not a list or mapping', async () => {
+    const res = await validate({ APP_CALLBACKS: 'https://a.example/cb' });
+    expect(firstLine(res.stderr)).toMatch(/mapping: it is a single value, not a list or mapping \(JSON writes text in double quotes\)$/);
+    expect(res.stderr).toContain("or drop `json: true` for a text value.");
+    const empty = await validate({ APP_CALLBACKS: ' ' });
+    expect(firstLine(empty.stderr)).toMatch(/mapping: it is empty$/);
+  });
+
+  it('gives only the place of the problem in a secret, never its text', async () => {
+    const res = await validate({ APP_CALLBACKS: '[]', PARTNER_CREDS: `{"api_key": "${API_KEY}"` });
+    expect(res.code).toBe(1);
+    expect(firstLine(res.stderr)).toMatch(/mapping: the problem is at column 35 of its value, which is not shown \(it is a secret\)$/);
+    expectNoSecret(res);
+    // An alias to no anchor, and a key made of a list, are refused too, with no trace and nothing quoted.
+    for (const odd of [`*${API_KEY}`, `{[${API_KEY}]: 1}`]) {
+      const refused = await validate({ APP_CALLBACKS: '[]', PARTNER_CREDS: odd });
+      expect(refused.code).toBe(1);
+      expect(firstLine(refused.stderr)).toContain("error [invalid_env_json] keyword 'PARTNER'");
+      expect(refused.stderr).not.toContain(API_KEY);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });

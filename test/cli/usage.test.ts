@@ -22,9 +22,23 @@ describe('using the CLI', () => {
   it('offers validate only the output formats it has (no markdown for a diagnostics list)', async () => {
     const res = await tenantctl(['validate', await tenant(), '--env', 'test', '--output', 'markdown']);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain("argument 'markdown' is invalid. Allowed choices are text, json.");
+    expect(res.stderr).toBe("error: option '-o, --output <format>' argument 'markdown' is invalid. Allowed choices are text, json.\n(run with --help for usage)\n");
+    // Only the usage error: no markdown failure block in a format the command just refused.
+    expect(res.stdout).toBe('');
+    // A format the command has still carries its usage errors on stdout, for the CI step reading it.
+    const json = await tenantctl(['validate', await tenant(), '--env', 'test', '--output', 'json', '--bogus']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'usage', message: "unknown option '--bogus'" } });
     const help = await tenantctl(['validate', '--help']);
     expect(help.stdout).not.toContain('markdown');
+  });
+
+  it('gives a command that has no --output only the usage error, whatever format is asked for', async () => {
+    for (const args of [['emulator', '--output', 'json'], ['emulator', '-o', 'markdown'], ['convert', '--output=json'], ['--output', 'markdown']]) {
+      const res = await tenantctl(args);
+      expect(res.code, args.join(' ')).toBe(1);
+      expect(res.stderr).toMatch(/^error: unknown option '(--output|-o)(=json)?'\n\(run with --help for usage\)\n$/);
+      expect(res.stdout, args.join(' ')).toBe('');
+    }
   });
 
   it('refuses to apply without confirmation when there is no terminal to ask on', async () => {

@@ -46,6 +46,8 @@ describe('the fast reading of valid manifests', () => {
       'clients:\n  - name: a ##NAME##\n', // a keyword YAML reads as a comment
       'clients: []\n---\nusers: []\n', // two documents
       'clients:\n\t- name: a\n', // tabs
+      'clients:\n  - name: a\n    callbacks: [https://a.example/cb]#\n', // a comment YAML 1.2 refuses, js-yaml takes
+      'clients:\n  - name: "a"#web\n',
     ]) {
       expect(parseYamlFast('m.yaml', text, { sections: SECTIONS, item: () => undefined }), text).toBeUndefined();
     }
@@ -64,6 +66,19 @@ describe('problems in files read the fast way', () => {
     await writeFile(join(dir, 'clients.yaml'), `${clients.join('\n')}\n`);
     const { diagnostics } = await loadManifests(dir, {});
     expect(diagnostics.map((d) => formatDiagnostic(d, dir))[0]).toMatch(/^clients\.yaml:104:33 error \[invalid_value\]/);
+  });
+
+  it('include a comment js-yaml takes and YAML refuses, with its place', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tenantctl-fast-'));
+    // Read by js-yaml (the line reader leaves the block scalar alone), which took `]#` for a comment.
+    const text = 'clients:\n  - name: Web\n    description: |\n      two\n      lines\n    callbacks: [https://a.example/cb]#\n';
+    await writeFile(join(dir, 'clients.yaml'), text);
+    const { diagnostics } = await loadManifests(dir, {});
+    expect(diagnostics.map((d) => formatDiagnostic(d, dir).split('\n')[0])).toEqual([
+      'clients.yaml:6:38 error [yaml_syntax] Comments must be separated from other tokens by white space characters',
+    ]);
+    // The same colour as a quoted value, `#` just inside its quote, is read the fast way.
+    expect(parseYamlFast('m.yaml', 'tenant:\n  colors: { primary: "#0059d6" }\n  description: |\n    x\n', { sections: SECTIONS, item: () => undefined })).toBeDefined();
   });
 
   it('are placed exactly in every file they point into, whichever files are read again', async () => {
