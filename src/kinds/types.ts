@@ -107,7 +107,7 @@ export interface KindHandler {
   keyOf(item: JsonObject): string;
   /** Natural key of a live object, or undefined if it cannot be keyed (e.g. a grant of an unknown client). */
   liveKeyOf(live: JsonObject, ctx: KindContext): string | undefined;
-  /** Other resources a manifest item points at. */
+  /** Other resources a manifest item points at: new objects on every call (validate.ts sets their places on them). */
   references(item: JsonObject): Reference[];
   /** Why a live object must never be planned (deployer client, system API...), or undefined. */
   protectedReason(live: JsonObject, ctx: KindContext): string | undefined;

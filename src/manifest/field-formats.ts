@@ -65,9 +65,15 @@ function valuesAt(value: Json, path: string[], at: (string | number)[] = []): [(
  */
 export function checkFormats(kind: Kind, raw: Json, node: YNode, address: string, reported: ReadonlySet<string>): Diag[] {
   const out: Diag[] = [];
-  for (const [pattern, format] of FIELD_FORMATS[kind] ?? []) {
+  const formats = FIELD_FORMATS[kind];
+  if (formats === undefined || !isObject(raw)) return out;
+  // Indexed, without destructuring: this runs for every item, without the optimizing compiler
+  // (v8-flags.ts), where each for-of step and destructured pair walks an iterator object.
+  for (let i = 0; i < formats.length; i++) {
+    const pattern = formats[i]![0];
+    const format = formats[i]![1];
     // Most items declare none of these fields: nothing to walk then.
-    if (!isObject(raw) || raw[pattern[0]!] === undefined) continue;
+    if (raw[pattern[0]!] === undefined) continue;
     for (const [path, value] of valuesAt(raw, pattern)) {
       if (reported.has(path.join('.'))) continue;
       const problem = FORMAT_CHECKS[format](value);
