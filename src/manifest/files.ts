@@ -122,6 +122,8 @@ export async function loadEnvironment(
   const file = join(envDir, name);
   const { root, readFast } = await parseFile(file, diagnostics, fast(file));
   const parsed = keywordTable(file, root === 'failed' ? undefined : root, options.processEnv ?? process.env);
+  // Its YAML error is reported: the keywords it may define are not reported unknown at every use as well.
+  if (root === 'failed') parsed.table.unreadable = true;
   diagnostics.push(...parsed.diagnostics);
   return { table: parsed.table, file, ...(readFast ? { readFast } : {}) };
 }

@@ -26,6 +26,11 @@ export interface KeywordTable {
   keywords: Map<string, Keyword>;
   /** Why there are no keywords at all (no environment), reported at each use. */
   none?: { message: string; hint: string; at: Place };
+  /**
+   * The file's keywords could not be read (a YAML error, or `keywords:` not a mapping): that error is
+   * reported once, and uses of keywords are not each reported unknown after it.
+   */
+  unreadable?: true;
   /** `tenant: acme-prod.eu.auth0.com`: the only tenant this environment may be planned against. */
   tenant?: { domain: string; loc: Loc };
 }
@@ -48,6 +53,7 @@ export function keywordTable(
   const diagnostics: Diag[] = [];
   if (root === undefined) return { table, diagnostics };
   if (root.type !== 'map') {
+    table.unreadable = true;
     diagnostics.push(
       error('invalid_environment', 'an environment file must be a mapping with a `keywords:` key', {
         loc: root.loc,
@@ -78,6 +84,7 @@ export function keywordTable(
     const section = entry.value;
     if (section.type === 'scalar' && section.value === null) continue;
     if (section.type !== 'map') {
+      table.unreadable = true;
       diagnostics.push(
         error('invalid_environment', "'keywords' must be a mapping of NAME: value", {
           loc: section.loc,

@@ -60,7 +60,7 @@ export function keywordReplacer(table: KeywordTable): Replacer {
     const keyword = table.keywords.get(name);
     if (keyword) used.add(name);
     if (table.none) diagnostics.push(error('no_environment', `keyword '${name}': ${table.none.message}`, { loc, hint: table.none.hint, at: table.none.at }));
-    if (table.file === undefined || keyword?.unusable === 'invalid') return undefined;
+    if (table.file === undefined || table.unreadable || keyword?.unusable === 'invalid') return undefined;
     if (keyword === undefined) {
       diagnostics.push(
         error('unknown_keyword', `unknown keyword '${name}'${didYouMean(name, table.keywords.keys())}`, {
