@@ -87,6 +87,8 @@ export function renderPlanText(plan: Plan, style: Style, mode: 'plan' | 'drift' 
         `Left out by --target (${untargeted.length}): ${untargeted.map((s) => s.address).join(', ')}`,
       ),
     );
+  // Warnings and notes stand apart from the last change's block above them.
+  if (plan.warnings.length + plan.notes.length > 0 && lines.length > 2 && lines[lines.length - 1] !== '') lines.push('');
   for (const w of plan.warnings) lines.push(style.yellow(`Warning: ${w}`));
   for (const n of plan.notes) lines.push(style.dim(`Note: ${n}`));
   const counts = countsLine(plan);

@@ -46,6 +46,12 @@ describe('large plans', () => {
     expect(text).toContain('(980 more clients not in the manifests; --output json lists every one');
   });
 
+  it('set notes and warnings apart from the last change above them', () => {
+    const plan = { ...bigPlan(1, 0), notes: ['users: read 3 live users'], warnings: ['something to know'] };
+    const text = renderPlanText(plan, noStyle);
+    expect(text).toMatch(/ {6}description: "a client of the adoption"\n\nWarning: something to know\nNote: users: read 3 live users\n/);
+  });
+
   it('keep a markdown plan under the 65,536 characters a GitHub comment holds, saying what is left out', () => {
     const markdown = renderPlanMarkdown(bigPlan(5000, 3000));
     expect(markdown.length).toBeLessThan(65_536);
