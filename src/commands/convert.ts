@@ -1,5 +1,5 @@
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { environmentKeywords, excludedNames, exclusions, type JsonKeyword, typedTextKeywords } from '../convert/environment.js';
@@ -52,6 +52,8 @@ interface Report extends Converted {
   /** Keywords used as text in one place and as a list (or mapping...) in another. */
   mixedKeywords: string[];
   unusedMappings: string[];
+  /** Config files beside the source that were not read, since no --config was given. */
+  configsNotRead?: string[];
   /** The `$schema` each file's first line gives, and whether the schema was copied into the directory. */
   schema?: SchemaReference;
 }
@@ -102,8 +104,24 @@ export async function convertDeployCli(source: string, options: ConvertOptions, 
   const envText = `# Keywords from the deploy tool's AUTH0_KEYWORD_REPLACE_MAPPINGS; the rest are read from the environment.\n${stringify({ keywords: env.keywords as JsonObject }, { lineWidth: 0 })}`;
   await writeFile(join(outDir, 'environments', `${options.env}.yaml`), envText);
   report.files.push(`environments/${options.env}.yaml`);
+  if (!options.config) {
+    const configs = await configsBeside(resolve(io.cwd, source));
+    if (configs.length > 0) report.configsNotRead = configs.map((name) => relative(io.cwd, name) || name);
+  }
   print(report, options, out);
   return 0;
+}
+
+/**
+ * The deploy tool's config files (`config.json`, `config-dev.json`) beside its files: without --config their
+ * keyword mappings and exclusions are not read, and every keyword is left to the environment. Said, not
+ * guessed at: which of several configs is the one to use is the user's call.
+ */
+async function configsBeside(source: string): Promise<string[]> {
+  const info = await stat(source).catch(() => undefined);
+  const dir = info?.isDirectory() ? source : dirname(source);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((name) => /^config[\w.-]*\.json$/i.test(name)).sort().map((name) => join(dir, name));
 }
 
 /** The deploy tool pasted such a variable's text into a list: its items were quoted text, not JSON. */
@@ -133,5 +151,9 @@ function print(report: Report, options: ConvertOptions, out: Out) {
   if (report.mixedKeywords.length > 0)
     out.print(`\nKeywords used as text in one place and as a list, mapping, number or boolean in another (split each into two): ${report.mixedKeywords.join(', ')}\n`);
   if (report.unusedMappings.length > 0) out.print(`\nMappings no converted file uses: ${report.unusedMappings.join(', ')}\n`);
+  if (report.configsNotRead?.length)
+    out.print(
+      `\nNot read: ${report.configsNotRead.join(', ')}. If that is the deploy tool's config, run again with --config ${report.configsNotRead[0]} (and --force) to take its AUTH0_KEYWORD_REPLACE_MAPPINGS and AUTH0_EXCLUDED_* lists.\n`,
+    );
   out.print(`\nNext: tenantctl validate ${options.out} --env ${options.env}\n`);
 }
