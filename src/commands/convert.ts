@@ -134,7 +134,7 @@ function print(report: Report, options: ConvertOptions, out: Out) {
   }
   const counts = Object.entries(report.kinds).map(([k, items]) => `${items?.length ?? 0} ${k}`);
   out.print(`Converted ${counts.join(', ') || 'nothing'} into ${options.out}: ${report.files.join(', ')}\n`);
-  if (report.schema?.copied) out.print(schemaCopyNote(options.out));
+  out.print(schemaCopyNote(options.out, report.schema));
   const list = (title: string, notes: Note[]) => {
     if (notes.length === 0) return;
     out.print(`\n${title} (${notes.length}):\n`);

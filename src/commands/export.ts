@@ -196,7 +196,7 @@ function report(result: Exported, options: ExportOptions, out: Out) {
     return;
   }
   out.print(`Exported ${result.objects} object(s) to ${options.out}: ${result.files.join(', ')}\n`);
-  if (result.schema?.copied) out.print(schemaCopyNote(options.out));
+  out.print(schemaCopyNote(options.out, result.schema));
   if (result.excluded > 0) out.print(`Left out ${result.excluded} object(s) that exclude: lists (managed by hand).\n`);
   if (result.skipped.length > 0) {
     out.print(`\nLeft out (${result.skipped.length}):\n`);

@@ -50,10 +50,25 @@ export function portableSchemaPath(schema: string, outDir: string, linksTo: (pat
 }
 
 export interface SchemaReference {
-  /** What each manifest's first line gives as `$schema`, relative to the output directory. */
-  reference: string;
+  /** What each manifest's first line gives as `$schema`, relative to the output directory; none with `kept`. */
+  reference?: string;
   /** The schema was copied into the output directory as SCHEMA_COPY, since no path to ours would hold. */
   copied: boolean;
+  /**
+   * The directory holds a SCHEMA_COPY that is not a tenantctl schema (the user's own file): left as it is,
+   * and the manifests carry no schema comment.
+   */
+  kept?: true;
+}
+
+/** Whether a file's text is a manifest schema some tenantctl wrote (ours to replace), by its title. */
+function isOurs(text: Buffer): boolean {
+  try {
+    const parsed = JSON.parse(text.toString('utf8')) as { title?: unknown };
+    return parsed.title === 'tenantctl manifest';
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -77,14 +92,22 @@ export async function schemaReference(outDir: string, schema: string = SCHEMA): 
   const path = portableSchemaPath(realSchema, realOut, linksTo);
   if (path !== undefined) return { reference: path, copied: false };
   const copy = join(outDir, SCHEMA_COPY);
-  // Written only when it differs, so a re-export leaves an unchanged directory untouched.
+  // Written only when it differs, so a re-export leaves an unchanged directory untouched; a file of that
+  // name that is not a tenantctl schema is the user's, never overwritten.
   const existing = await readFile(copy).catch(() => undefined);
+  if (existing !== undefined && !existing.equals(text) && !isOurs(existing)) return { copied: false, kept: true };
   if (existing === undefined || !existing.equals(text)) await writeFile(copy, text);
   return { reference: SCHEMA_COPY, copied: true };
 }
 
-/** The line of the command's report that says the schema was copied, and why. */
-export function schemaCopyNote(out: string): string {
+/** The line of the command's report that says the schema was copied, and why (or why it was not). */
+export function schemaCopyNote(out: string, schema?: SchemaReference): string {
+  if (schema?.kept)
+    return (
+      `Left ${join(out, SCHEMA_COPY)} as it is: it is not tenantctl's schema, and tenantctl would have copied its own ` +
+      `there. The manifests carry no schema comment; rename that file and run again to get one.\n`
+    );
+  if (!schema?.copied) return '';
   return (
     `Wrote ${join(out, SCHEMA_COPY)}, the schema editors read (each file's first line points at it): this tenantctl ` +
     `is not installed in a project that holds ${out}, so a path to its own copy would break elsewhere. Commit it with the manifests.\n`

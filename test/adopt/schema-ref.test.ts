@@ -48,7 +48,7 @@ describe('the schema reference of a directory on disk', () => {
     await mkdir(out, { recursive: true });
     const ref = await schemaReference(out, schema);
     expect(ref).toEqual({ reference: `../../node_modules/tenantctl/${FILE}`, copied: false });
-    expect(await readFile(resolve(out, ref!.reference), 'utf8')).toBe('{}');
+    expect(await readFile(resolve(out, ref!.reference!), 'utf8')).toBe('{}');
     expect(await readdir(out)).toEqual([]);
   });
 
@@ -67,9 +67,18 @@ describe('the schema reference of a directory on disk', () => {
     const out = await mkdtemp(join(tmpdir(), 'tenantctl-out-'));
     expect(await schemaReference(out)).toEqual({ reference: 'manifest.schema.json', copied: true });
     expect(await readFile(join(out, 'manifest.schema.json'), 'utf8')).toBe(await readFile(SCHEMA, 'utf8'));
-    await writeFile(join(out, 'manifest.schema.json'), '{"stale": true}');
+    // An older tenantctl's copy (its title says whose it is) is replaced.
+    await writeFile(join(out, 'manifest.schema.json'), '{"title": "tenantctl manifest", "stale": true}');
     await schemaReference(out);
     expect(await readFile(join(out, 'manifest.schema.json'), 'utf8')).toBe(await readFile(SCHEMA, 'utf8'));
+  });
+
+  it("never overwrites a file of the copy's name that is not a tenantctl schema: no reference then", async () => {
+    const out = await mkdtemp(join(tmpdir(), 'tenantctl-out-'));
+    const theirs = '{"title": "our own API schema", "type": "object"}';
+    await writeFile(join(out, 'manifest.schema.json'), theirs);
+    expect(await schemaReference(out)).toEqual({ copied: false, kept: true });
+    expect(await readFile(join(out, 'manifest.schema.json'), 'utf8')).toBe(theirs);
   });
 
   it('gives no reference when the running schema cannot be read, rather than a path to nothing', async () => {
