@@ -1,54 +1,36 @@
+import { insertSorted } from '../sorted-insert.js';
 import { byText } from '../text-order.js';
 import type { Json, JsonObject } from '../json.js';
 import { isObject } from '../json.js';
-
-/** Each long field list's positions by name, made once per list (lists are module constants). */
-const positions = new WeakMap<readonly string[], Map<string, number>>();
-/** Which positions an item has, cleared as it is read: pick never calls out, so one buffer serves all. */
-let marks = new Uint8Array(128);
-
-function positionsOf(fields: readonly string[]): Map<string, number> {
-  let index = positions.get(fields);
-  if (index === undefined) {
-    index = new Map();
-    for (let k = 0; k < fields.length; k++) if (!index.has(fields[k]!)) index.set(fields[k]!, k);
-    positions.set(fields, index);
-  }
-  return index;
-}
 
 /** Keep only the listed top-level fields that are present, in the list's order. */
 export function pick(body: JsonObject, fields: readonly string[]): JsonObject {
   const out: JsonObject = {};
   const keys = Object.keys(body);
-  if (keys.length >= fields.length || fields.length <= 16) {
+  if (keys.length >= fields.length) {
     for (let k = 0; k < fields.length; k++) {
       const value = body[fields[k]!];
       if (value !== undefined) out[fields[k]!] = value;
     }
     return out;
   }
-  // A body of some fields against a catalog of dozens (every item of a large tenant, both sides, several
-  // times): its own keys are looked up by name (a scan of the list for each key cost a replan of 1,000
-  // clients ~0.03 s), marked, and read back in the list's order.
-  const index = positionsOf(fields);
-  if (marks.length < fields.length) marks = new Uint8Array(fields.length);
-  let first = fields.length;
-  let last = -1;
+  // A body of a few fields against a catalog of dozens (every item of a large tenant, both sides, several
+  // times): look its own keys up instead, kept in the list's order as they are found (insertion sort of a
+  // few positions, sorted-insert.ts).
+  const found: number[] = [];
   for (let k = 0; k < keys.length; k++) {
-    const at = index.get(keys[k]!);
-    if (at === undefined || body[keys[k]!] === undefined) continue;
-    marks[at] = 1;
-    if (at < first) first = at;
-    if (at > last) last = at;
+    const key = keys[k]!;
+    const i = fields.indexOf(key);
+    if (i < 0 || body[key] === undefined) continue;
+    insertSorted(found, i);
   }
-  for (let at = first; at <= last; at++) {
-    if (marks[at] === 0) continue;
-    marks[at] = 0;
-    out[fields[at]!] = body[fields[at]!]!;
+  for (let k = 0; k < found.length; k++) {
+    const field = fields[found[k]!]!;
+    out[field] = body[field]!;
   }
   return out;
 }
+
 
 /** A sorted copy of an array of strings: for fields whose order the API does not give meaning to. */
 export function sortedStrings(value: Json | undefined): Json | undefined {
