@@ -56,6 +56,8 @@ function sortedSet(value: Json): Json {
     .map(({ item }) => item);
 }
 
+const dropped = (): undefined => undefined;
+
 /** Whether `body` has a value at `path` (a dotted path split), through nested objects. */
 function has(body: JsonObject, path: readonly string[]): boolean {
   let at: Json | undefined = body;
@@ -74,12 +76,13 @@ function has(body: JsonObject, path: readonly string[]): boolean {
 export function canonicalFields(body: JsonObject, semantics: FieldSemantics): JsonObject {
   const { secrets, sets } = pathsOf(semantics);
   let out = body;
-  const copies = new Set<JsonObject>();
+  // Made on the first path the body has: most items of a kind have none, and this runs on both sides of each.
+  let copies: Set<JsonObject> | undefined;
   const update = (path: readonly string[], fn: (value: Json) => Json | undefined) => {
     if (!has(out, path)) return;
-    if (copies.size === 0) {
+    if (copies === undefined) {
       out = { ...out };
-      copies.add(out);
+      copies = new Set([out]);
     }
     let at = out;
     for (let i = 0; i < path.length - 1; i++) {
@@ -96,7 +99,7 @@ export function canonicalFields(body: JsonObject, semantics: FieldSemantics): Js
     if (next === undefined) delete at[last];
     else at[last] = next;
   };
-  for (let i = 0; i < secrets.length; i++) update(secrets[i]!, () => undefined);
+  for (let i = 0; i < secrets.length; i++) update(secrets[i]!, dropped);
   for (let i = 0; i < sets.length; i++) update(sets[i]!, sortedSet);
   return out;
 }
